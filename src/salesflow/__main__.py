@@ -1,0 +1,5 @@
+"""Allow ``python -m salesflow``."""
+
+from salesflow.cli import main
+
+main()

@@ -1,0 +1,122 @@
+"""What every command shares: error handling, the workspace root, options.
+
+Heavy modules (pydantic, rich, the core) are imported inside command bodies,
+so `salesflow --version` and `--help` stay fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import typer
+
+if TYPE_CHECKING:
+    from salesflow.workspace import Workspace
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+INTERNAL_ERROR = 3
+
+
+class State:
+    """Options of the top-level callback, read by the commands."""
+
+    root: str | None = None
+
+
+state = State()
+
+
+def handle_errors(func: F) -> F:
+    """Turn salesflow's own exceptions into messages and exit codes; never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from salesflow.errors import ProblemsError, SalesflowError
+        from salesflow.render import output
+
+        try:
+            return func(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except ProblemsError as exc:
+            output.problems(exc.problems)
+            if exc.hint:
+                output.error(f"{len(exc.problems)} problem(s) found", exc.hint)
+            raise typer.Exit(exc.exit_code) from None
+        except SalesflowError as exc:
+            output.error(exc.message, exc.hint)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            output.error("interrupted")
+            raise typer.Exit(130) from None
+        except BrokenPipeError:
+            raise typer.Exit(0) from None
+        except Exception as exc:  # the last line of defence: one line, no traceback
+            if os.environ.get("SALESFLOW_DEBUG"):
+                raise
+            output.error(
+                f"internal error: {type(exc).__name__}: {exc}",
+                "this is a bug in salesflow; please report it with the command you ran "
+                "(set SALESFLOW_DEBUG=1 to see the traceback)",
+            )
+            raise typer.Exit(INTERNAL_ERROR) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def root() -> Path:
+    """The workspace root, from --root, $SALESFLOW_ROOT or the folders above."""
+    from salesflow.workspace import find_root
+
+    return find_root(override=state.root)
+
+
+def load(*, strict: bool = False) -> Workspace:
+    """Load the workspace; report invalid deals on stderr (or fail when strict)."""
+    from salesflow.errors import ProblemsError
+    from salesflow.render import output
+    from salesflow.workspace import load_workspace
+
+    ws = load_workspace(root())
+    if ws.problems:
+        if strict:
+            raise ProblemsError(ws.problems, hint="run `salesflow validate` and fix these first")
+        output.problems(ws.problems)
+        files = len({p.path for p in ws.problems})
+        output.note(f"warning: {files} invalid file(s) left out; `salesflow validate` lists "
+                    "every problem")
+    return ws
+
+
+def parse_date(value: str | None, option: str) -> Any:
+    """A --date style option: ISO date, or today/yesterday."""
+    import datetime as dt
+
+    from salesflow.errors import UsageError
+
+    if value is None:
+        return None
+    words = {"today": 0, "yesterday": -1, "tomorrow": 1}
+    if value in words:
+        return dt.date.today() + dt.timedelta(days=words[value])
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option}: {value!r} is not a date",
+                         hint="write dates as YYYY-MM-DD, e.g. 2027-03-31") from None
+
+
+def exit_code_for(ws: Workspace) -> int:
+    """1 when some files were invalid (the report is incomplete), else 0."""
+    return 1 if ws.problems else 0
+
+
+RootOption = typer.Option(
+    None, "--root", envvar="SALESFLOW_ROOT", metavar="DIR",
+    help="Workspace folder (the one holding stages.yaml). Default: found from here upwards.",
+)

@@ -1,0 +1,259 @@
+"""Commands about single deals: new, list, show, check."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from salesflow.cli import app
+from salesflow.cli._common import handle_errors, load, parse_date, root
+from salesflow.render import Format, ShowFormat
+
+if TYPE_CHECKING:
+    from salesflow.deal import DealFile
+    from salesflow.process import Process
+
+LIST_FIELDS = ("id", "name", "customer", "owner", "stage", "status", "amount", "currency",
+               "expected_close", "segment", "product_line", "path")
+
+
+@app.command()
+@handle_errors
+def new(
+    deal_id: str = typer.Argument(..., metavar="ID", help="The deal id, e.g. acme-pumps "
+                                  "(lowercase letters, digits, '.', '_', '-')."),
+    customer: str = typer.Option(..., "--customer", "-c", help="The customer's name."),
+    name: str | None = typer.Option(None, "--name", "-n", help="A name for the deal."),
+    amount: str | None = typer.Option(None, "--amount", "-a", help="Deal value, e.g. 1250000."),
+    currency: str | None = typer.Option(None, "--currency",
+                                        help="Currency code if not the report currency."),
+    owner: str | None = typer.Option(None, "--owner", "-o",
+                                     help="Owner (default: git config user.name, else login)."),
+    close: str | None = typer.Option(None, "--close", help="Expected close date, YYYY-MM-DD."),
+    stage: str | None = typer.Option(None, "--stage", "-s", help="Starting stage code "
+                                     "(default: the first stage)."),
+    segment: str | None = typer.Option(None, "--segment", help="Market segment."),
+    product_line: str | None = typer.Option(None, "--product-line", help="Product line."),
+) -> None:
+    """Create deals/ID.yaml in the first stage (or --stage), with its first history entry.
+
+    Example: salesflow new acme-pumps -c "Acme Water Works" -a 1250000 --close 2027-03-31
+    """
+    import datetime as dt
+
+    from salesflow.errors import DataError, UsageError
+    from salesflow.render import output
+    from salesflow.workspace import (
+        DEALS_DIR,
+        check_deal_id,
+        deal_id_of,
+        deal_paths,
+        default_author,
+        load_process,
+        parse_deal,
+        relative,
+    )
+    from salesflow.yamlio import write_atomic
+
+    check_deal_id(deal_id)
+    base = root()
+    process = load_process(base)
+    code = stage or process.first.code
+    if not process.has_stage(code):
+        raise UsageError(f"--stage {code!r} is not a stage of this process",
+                         hint=f"use one of {', '.join(process.codes)}")
+    clash = [p for p in deal_paths(base) if deal_id_of(p) == deal_id]
+    if clash:
+        raise DataError(f"deal {deal_id!r} already exists: {relative(base, clash[0])}",
+                        hint="choose another id, or edit the existing deal")
+    close_date = parse_date(close, "--close")
+    value = parse_amount(amount)
+    author = default_author(base)
+    fields: dict[str, Any] = {
+        "name": name, "customer": customer, "owner": owner or author, "amount": value,
+        "currency": currency.upper() if currency else None, "stage": code, "status": "open",
+        "expected_close": close_date, "segment": segment, "product_line": product_line,
+    }
+    text = deal_text(fields, dt.date.today(), author)
+    rel = f"{DEALS_DIR}/{deal_id}.yaml"
+    deal, problems = parse_deal(text.encode(), rel, process)
+    if deal is None:
+        from salesflow.errors import ProblemsError
+
+        raise ProblemsError(problems, hint="fix the option values above and try again")
+    target = base / DEALS_DIR / f"{deal_id}.yaml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        write_atomic(target, text.encode(), exclusive=True)
+    except FileExistsError:
+        raise DataError(f"deal {deal_id!r} already exists: {rel}") from None
+    output.text(f"created {rel} in stage {code} ({process.stage(code).name})")
+
+
+def parse_amount(value: str | None) -> Any:
+    """An --amount option as exact Decimal money."""
+    from pydantic_core import PydanticCustomError
+
+    from salesflow.errors import UsageError
+    from salesflow.fields import parse_money
+
+    if value is None:
+        return None
+    try:
+        return parse_money(value.replace(",", "").replace("_", ""))
+    except PydanticCustomError as exc:
+        raise UsageError(f"--amount: {exc.message()}") from None
+
+
+def deal_text(fields: dict[str, Any], today: Any, author: str) -> str:
+    """The text of a new deal file: set fields in the usual order, then history."""
+    from salesflow.yamlio import scalar
+
+    lines = [f"{key}: {scalar(value)}" for key, value in fields.items() if value is not None]
+    lines.append("history:")
+    lines.append(f"  - {{date: {today.isoformat()}, to: {fields['stage']}, "
+                 f"by: {scalar(author)}}}")
+    return "\n".join(lines) + "\n"
+
+
+def deal_row(item: DealFile) -> dict[str, Any]:
+    """The stable JSON/CSV shape of one deal in lists."""
+    from salesflow.render import money_json
+
+    d = item.deal
+    return {
+        "id": item.id, "name": d.name, "customer": d.customer, "owner": d.owner,
+        "stage": d.stage, "status": d.status, "amount": money_json(d.amount),
+        "currency": d.currency, "expected_close": d.expected_close,
+        "segment": d.segment, "product_line": d.product_line, "path": item.path,
+    }
+
+
+@app.command("list")
+@handle_errors
+def list_(
+    stage: list[str] = typer.Option(None, "--stage", "-s", help="Only these stage codes "
+                                    "(repeatable)."),
+    owner: list[str] = typer.Option(None, "--owner", "-o", help="Only these owners (repeatable)."),
+    status: str = typer.Option("open", "--status", help="open, won, lost, hold or all."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+) -> None:
+    """List deals, most advanced first.
+
+    Example: salesflow list --owner li.wei --status all --format csv
+    """
+    from salesflow.deal import STATUSES
+    from salesflow.errors import UsageError
+    from salesflow.render import money, output
+
+    if status != "all" and status not in STATUSES:
+        raise UsageError(f"--status {status!r} is not a status",
+                         hint=f"use one of {', '.join(STATUSES)} or all")
+    ws = load()
+    process = ws.process
+    for code in stage or []:
+        if not process.has_stage(code):
+            raise UsageError(f"--stage {code!r} is not a stage of this process",
+                             hint=f"use one of {', '.join(process.codes)}")
+    items = [
+        i for i in ws.deals
+        if (status == "all" or i.deal.status == status)
+        and (not stage or i.deal.stage in stage)
+        and (not owner or i.deal.owner in owner)
+    ]
+    items.sort(key=lambda i: (-process.index(i.deal.stage), i.deal.expected_close or _far(),
+                              i.id))
+    if fmt == Format.json:
+        output.json([deal_row(i) for i in items])
+    elif fmt == Format.csv:
+        output.csv(LIST_FIELDS, ([deal_row(i)[k] for k in LIST_FIELDS] for i in items))
+    else:
+        table = output.table("ID", "Name", "Customer", "Owner", "Stage", "Status", "Amount",
+                             "Close", right=("Amount",))
+        for i in items:
+            d = i.deal
+            amount = money(d.amount) + (f" {d.currency}" if d.currency and
+                                        d.currency != process.currency else "")
+            table.add_row(i.id, d.name or "", d.customer, d.owner or "",
+                          f"{d.stage} {process.stage(d.stage).probability}%", d.status,
+                          amount if d.amount is not None else "—",
+                          d.expected_close.isoformat() if d.expected_close else "")
+        output.print(table)
+        output.note(f"{len(items)} deal(s)" + ("" if status == "all" else f" with status "
+                                               f"{status}; --status all shows every deal"))
+    raise typer.Exit(1 if ws.problems else 0)
+
+
+def _far() -> Any:
+    import datetime as dt
+
+    return dt.date.max
+
+
+def load_one(ref: str) -> tuple[Process, DealFile]:
+    """One deal by id or path, validated; reads only that deal's file."""
+    from salesflow.deal import DealFile
+    from salesflow.errors import ProblemsError
+    from salesflow.workspace import deal_id_of, load_deal_file, load_process, locate_deal
+
+    base = root()
+    process = load_process(base)
+    path = locate_deal(base, ref)
+    item, problems = load_deal_file(base, path, process)
+    if item is None:
+        raise ProblemsError(problems, hint="fix the file, then try again")
+    return process, DealFile(deal_id_of(path), item.path, item.deal)
+
+
+@app.command()
+@handle_errors
+def show(
+    deal: str = typer.Argument(..., metavar="DEAL", help="Deal id or path."),
+    fmt: ShowFormat = typer.Option(ShowFormat.text, "--format", "-f", help="text or json."),
+) -> None:
+    """Everything about one deal: its stage, milestones, people, needs and history.
+
+    Example: salesflow show acme-pumps
+    """
+    from salesflow.cli import views
+    from salesflow.render import output
+
+    process, item = load_one(deal)
+    if fmt == ShowFormat.json:
+        output.json(views.deal_json(process, item))
+    else:
+        views.print_deal(process, item)
+
+
+@app.command()
+@handle_errors
+def check(
+    deal: str = typer.Argument(..., metavar="DEAL", help="Deal id or path."),
+    fmt: ShowFormat = typer.Option(ShowFormat.text, "--format", "-f", help="text or json."),
+) -> None:
+    """Are the exit milestones of the deal's current stage met? Exit 0 if all are, else 1.
+
+    Example: salesflow check acme-pumps && salesflow advance acme-pumps
+    """
+    from salesflow.cli import views
+    from salesflow.gates import stage_gate
+    from salesflow.render import output
+
+    process, item = load_one(deal)
+    stage = process.stage(item.deal.stage)
+    statuses = stage_gate(item.deal, stage, process)
+    is_ready = all(s.met for s in statuses)
+    if fmt == ShowFormat.json:
+        output.json({
+            "id": item.id, "stage": stage.code, "ready": is_ready,
+            "milestones": [
+                {"id": s.milestone.id, "text": s.milestone.text, "met": s.met,
+                 "rule": s.by_rule, "missing": list(s.missing),
+                 "date": s.record.date if s.record else None}
+                for s in statuses
+            ],
+        })
+    else:
+        views.print_gate(process, item, statuses)
+    raise typer.Exit(0 if is_ready else 1)

@@ -1,0 +1,226 @@
+"""All terminal output: results on stdout, problems on stderr.
+
+Rich tables, trees and bars when stdout is a terminal; the same content as
+plain aligned text when piped (no colour, no box lines, `#` bars), and colour
+never when NO_COLOR is set. JSON and CSV have stable shapes: money is a
+decimal string with two places, dates are ISO strings.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import enum
+import io
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+    from rich.table import Table
+
+    from salesflow.errors import Problem
+
+
+class Format(enum.StrEnum):
+    """Output formats of reports and lists."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class ShowFormat(enum.StrEnum):
+    """Output formats of single-object commands."""
+
+    text = "text"
+    json = "json"
+
+
+def money(value: Decimal | None) -> str:
+    """Money for people: thousands separators, whole units (JSON keeps the cents)."""
+    if value is None:
+        return "—"
+    if value == value.to_integral_value():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
+
+
+def money_json(value: Decimal | None) -> str | None:
+    """Money for machines: an exact decimal string with two places."""
+    if value is None:
+        return None
+    return str(value.quantize(Decimal("0.01")))
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple | set | frozenset):
+        return list(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+class _RStrip:
+    """A text stream that drops trailing spaces from each line (rich pads table cells)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self._pending = ""
+
+    def write(self, text: str) -> int:
+        lines = (self._pending + text).split("\n")
+        self._pending = lines.pop()
+        for line in lines:
+            self._stream.write(line.rstrip(" ") + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            self._stream.write(self._pending.rstrip(" "))
+            self._pending = ""
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+    @property
+    def encoding(self) -> str:
+        return getattr(self._stream, "encoding", "utf-8") or "utf-8"
+
+
+class Output:
+    """The two streams of a command, created lazily so `--version` stays fast."""
+
+    def __init__(self) -> None:
+        self._out: Console | None = None
+        self._err: Console | None = None
+
+    @staticmethod
+    def _console(stream: Any) -> Console:
+        from rich.console import Console
+
+        terminal = stream.isatty() if hasattr(stream, "isatty") else False
+        return Console(
+            file=stream if terminal else _RStrip(stream),  # type: ignore[arg-type]
+            highlight=False,
+            soft_wrap=not terminal,
+            width=None if terminal else 200,
+            no_color=bool(os.environ.get("NO_COLOR")) or None,
+            color_system="auto" if terminal else None,
+            force_terminal=terminal or None,
+            emoji=False,
+        )
+
+    @property
+    def out(self) -> Console:
+        if self._out is None:
+            self._out = self._console(sys.stdout)
+        return self._out
+
+    @property
+    def err(self) -> Console:
+        if self._err is None:
+            self._err = self._console(sys.stderr)
+        return self._err
+
+    @property
+    def fancy(self) -> bool:
+        """True on a real terminal: colours, boxes and block bars allowed."""
+        return bool(self.out.is_terminal)
+
+    # -------------------------------------------------------------- results
+
+    def print(self, *items: RenderableType | str, **kwargs: Any) -> None:
+        self.out.print(*items, **kwargs)
+
+    def text(self, line: str = "") -> None:
+        """A plain line on stdout, never interpreted as markup."""
+        self.out.print(line, markup=False, highlight=False)
+
+    def json(self, value: Any) -> None:
+        sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=_default))
+        sys.stdout.write("\n")
+
+    def csv(self, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(["" if v is None else _default(v) if isinstance(
+                v, Decimal | dt.date) else v for v in row])
+        sys.stdout.write(buf.getvalue())
+
+    def table(self, *headers: str, title: str | None = None,
+              right: Iterable[str] = ()) -> Table:
+        """An empty table styled for where the output goes; fill and print it."""
+        from rich import box
+        from rich.table import Table
+
+        fancy = self.fancy
+        table = Table(
+            title=title,
+            box=box.SIMPLE_HEAD if fancy else None,
+            show_edge=False,
+            pad_edge=False,
+            header_style="bold" if fancy else "",
+            title_style="bold" if fancy else "",
+            title_justify="left",
+        )
+        right = set(right)
+        for name in headers:
+            table.add_column(name, justify="right" if name in right else "left",
+                             overflow="fold")
+        return table
+
+    def bar(self, fraction: float, width: int = 24) -> str:
+        fraction = min(max(fraction, 0.0), 1.0)
+        if not self.fancy:
+            return "#" * round(fraction * width)
+        eighths = round(fraction * width * 8)
+        full, part = divmod(eighths, 8)
+        return "█" * full + ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")[part]
+
+    def style(self, text: str, style: str) -> str:
+        """Rich markup for `text` on a terminal; the bare text when piped."""
+        from rich.markup import escape
+
+        return f"[{style}]{escape(text)}[/{style}]" if self.fancy else escape(text)
+
+    # ------------------------------------------------------------- problems
+
+    def problem(self, problem: Problem) -> None:
+        self.err.print(str(problem), markup=False, highlight=False)
+
+    def problems(self, problems: Iterable[Problem], *, stream: str = "err") -> None:
+        console = self.err if stream == "err" else self.out
+        for p in problems:
+            console.print(str(p), markup=False, highlight=False)
+
+    def note(self, message: str) -> None:
+        """A remark about the result (not the result itself): stderr."""
+        self.err.print(message, markup=False, highlight=False)
+
+    def error(self, message: str, hint: str | None = None) -> None:
+        from rich.markup import escape
+
+        label = "[bold red]error:[/bold red] " if self.err.is_terminal else "error: "
+        self.err.print(label + escape(message), highlight=False)
+        if hint:
+            self.err.print(("[dim]hint:[/dim] " if self.err.is_terminal else "hint: ")
+                           + escape(hint), highlight=False)
+
+
+    def reset(self) -> None:
+        """Forget the consoles: the CLI calls this per invocation, streams may change."""
+        self._out = None
+        self._err = None
+
+
+output = Output()
