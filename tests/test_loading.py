@@ -193,7 +193,8 @@ PROCESS_BROKEN = {
         (3, 3, "expected at least 2 entries, found 1"),
     ),
     "duplicate milestone": (
-        "currency: CNY\nstages:\n  - {code: G, name: a, probability: 10, exit: [{id: m, text: t}]}\n"
+        "currency: CNY\nstages:\n"
+        "  - {code: G, name: a, probability: 10, exit: [{id: m, text: t}]}\n"
         "  - {code: S, name: b, probability: 100, exit: [{id: m, text: u}]}\n",
         (4, 54, "duplicate milestone id 'm'"),
     ),

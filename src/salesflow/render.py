@@ -45,9 +45,9 @@ def money(value: Decimal | None) -> str:
     """Money for people: thousands separators, whole units (JSON keeps the cents)."""
     if value is None:
         return "—"
-    if value == value.to_integral_value():
-        return f"{value:,.0f}"
-    return f"{value:,.2f}"
+    from decimal import ROUND_HALF_UP
+
+    return f"{value.quantize(Decimal(1), rounding=ROUND_HALF_UP):,.0f}"
 
 
 def money_json(value: Decimal | None) -> str | None:

@@ -19,7 +19,7 @@ def mark(met: bool) -> str:
 
     if output.fancy:
         return "[green]✔[/green]" if met else "[red]✘[/red]"
-    return "[x]" if met else "[ ]"
+    return "\\[x]" if met else "\\[ ]"
 
 
 def print_gate(process: Process, item: DealFile, statuses: list[MilestoneStatus]) -> None:

@@ -1,0 +1,85 @@
+"""The project's promises to a newcomer: docs, help, demo, CI and code quality."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from salesflow.cli import app
+from salesflow.workspace import load_workspace
+
+REPO = Path(__file__).resolve().parent.parent
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def _commands() -> list[str]:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    return sorted(group.commands)  # type: ignore[attr-defined]
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    for name in _commands():
+        result = CliRunner().invoke(app, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert "Example: salesflow" in result.stdout, f"{name} --help has no example"
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    for name in _commands():
+        assert f"`salesflow {name}" in README, f"{name} is missing from README.md"
+
+
+def test_readme_starts_with_the_two_setup_commands() -> None:
+    blocks = re.findall(r"```sh\n(.*?)\n```", README, re.S)
+    assert blocks[0].endswith("salesflow funnel")
+    assert "pytest" in blocks[1]
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert blocks[1] in ci, ".ci/run must run exactly the README's test command"
+
+
+def test_demo_workspace_is_valid_and_rich() -> None:
+    ws = load_workspace(REPO)
+    assert ws.problems == []
+    deals = [d.deal for d in ws.deals]
+    assert 8 <= len(deals) <= 12
+    assert {d.status for d in deals} >= {"open", "won", "lost", "hold"}
+    assert {d.stage for d in deals} >= set("GFEDCBA")
+    assert len({d.owner for d in deals}) >= 3
+    assert any(re.search(r"[\u4e00-\u9fff]", d.customer) for d in deals)
+    assert any(d.amount is None for d in deals)
+
+
+def test_root_stages_yaml_is_the_shipped_default() -> None:
+    shipped = REPO / "src" / "salesflow" / "templates" / "stages.en.yaml"
+    assert (REPO / "stages.yaml").read_bytes() == shipped.read_bytes()
+
+
+def test_python_dash_m() -> None:
+    done = subprocess.run([sys.executable, "-m", "salesflow", "--version"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0
+    assert done.stdout.startswith("salesflow ")
+
+
+@pytest.mark.skipif(shutil.which("ruff") is None and not (Path(sys.executable).parent / "ruff")
+                    .exists(), reason="ruff not installed")
+def test_ruff_is_clean() -> None:
+    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or "ruff"
+    done = subprocess.run([ruff, "check", "src", "tests"], cwd=REPO, capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_mypy_strict_is_clean() -> None:
+    pytest.importorskip("mypy")
+    done = subprocess.run([sys.executable, "-m", "mypy"], cwd=REPO, capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
