@@ -305,3 +305,10 @@ def test_version() -> None:
 
     result = CliRunner().invoke(app, ["--version"])
     assert result.stdout == f"salesflow {__version__}\n"
+
+
+def test_init_over_a_file_is_a_clean_error(ws: WS) -> None:
+    ws.deal("a", "customer: X\nstage: G\n")
+    result = ws.run("init", "deals/a.yaml")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: cannot access deals/a.yaml: File exists")

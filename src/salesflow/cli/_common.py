@@ -56,6 +56,12 @@ def handle_errors(func: F) -> F:
             raise typer.Exit(130) from None
         except BrokenPipeError:
             raise typer.Exit(0) from None
+        except OSError as exc:  # disk full, read-only folder, a file where a folder should be
+            where = f" {exc.filename}" if exc.filename else ""
+            output.error(f"cannot access{where}: {exc.strerror or exc}",
+                         "check the path, its permissions and the free disk space; "
+                         "no file was changed")
+            raise typer.Exit(1) from None
         except Exception as exc:  # the last line of defence: one line, no traceback
             if os.environ.get("SALESFLOW_DEBUG"):
                 raise
