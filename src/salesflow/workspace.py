@@ -263,6 +263,36 @@ def load_workspace(root: Path) -> Workspace:
     return ws
 
 
+def validate_files(root: Path, files: list[Path] | None = None) -> tuple[int, list[Problem]]:
+    """Check stages.yaml and the given deal files (default: all): (files checked, problems).
+
+    Every problem of every file is returned, sorted, including ids used twice.
+    """
+    problems: list[Problem] = []
+    raw, problem = read_bytes(root / PROCESS_FILE, PROCESS_FILE)
+    if raw is None:
+        return 0, [problem] if problem else []
+    process, found = parse_process(raw)
+    problems.extend(found)
+    if process is None:
+        return 0, sorted(problems)
+    every = list(deal_paths(root))
+    users: dict[str, list[str]] = {}
+    for path in every:
+        users.setdefault(deal_id_of(path), []).append(relative(root, path))
+    targets = every if files is None else files
+    for path in targets:
+        _, found = load_deal_file(root, path, process)
+        problems.extend(found)
+        rel = relative(root, path)
+        others = [o for o in users.get(deal_id_of(path), []) if o != rel]
+        if others:
+            problems.append(Problem(rel, 0, 0, f"deal id {deal_id_of(path)!r} is also used by "
+                                    f"{', '.join(others)}; ids (file names) must be unique",
+                                    "duplicate-id"))
+    return len(targets), sorted(problems)
+
+
 # ------------------------------------------------------- did-you-mean support
 
 

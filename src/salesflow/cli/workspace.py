@@ -64,31 +64,14 @@ def validate(
 
     Example: salesflow validate deals/acme-pumps.yaml
     """
-    from salesflow.errors import Problem, UsageError
+    from salesflow.errors import UsageError
     from salesflow.render import output
-    from salesflow.workspace import (
-        DEAL_SUFFIXES,
-        PROCESS_FILE,
-        deal_id_of,
-        deal_paths,
-        load_deal_file,
-        parse_process,
-        read_bytes,
-        relative,
-    )
+    from salesflow.workspace import DEAL_SUFFIXES, PROCESS_FILE, validate_files
 
     base = root()
-    problems: list[Problem] = []
-    raw, problem = read_bytes(base / PROCESS_FILE, PROCESS_FILE)
-    process = None
-    if raw is None:
-        problems.append(problem) if problem else None
-    else:
-        process, found = parse_process(raw)
-        problems.extend(found)
-
+    files: list[Path] | None = None
     if paths:
-        files: list[Path] = []
+        files = []
         for p in paths:
             full = p if p.is_absolute() else Path.cwd() / p
             if full.is_dir():
@@ -98,28 +81,8 @@ def validate(
                     files.append(full)
             else:
                 raise UsageError(f"no such file or folder: {p}")
-    else:
-        files = list(deal_paths(base))
+    checked, problems = validate_files(base, files)
 
-    checked = 0
-    if process is not None:
-        owners: dict[str, str] = {}
-        all_ids: dict[str, list[str]] = {}
-        for path in deal_paths(base):
-            all_ids.setdefault(deal_id_of(path), []).append(relative(base, path))
-        for path in files:
-            checked += 1
-            _, found = load_deal_file(base, path, process)
-            problems.extend(found)
-            rel = relative(base, path)
-            others = [o for o in all_ids.get(deal_id_of(path), []) if o != rel]
-            if others and rel not in owners:
-                problems.append(Problem(rel, 0, 0, f"deal id {deal_id_of(path)!r} is also used "
-                                        f"by {', '.join(others)}; ids (file names) must be "
-                                        "unique", "duplicate-id"))
-                owners[rel] = rel
-
-    problems.sort()
     if fmt == Format.json:
         output.json({"valid": not problems, "checked": checked,
                      "problems": [p.as_dict() for p in problems]})
