@@ -263,6 +263,18 @@ class _Editor:
             return int(key.end_mark.index)
         return max(int(key.end_mark.index), self.content_end(value))
 
+    def own_lines(self, start: int, end: int) -> tuple[int, int] | None:
+        """The whole lines of a flow entry from `start` to `end` (with its comma), if
+        nothing else stands on them; None when it shares a line with other text."""
+        first = self.line_start(start)
+        if self.text[first:start].strip(" \t"):
+            return None
+        rest = re.compile(r"[ \t]*,?[ \t]*(?:#[^\r\n\x85\u2028\u2029]*)?").match(self.text, end)
+        after = rest.end() if rest else end
+        if after < len(self.text) and self.text[after] not in _BREAK_CHARS:
+            return None
+        return first, self.after_line(after)
+
     def colon_after(self, key: yaml.Node) -> int:
         """The index just after the `:` that follows a key."""
         match = re.compile(r"[ \t]*:").match(self.text, key.end_mark.index)
@@ -421,6 +433,9 @@ class _Editor:
             raise self.error(at, "it is not there")
         key, value = pairs[index]
         if mapping.flow_style:
+            own = self.own_lines(int(key.start_mark.index), self.pair_end(key, value))
+            if own is not None:  # `  key: value,` alone on its line(s): drop the lines
+                return self.splice(*own, "")
             if len(pairs) == 1:
                 start, end = int(key.start_mark.index), self.pair_end(key, value)
             elif index + 1 < len(pairs):
@@ -432,6 +447,9 @@ class _Editor:
         if self.text[start:key.start_mark.index].strip(" "):
             raise self.error(at, "the key does not start its own line")
         end = self.after_line(self.pair_end(key, value))
+        if end == len(self.text) and self.text[-1] not in _BREAK_CHARS and start > 0:
+            # the last line, without a final line break: take the break before it instead
+            start -= 2 if self.text[start - 2:start] == "\r\n" else 1
         if len(pairs) > 1:
             return self.splice(start, end, "")
         # the last key: leave an empty flow mapping `{}` behind the parent key
