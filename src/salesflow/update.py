@@ -23,7 +23,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -60,7 +60,8 @@ class Outcome:
     change: Change
     deal: Deal  # the deal as it is after the change
     process: Process
-    written: bool
+    bom: bool
+    written: bool = False
 
     def diff(self) -> list[str]:
         """The change as a unified diff, labelled like git's (`a/deals/x.yaml`)."""
@@ -80,42 +81,57 @@ def unified_diff(before: str, after: str, path: str) -> list[str]:
 
 
 def update_deal(root: Path, ref: str, compute: Compute, *, dry_run: bool = False) -> Outcome:
-    """Apply `compute`'s change to one deal file, safely; see the module docstring."""
+    """Apply `compute`'s change to one deal file, safely; see the module docstring.
+
+    The change is worked out once without the lock, so a refusal, a no-op or
+    a dry run never touches the lock file; a real write then takes the lock
+    and does it all again on the file as it is now.
+    """
     path = locate_deal(root, ref)
     target = path.resolve()  # write through a symlink inside the workspace, keeping it
     if not is_inside(root / DEALS_DIR, target):
         raise UsageError(f"{ref} is not a deal file inside this workspace's {DEALS_DIR}/")
     rel = relative(root, path)
-    with contextlib.nullcontext() if dry_run else workspace_lock(root):
-        process = load_process(root)
-        raw, problem = read_bytes(target, rel)
-        if raw is None:
-            raise ProblemsError([problem] if problem else [])
+    planned = _plan(root, target, rel, compute)
+    if dry_run or planned.change.empty:
+        return planned
+    with workspace_lock(root):
+        planned = _plan(root, target, rel, compute)  # re-read: a hand edit may have landed
+        if planned.change.empty:
+            return planned
+        if not os.access(target, os.W_OK):
+            raise WriteError(f"{rel} is read-only; nothing was written",
+                             hint="make it writable (chmod u+w) if you mean to change it")
+        data = (BOM if planned.bom else b"") + planned.after.encode("utf-8")
         try:
-            doc = yamlio.parse(raw, rel)
-        except yamlio.YamlProblem as exc:
-            raise ProblemsError([exc.problem], hint=_INVALID_HINT) from None
-        deal, problems = validate_deal_document(doc, rel, process)
-        if deal is None:
-            raise ProblemsError(problems, hint=_INVALID_HINT)
-        change = compute(deal, doc.data, process)
-        if change.empty:
-            return Outcome(rel, doc.text, doc.text, change, deal, process, written=False)
-        text = edit.apply(doc.text, change.ops, path=rel, key_order=DEAL_KEYS)
-        data = (BOM if doc.bom else b"") + text.encode("utf-8")
-        new_deal = _revalidate(data, rel, process)
-        if not dry_run:
-            if not os.access(target, os.W_OK):
-                raise WriteError(f"{rel} is read-only; nothing was written",
-                                 hint="make it writable (chmod u+w) if you mean to change it")
-            try:
-                yamlio.write_atomic(target, data)
-            except OSError as exc:
-                raise WriteError(
-                    f"could not write {rel}: {exc.strerror or exc}; the file is unchanged",
-                    hint="check the disk space and the folder's permissions, then try again",
-                ) from None
-        return Outcome(rel, doc.text, text, change, new_deal, process, written=not dry_run)
+            yamlio.write_atomic(target, data)
+        except OSError as exc:
+            raise WriteError(
+                f"could not write {rel}: {exc.strerror or exc}; the file is unchanged",
+                hint="check the disk space and the folder's permissions, then try again",
+            ) from None
+    return replace(planned, written=True)
+
+
+def _plan(root: Path, target: Path, rel: str, compute: Compute) -> Outcome:
+    """Read and validate the file, compute the change, edit the text and check it."""
+    process = load_process(root)
+    raw, problem = read_bytes(target, rel)
+    if raw is None:
+        raise ProblemsError([problem] if problem else [])
+    try:
+        doc = yamlio.parse(raw, rel)
+    except yamlio.YamlProblem as exc:
+        raise ProblemsError([exc.problem], hint=_INVALID_HINT) from None
+    deal, problems = validate_deal_document(doc, rel, process)
+    if deal is None:
+        raise ProblemsError(problems, hint=_INVALID_HINT)
+    change = compute(deal, doc.data, process)
+    if change.empty:
+        return Outcome(rel, doc.text, doc.text, change, deal, process, doc.bom)
+    text = edit.apply(doc.text, change.ops, path=rel, key_order=DEAL_KEYS)
+    new_deal = _revalidate((BOM if doc.bom else b"") + text.encode("utf-8"), rel, process)
+    return Outcome(rel, doc.text, text, change, new_deal, process, doc.bom)
 
 
 _INVALID_HINT = ("salesflow never rewrites a file that does not validate: fix the problems "
@@ -161,6 +177,29 @@ def _git_dir(root: Path) -> Path | None:
                 return found if found.is_dir() else None
             return None
     return None
+
+
+def ignore_lock_file(root: Path) -> str | None:
+    """Make git ignore the lock file of a workspace that is not (yet) in a git repo.
+
+    Adds `.salesflow.lock` to `root/.gitignore` (created if missing) and says
+    what it did; inside a git repository the lock lives in `.git/` and
+    nothing is needed.
+    """
+    if _git_dir(root) is not None:
+        return None
+    path = root / ".gitignore"
+    try:
+        old = path.read_bytes()
+    except FileNotFoundError:
+        yamlio.write_atomic(path, f"# salesflow's write lock\n{LOCK_FILE}\n".encode())
+        return f"created {path} (git ignores salesflow's lock file)"
+    if LOCK_FILE.encode() in [line.strip() for line in old.splitlines()]:
+        return None
+    nl = b"\r\n" if b"\r\n" in old else b"\n"
+    sep = b"" if not old or old.endswith((b"\n", b"\r")) else nl
+    yamlio.write_atomic(path, old + sep + LOCK_FILE.encode() + nl)
+    return f"added {LOCK_FILE} to {path}"
 
 
 @contextlib.contextmanager
