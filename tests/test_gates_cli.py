@@ -76,7 +76,8 @@ def test_walk_a_deal_from_c_to_won(acme: WS) -> None:
          "acme: recorded terms-agreed (A) on 2026-12-01\n",
          "stage A: 1 of 1 exit milestone(s) met; ready: salesflow advance acme\n"),
         (("advance", "acme"), "acme: A → S (Signed and handed over to delivery, 100%): won\n",
-         ""),
+         "the closing checklist: contract-signed, delivery-handed-over, after-sales-arranged "
+         "(`salesflow tick acme MILESTONE` as each is done)\n"),
     ]
     for args, stdout, stderr in steps:
         result = acme.run(*args, "--date", "2026-12-01", "--by", "li.wei")
@@ -350,3 +351,15 @@ def test_init_makes_git_ignore_the_lock_file(ws: WS, tmp_path: Path) -> None:
     (other / ".gitignore").write_text("*.pdf", encoding="utf-8")
     assert ws.run("init", str(other)).exit_code == 0
     assert (other / ".gitignore").read_text(encoding="utf-8") == "*.pdf\n.salesflow.lock\n"
+
+
+def test_the_readme_shows_the_real_refusal(ws: WS) -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    shown = re.search(r"A refused advance exits 1.*?```text\n(.*?)```", readme, re.S)
+    assert shown is not None
+    ws.deal("acme-pumps", "customer: Acme\nstage: G\n")
+    result = ws.run("advance", "acme-pumps")
+    assert result.exit_code == 1
+    assert result.stderr == shown.group(1)

@@ -284,6 +284,9 @@ def _stage_line(deal_id: str, outcome: Outcome) -> None:
     if deal.status == "open" and stage.exit:
         output.note(f"next: reach {', '.join(stage.milestone_ids)} "
                     f"(`salesflow check {deal_id}`)")
+    elif deal.status == "won" and stage.exit:
+        output.note(f"the closing checklist: {', '.join(stage.milestone_ids)} "
+                    f"(`salesflow tick {deal_id} MILESTONE` as each is done)")
 
 
 def _refused(exc: GateRefused) -> None:
