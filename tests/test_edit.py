@@ -136,6 +136,10 @@ def test_crlf_lines_stay_crlf() -> None:
     assert out == ("customer: A\r\nstage: G\r\nstatus: hold\r\nhistory:\r\n"
                    "  - {date: 2026-01-01, to: G}\r\n  - {date: 2026-12-01, status: hold}\r\n")
     assert newline_of("a: 1\rb: 2\r") == "\r"
+    old_mac = "customer: A\rstage: G\rhistory:\r  - {date: 2026-01-01, to: G}\r"
+    assert edit(old_mac, Set(("stage",), "F"), Append(("history",), {"date": D, "to": "F"})) == (
+        "customer: A\rstage: F\rhistory:\r  - {date: 2026-01-01, to: G}\r"
+        "  - {date: 2026-12-01, to: F}\r")
 
 
 def test_text_values_are_quoted_where_needed() -> None:

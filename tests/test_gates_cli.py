@@ -308,6 +308,21 @@ def test_symlink_out_of_the_workspace_is_not_followed(ws: WS, tmp_path: Path) ->
     assert outside.read_text(encoding="utf-8") == "customer: A\nstage: G\n"
 
 
+def test_a_deals_folder_linked_outside_is_read_but_never_written(ws: WS,
+                                                                 tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "far.yaml").write_text("customer: A\nstage: G\n", encoding="utf-8")
+    (ws.root / "deals").rmdir()
+    (ws.root / "deals").symlink_to(elsewhere)
+    assert ws.run("check", "far").exit_code == 1  # read: fine
+    result = ws.run("tick", "far", "visit-committed")
+    assert (result.exit_code, result.stderr) == (
+        2, "error: far leads outside this workspace; salesflow does not write there\n"
+        "hint: replace the symlink with the file (or folder) itself\n")
+    assert (elsewhere / "far.yaml").read_text(encoding="utf-8") == "customer: A\nstage: G\n"
+
+
 def test_symlink_inside_the_workspace_is_kept(ws: WS) -> None:
     real = ws.deal("real", "customer: A\nstage: G\n")
     (ws.root / "deals" / "alias").mkdir()
@@ -363,3 +378,13 @@ def test_the_readme_shows_the_real_refusal(ws: WS) -> None:
     result = ws.run("advance", "acme-pumps")
     assert result.exit_code == 1
     assert result.stderr == shown.group(1)
+
+
+def test_what_cannot_be_edited_surgically_is_left_to_a_person(ws: WS) -> None:
+    ws.deal("odd", "customer: A\nstage: >-\n  G\nmilestones: {visit-committed: 2026-01-01}\n")
+    before = ws.snapshot()
+    result = ws.run("advance", "odd")
+    assert (result.exit_code, result.stderr) == (
+        1, "error: deals/odd.yaml: cannot change stage surgically: its value is a block scalar "
+        "(| or >); nothing was written\nhint: make this change by hand\n")
+    assert ws.snapshot() == before

@@ -89,8 +89,9 @@ def update_deal(root: Path, ref: str, compute: Compute, *, dry_run: bool = False
     """
     path = locate_deal(root, ref)
     target = path.resolve()  # write through a symlink inside the workspace, keeping it
-    if not is_inside(root / DEALS_DIR, target):
-        raise UsageError(f"{ref} is not a deal file inside this workspace's {DEALS_DIR}/")
+    if not (is_inside(root / DEALS_DIR, target) and is_inside(root, target)):
+        raise UsageError(f"{ref} leads outside this workspace; salesflow does not write there",
+                         hint="replace the symlink with the file (or folder) itself")
     rel = relative(root, path)
     planned = _plan(root, target, rel, compute)
     if dry_run or planned.change.empty:
