@@ -70,3 +70,11 @@ def test_flow_forms(value: str, written: str) -> None:
 def test_a_lone_surrogate_is_refused() -> None:
     with pytest.raises(ValueError, match="surrogate"):
         yamlio.scalar("bad \udcff byte")
+
+
+@given(st.text(st.sampled_from(_TRICKY), max_size=8))
+def test_single_quoted_round_trips_or_declines(value: str) -> None:
+    written = yamlio.single_quoted(value)
+    if written is not None:
+        assert _read_back(f"k: {written}\n")["k"] == value
+        assert _read_back(f"k: {{a: {written}}}\n")["k"] == {"a": value}

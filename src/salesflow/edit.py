@@ -316,9 +316,9 @@ class _Editor:
         if isinstance(text, str) and isinstance(old, yaml.ScalarNode):
             if old.style == '"':
                 return _quote(yamlio.double_quoted, text)
-            if (old.style == "'" and not yamlio._UNPRINTABLE.search(text)
-                    and not any(c in text for c in "\n\r\t")):
-                return "'" + text.replace("'", "''") + "'"
+            single = yamlio.single_quoted(text) if old.style == "'" else None
+            if single is not None:
+                return single
         return _scalar(value, flow=in_flow)
 
     def block_entry(self, key: str, value: Any, indent: int, sibling: yaml.Node | None,
@@ -368,7 +368,7 @@ class _Editor:
         if container.flow_style:
             return self.add_to_flow(container, f"{_key(last)}: {self.flow(value)}",
                                     container.value)
-        return self.add_to_block_mapping(at, container, last, value)
+        return self.add_to_block_mapping(container, last, value)
 
     def replace(self, at: DataPath, key: yaml.Node, old: yaml.Node, value: Any,
                 in_flow: bool) -> str:
@@ -388,8 +388,7 @@ class _Editor:
             return self.splice(start, end, new)
         raise self.error(at, "its value is a block mapping or list")
 
-    def add_to_block_mapping(self, at: DataPath, mapping: yaml.MappingNode, key: str,
-                             value: Any) -> str:
+    def add_to_block_mapping(self, mapping: yaml.MappingNode, key: str, value: Any) -> str:
         pairs = mapping.value
         anchor = pairs[-1]
         top = mapping is self.root

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -68,9 +69,13 @@ class Outcome:
         return unified_diff(self.before, self.after, self.path)
 
 
+# A line and its break, as git counts them (str.splitlines also splits at \f, \x1c, ...).
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
 def unified_diff(before: str, after: str, path: str) -> list[str]:
     """Diff lines without line breaks; a missing final newline is marked as git does."""
-    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    old, new = _LINE.findall(before), _LINE.findall(after)
     lines: list[str] = []
     for line in difflib.unified_diff(old, new, f"a/{path}", f"b/{path}", n=3):
         stripped = line.rstrip("\r\n")

@@ -492,6 +492,13 @@ def scalar(value: Any, *, flow: bool = False) -> str:
     return text
 
 
+def single_quoted(text: str) -> str | None:
+    """`text` as a YAML single-quoted scalar, or None when it needs escapes (double quotes)."""
+    if _UNPRINTABLE.search(text) or any(c in text for c in "\n\r\t"):
+        return None
+    return "'" + text.replace("'", "''") + "'"
+
+
 def double_quoted(text: str) -> str:
     """`text` as a YAML double-quoted scalar, escaping whatever YAML cannot hold raw."""
 
