@@ -184,6 +184,7 @@ MILESTONES = ["visit-committed", "proposal-expected", "tech-exchange-committed",
               "senior-supporter", "evaluation-leaning", "terms-agreed"]
 
 
+@pytest.mark.slow
 def test_many_processes_ticking_at_once_lose_no_tick(acme: WS) -> None:
     """Every writer first plans its tick on the same old file, then all race for the lock:
     only re-reading under the lock keeps the other writers' ticks."""
