@@ -144,6 +144,17 @@ class Output:
         """A plain line on stdout, never interpreted as markup."""
         self.out.print(line, markup=False, highlight=False)
 
+    def verbatim(self, line: str, style: str | None = None) -> None:
+        """A line on stdout exactly as given, e.g. of a diff, where trailing spaces matter.
+
+        On a terminal it may be coloured with `style`; piped, it is written raw.
+        """
+        if self.fancy:
+            self.out.print(line, style=style, markup=False, highlight=False, soft_wrap=True,
+                           emoji=False)
+        else:
+            sys.stdout.write(line + "\n")
+
     def json(self, value: Any) -> None:
         sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=_default))
         sys.stdout.write("\n")

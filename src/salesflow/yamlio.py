@@ -443,20 +443,31 @@ def _fsync_dir(folder: Any) -> None:
         os.close(fd)
 
 
-_NEEDS_QUOTES = re.compile(r"^[\s\-?:,\[\]{}#&*!|>'\"%@`]|[:#]\s|[:]$|\s$|[\n\r\t]")
+_NEEDS_QUOTES = re.compile(
+    r"^[\s\-?:,\[\]{}#&*!|>'\"%@`]|[:#]\s|\s#|[:]$|\s$|[\n\r\t]"
+)
+_FLOW_INDICATORS = re.compile(r"[,\[\]{}:]")
+# Characters YAML allows unescaped in a stream (YAML 1.2, 5.1), minus the
+# ones pyyaml treats as line breaks inside text (NEL, LS, PS) and the BOM.
+_UNPRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
+    "\U00010000-\U0010ffff]"
+)
 _YAML11_WORDS = frozenset(
     "y Y yes Yes YES n N no No NO on On ON off Off OFF true True TRUE false False FALSE".split()
 )
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\x00": "\\0"}
 
 
-def scalar(value: Any) -> str:
+def scalar(value: Any, *, flow: bool = False) -> str:
     """A value written as a YAML scalar that reads back as exactly that value.
 
     Text that a YAML 1.1 or 1.2 reader could take for something else (a number,
-    a date, `no`) is quoted, so every tool reads the file the same way.
+    a date, `no`), or that would end early (` #` starts a comment), is quoted,
+    so every tool reads the file the same way. With `flow` the result is also
+    safe inside `{...}` and `[...]`, where `,` and brackets end a plain scalar.
     """
     import datetime as dt
-    import json
 
     if value is None:
         return "null"
@@ -472,11 +483,37 @@ def scalar(value: Any) -> str:
         or resolve_scalar(text, None) != text
         or text in _YAML11_WORDS
         or _NEEDS_QUOTES.search(text)
+        or _UNPRINTABLE.search(text)
+        or (flow and _FLOW_INDICATORS.search(text))
         or re.match(r"^\d{4}-\d{2}-\d{2}", text)
         or (re.match(r"^[0-9+.\-]", text) and _looks_numeric(text))
     ):
-        return json.dumps(text, ensure_ascii=False)
+        return double_quoted(text)
     return text
+
+
+def single_quoted(text: str) -> str | None:
+    """`text` as a YAML single-quoted scalar, or None when it needs escapes (double quotes)."""
+    if _UNPRINTABLE.search(text) or any(c in text for c in "\n\r\t"):
+        return None
+    return "'" + text.replace("'", "''") + "'"
+
+
+def double_quoted(text: str) -> str:
+    """`text` as a YAML double-quoted scalar, escaping whatever YAML cannot hold raw."""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        if char in _ESCAPES:
+            return _ESCAPES[char]
+        code = ord(char)
+        if 0xD800 <= code <= 0xDFFF:
+            raise ValueError("text contains a lone surrogate (bytes that are not UTF-8)")
+        if code <= 0xFF:
+            return f"\\x{code:02x}"
+        return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+    return '"' + re.sub(r'[\\"\n\t\r\x00]|' + _UNPRINTABLE.pattern, escape, text) + '"'
 
 
 def _looks_numeric(text: str) -> bool:

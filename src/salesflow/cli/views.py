@@ -154,7 +154,7 @@ def print_deal(process: Process, item: DealFile) -> None:
             if h.status:
                 change = (change + ", " if change else "") + h.status
             table.add_row(h.date.isoformat(), change, escape(h.by or ""),
-                          escape(h.reason or h.note or ""))
+                          escape(" — ".join(x for x in (h.reason, h.note) if x)))
         output.print(table)
 
     if d.notes:

@@ -46,6 +46,11 @@ def init(
     except FileExistsError:
         raise DataError(f"{target} already exists; salesflow init never overwrites it") from None
     output.text(f"created {target} and {directory / DEALS_DIR}/")
+    from salesflow.update import ignore_lock_file
+
+    ignored = ignore_lock_file(directory.resolve())
+    if ignored:
+        output.note(ignored)
     output.note("next: salesflow new <id> --customer <name>   (then: salesflow funnel)")
 
 

@@ -1,0 +1,311 @@
+"""Commands that change a deal: tick, untick, advance, lose, hold, reopen.
+
+Each builds a pure transition from `salesflow.pipeline` and hands it to
+`salesflow.update.update_deal`, which does the locked, verified, atomic
+write. `--dry-run` prints the diff the command would make and writes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import typer
+
+from salesflow.cli import app
+from salesflow.cli._common import handle_errors, parse_date, root
+
+if TYPE_CHECKING:
+    from salesflow.pipeline import Context, GateRefused
+    from salesflow.update import Compute, Outcome
+
+DealArg = typer.Argument(..., metavar="DEAL", help="Deal id or path.")
+DateOpt = typer.Option(None, "--date", "-d", metavar="DATE",
+                       help="When it happened: YYYY-MM-DD, today or yesterday (default: today).")
+ByOpt = typer.Option(None, "--by", metavar="NAME",
+                     help="Who made the change (default: git config user.name, else your login).")
+DryRunOpt = typer.Option(False, "--dry-run", "-n",
+                         help="Print the diff this would make to the file; write nothing.")
+
+
+@app.command()
+@handle_errors
+def tick(
+    deal: str = DealArg,
+    milestone: str = typer.Argument(..., metavar="MILESTONE",
+                                    help="Milestone id, e.g. visit-committed."),
+    note: str | None = typer.Option(None, "--note", help="How it was reached, in a few words."),
+    date: str | None = DateOpt,
+    by: str | None = ByOpt,
+    dry_run: bool = DryRunOpt,
+) -> None:
+    """Record that a milestone output is reached (any stage's milestone).
+
+    Ticking a milestone already recorded changes nothing unless --date or --note
+    differ; then that record is updated. `salesflow check DEAL` lists the
+    milestones of the deal's stage.
+
+    Example: salesflow tick acme-pumps visit-committed --note "visit on 12 May agreed"
+    """
+    from salesflow import pipeline
+
+    note = _text(note, "--note")
+    ctx = _context(deal, date, by)
+    _run(ctx, deal, lambda d, data, process: pipeline.tick(
+        d, data, process, ctx, milestone, note=note, date_given=date is not None),
+        dry_run, show_gate=True)
+
+
+@app.command()
+@handle_errors
+def untick(
+    deal: str = DealArg,
+    milestone: str = typer.Argument(..., metavar="MILESTONE", help="Milestone id."),
+    dry_run: bool = DryRunOpt,
+) -> None:
+    """Remove a milestone record made by mistake (its line(s) and nothing else).
+
+    Example: salesflow untick acme-pumps visit-committed
+    """
+    from salesflow import pipeline
+
+    ctx = _context(deal, None, None, author=False)
+    _run(ctx, deal, lambda d, data, process: pipeline.untick(d, process, ctx, milestone),
+         dry_run, show_gate=True)
+
+
+@app.command()
+@handle_errors
+def advance(
+    deal: str = DealArg,
+    to: str | None = typer.Option(None, "--to", metavar="CODE",
+                                  help="Target stage (default: the next one). An earlier "
+                                  "stage moves the deal back and needs --reason."),
+    force: bool = typer.Option(False, "--force",
+                               help="Move even though exit milestones are unmet (needs "
+                               "--reason; recorded in the history)."),
+    reason: str | None = typer.Option(None, "--reason", help="Why: needed with --force and "
+                                      "for moving back; recorded in the history."),
+    note: str | None = typer.Option(None, "--note", help="A note for the history entry."),
+    date: str | None = DateOpt,
+    by: str | None = ByOpt,
+    dry_run: bool = DryRunOpt,
+) -> None:
+    """Move a deal to its next stage once the exit milestones of its stage are met.
+
+    Refused (exit 1, nothing written) while any exit milestone of the current
+    stage, and with --to of every stage skipped over, is unmet; the refusal
+    lists each one and how to record it. Moving into the last stage marks the
+    deal won. Every move appends a history entry.
+
+    Example: salesflow advance acme-pumps --dry-run
+    """
+    from salesflow import pipeline
+
+    reason, note = _text(reason, "--reason"), _text(note, "--note")
+    ctx = _context(deal, date, by)
+    try:
+        _run(ctx, deal, lambda d, data, process: pipeline.advance(
+            d, process, ctx, to=to.upper() if to else None, force=force, reason=reason,
+            note=note), dry_run, show_gate=False)
+    except pipeline.GateRefused as exc:
+        _refused(exc)
+        raise typer.Exit(exc.exit_code) from None
+
+
+@app.command()
+@handle_errors
+def lose(
+    deal: str = DealArg,
+    reason: str = typer.Option(..., "--reason", help="Why it was lost: one of stages.yaml's "
+                               "`lost_reasons` when it has them."),
+    note: str | None = typer.Option(None, "--note", help="The story, for the history entry."),
+    date: str | None = DateOpt,
+    by: str | None = ByOpt,
+    dry_run: bool = DryRunOpt,
+) -> None:
+    """Mark a deal lost: sets `status: lost` and `lost_reason`, and records it in the history.
+
+    Example: salesflow lose acme-pumps --reason price --note "competitor 18% below us"
+    """
+    from salesflow import pipeline
+
+    given = _text(reason, "--reason")
+    if given is None:
+        from salesflow.errors import UsageError
+
+        raise UsageError("--reason must not be empty")
+    note = _text(note, "--note")
+    ctx = _context(deal, date, by)
+    _run(ctx, deal, lambda d, data, process: pipeline.lose(d, process, ctx, given, note),
+         dry_run, show_gate=False)
+
+
+@app.command()
+@handle_errors
+def hold(
+    deal: str = DealArg,
+    reason: str | None = typer.Option(None, "--reason", help="Why, for the history entry."),
+    date: str | None = DateOpt,
+    by: str | None = ByOpt,
+    dry_run: bool = DryRunOpt,
+) -> None:
+    """Put a deal on hold: it keeps its stage but leaves the weighted funnel.
+
+    Example: salesflow hold acme-pumps --reason "budget frozen until Q2"
+    """
+    from salesflow import pipeline
+
+    why = _text(reason, "--reason")
+    ctx = _context(deal, date, by)
+    _run(ctx, deal, lambda d, data, process: pipeline.hold(d, process, ctx, why),
+         dry_run, show_gate=False)
+
+
+@app.command()
+@handle_errors
+def reopen(
+    deal: str = DealArg,
+    reason: str | None = typer.Option(None, "--reason", help="Why, for the history entry "
+                                      "(required to reopen a won deal)."),
+    date: str | None = DateOpt,
+    by: str | None = ByOpt,
+    dry_run: bool = DryRunOpt,
+) -> None:
+    """Make a lost or held deal open again, in its stage.
+
+    A won deal can be reopened only with --reason: that undoes the win and
+    moves it back to the stage before the last.
+
+    Example: salesflow reopen acme-pumps --reason "budget released"
+    """
+    from salesflow import pipeline
+
+    why = _text(reason, "--reason")
+    ctx = _context(deal, date, by)
+    _run(ctx, deal, lambda d, data, process: pipeline.reopen(d, data, process, ctx, why),
+         dry_run, show_gate=False)
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _context(ref: str, date: str | None, by: str | None, *, author: bool = True) -> Context:
+    import datetime as dt
+
+    from salesflow.pipeline import Context
+    from salesflow.workspace import default_author, locate_deal
+
+    base = root()
+    deal_id = locate_deal(base, ref).stem
+    on = parse_date(date, "--date") if date is not None else dt.date.today()
+    who = _text(by, "--by") or (default_author(base) if author else "")
+    return Context(deal_id=deal_id, on=on, by=who)
+
+
+def _text(value: str | None, option: str) -> str | None:
+    """An option's text: None when not given; refused when empty or not valid UTF-8."""
+    from salesflow.errors import UsageError
+
+    if value is None:
+        return None
+    if not value.strip():
+        raise UsageError(f"{option} must not be empty")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(f"{option} contains bytes that are not valid UTF-8",
+                         hint="check your terminal's encoding") from None
+    return value
+
+
+def _run(ctx: Context, ref: str, compute: Compute, dry_run: bool, *,
+         show_gate: bool) -> Outcome:
+    from salesflow.render import output
+    from salesflow.update import update_deal
+
+    outcome = update_deal(root(), ref, compute, dry_run=dry_run)
+    change = outcome.change
+    if dry_run:
+        if change.empty:
+            output.text(change.summary)
+        else:
+            print_diff(outcome.diff())
+            output.note(f"dry run: {change.summary}; nothing was written")
+    else:
+        output.text(change.summary)
+    for note in change.notes:
+        output.note(f"note: {note}")
+    if show_gate and not change.empty:
+        _gate_line(ctx.deal_id, outcome, dry_run)
+    elif outcome.written and not change.empty:
+        _stage_line(ctx.deal_id, outcome)
+    return outcome
+
+
+def print_diff(lines: list[str]) -> None:
+    """A unified diff, coloured like git's on a terminal."""
+    from salesflow.render import output
+
+    for line in lines:
+        if line.startswith(("+++", "---")):
+            style = "bold"
+        elif line.startswith("@@"):
+            style = "cyan"
+        else:
+            style = {"+": "green", "-": "red"}.get(line[:1], "")
+        output.verbatim(line, style or None)
+
+
+def _gate_line(deal_id: str, outcome: Outcome, dry_run: bool) -> None:
+    """Where the deal's current stage stands after a tick or untick."""
+    from salesflow.gates import stage_gate
+    from salesflow.render import output
+
+    deal, process = outcome.deal, outcome.process
+    stage = process.stage(deal.stage)
+    statuses = stage_gate(deal, stage, process)
+    met = sum(s.met for s in statuses)
+    text = f"stage {stage.code}: {met} of {len(statuses)} exit milestone(s) met"
+    unmet = [s.milestone.id for s in statuses if not s.met]
+    nxt = process.next_stage(stage.code)
+    if unmet:
+        text += f"; still open: {', '.join(unmet)}"
+    elif nxt is not None and deal.status == "open" and not dry_run:
+        text += f"; ready: salesflow advance {deal_id}"
+    output.note(text)
+
+
+def _stage_line(deal_id: str, outcome: Outcome) -> None:
+    """After a move: the milestones the deal now has to reach."""
+    from salesflow.render import output
+
+    deal, process = outcome.deal, outcome.process
+    stage = process.stage(deal.stage)
+    if deal.status == "open" and stage.exit:
+        output.note(f"next: reach {', '.join(stage.milestone_ids)} "
+                    f"(`salesflow check {deal_id}`)")
+    elif deal.status == "won" and stage.exit:
+        output.note(f"the closing checklist: {', '.join(stage.milestone_ids)} "
+                    f"(`salesflow tick {deal_id} MILESTONE` as each is done)")
+
+
+def _refused(exc: GateRefused) -> None:
+    """A refused advance: each unmet milestone, what it lacks, and how to record it."""
+    from salesflow.cli.views import tick_command
+    from salesflow.render import output
+
+    several = len({s.stage for s in exc.unmet}) > 1
+    output.error(exc.message)
+    for s in exc.unmet:
+        stage = f"{s.stage} " if several else ""
+        rule = " [rule]" if s.by_rule else ""
+        output.note(f"  [ ] {stage}{s.milestone.id}{rule}: {s.milestone.text}")
+        for why in s.missing:
+            output.note(f"      missing: {why}")
+        if s.by_rule:
+            output.note("      checked from the deal's data: add or update what is missing in "
+                        "the deal file (a record does not override the rule)")
+        else:
+            output.note(f"      record it: {tick_command(exc.deal_id, s.milestone.id)}")
+    if exc.hint:
+        output.note(f"hint: {exc.hint}")
