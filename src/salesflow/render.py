@@ -202,9 +202,9 @@ class Output:
             title_justify="left",
         )
         right = set(right)
-        for name in headers:
+        for name in headers:  # numbers (right-aligned) never break across lines
             table.add_column(name, justify="right" if name in right else "left",
-                             overflow="fold")
+                             overflow="fold", no_wrap=name in right)
         return table
 
     def bar(self, fraction: float, width: int = 24) -> str:

@@ -162,9 +162,15 @@ def print_funnel_by(data: dict[str, Any], cut: Cut, layout: str) -> None:
     heading = title("Funnel", data, cut, f"by {by}")
     side = side_table(data, heading)
     console = output.out
-    fits = Measurement.get(console, console.options, side).maximum <= console.width
-    if layout == "side" or (layout == "auto" and fits):
-        output.print(side)
+    unclamped = console.options.update(max_width=100_000)  # measure clamps to the width
+    needed = Measurement.get(console, unclamped, side).maximum
+    if layout == "side" or (layout == "auto" and needed <= console.width):
+        width = console.width
+        console.width = max(needed, width)  # asked for side by side: never squeeze it
+        try:
+            output.print(side)
+        finally:
+            console.width = width
     else:
         output.print(output.style(heading, "bold"), highlight=False)
         output.text()

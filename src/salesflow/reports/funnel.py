@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from salesflow.deal import DealFile
 from salesflow.process import Process
-from salesflow.reports.money import cents, in_report_currency
+from salesflow.reports.money import deal_amount, weighted
 from salesflow.reports.select import GroupBy, group_of
 
 
@@ -53,9 +53,15 @@ class Funnel:
 
 
 def funnel(process: Process, deals: Iterable[DealFile]) -> Funnel:
-    """Open deals in their stage, won deals in the last stage; lost and held counted apart."""
+    """Open deals in their stage, won deals in the last stage; lost and held counted apart.
+
+    Each deal's weighted amount is rounded to cents on its own and the rows
+    sum them, so a funnel cut into groups adds up to the whole to the cent,
+    and to the deals listed under it.
+    """
     counts = {s.code: 0 for s in process.stages}
     amounts = {s.code: Decimal(0) for s in process.stages}
+    weights = {s.code: Decimal(0) for s in process.stages}
     missing: dict[str, list[str]] = {s.code: [] for s in process.stages}
     excluded: dict[str, list[str]] = {"lost": [], "hold": []}
     for item in deals:
@@ -65,14 +71,16 @@ def funnel(process: Process, deals: Iterable[DealFile]) -> Funnel:
             continue
         code = process.won.code if deal.status == "won" else deal.stage
         counts[code] += 1
-        if deal.amount is None:
+        amount = deal_amount(deal, process)
+        if amount is None:
             missing[code].append(item.id)
         else:
-            amounts[code] += in_report_currency(deal.amount, deal.currency, process)
+            amounts[code] += amount
+            weights[code] += weighted(amount, process.stage(code).probability)
     rows = tuple(
         FunnelRow(
             code=s.code, name=s.name, probability=s.probability, count=counts[s.code],
-            amount=amounts[s.code], weighted=cents(amounts[s.code] * s.probability / 100),
+            amount=amounts[s.code], weighted=weights[s.code],
             without_amount=tuple(missing[s.code]),
         )
         for s in process.stages
