@@ -41,7 +41,8 @@ class Walk:
     history: list[dict[str, object]] = field(default_factory=list)
 
 
-def walks(count: int, seed: int = 7) -> list[Walk]:
+def walks(count: int, seed: int = 7, hand_written: float = 0.02) -> list[Walk]:
+    """`count` deal walks; a share `hand_written` of them get no history at all."""
     rng = random.Random(seed)
     out = []
     for n in range(count):
@@ -105,7 +106,7 @@ def walks(count: int, seed: int = 7) -> list[Walk]:
                 if reason:
                     walk.fields["lost_reason"] = reason
                 break
-        if rng.random() < 0.02:
+        if rng.random() < hand_written:
             walk.history = []  # some deals were written by hand, without history
         out.append(walk)
     return out

@@ -83,7 +83,7 @@ def funnel_svg(funnel: dict[str, Any]) -> str:
     stages = funnel["stages"]
     top = max((Decimal(s["amount"]) for s in stages), default=Decimal(0))
     height = ROW_HEIGHT * len(stages) + 34
-    parts = [f'<svg id="funnel-chart" xmlns="http://www.w3.org/2000/svg" role="img" '
+    parts = [f'<svg id="funnel-chart" role="img" '
              f'viewBox="0 0 {CHART_WIDTH} {height}" width="{CHART_WIDTH}" height="{height}" '
              f'aria-label="Funnel chart: amount and weighted amount per stage">']
     last = len(stages) - 1

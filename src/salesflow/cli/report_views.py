@@ -256,7 +256,10 @@ def days_text(days: dict[str, Any] | None, key: str) -> str:
 def print_stats(data: dict[str, Any], cut: Cut) -> None:
     from salesflow.render import output
 
-    window = f"{data['from'] or 'first entry'} to {data['to'] or 'last entry'}"
+    if data["from"] or data["to"]:
+        window = f"{data['from'] or 'the start'} to {data['to'] or 'today'}"
+    else:
+        window = "all history"
     heading = title("Pipeline statistics", data, cut, window)
     cols = ("Stage", "Name", "Prob.", "Won from here", "To next stage", "Avg days",
             "Median days", "Days n")
