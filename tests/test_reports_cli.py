@@ -501,3 +501,18 @@ def test_as_of_reproduces_an_earlier_funnel_exactly(tmp_path: Any) -> None:
     replayed_forecast = run_json(ws, "forecast", "--as-of", UNTIL.isoformat())
     for key in ("rows", "total", "held", "left_out", "won_undated"):
         assert replayed_forecast[key] == then_forecast[key], key
+
+
+def test_names_that_look_like_markup_are_shown_as_written(ws: WS) -> None:
+    ws.deal("a", 'customer: "[bold]Co"\nowner: "[/red]x"\nsegment: "[s]"\namount: 10\n'
+                 "stage: G\nstatus: lost\nlost_reason: price\n"
+                 "history:\n  - {date: 2026-01-01, to: G}\n  - {date: 2026-02-01, status: lost}\n")
+    ws.deal("b", 'customer: B\nowner: "[/red]x"\namount: 10\nstage: F\n')
+    for args in (("funnel", "--by", "owner"), ("funnel", "--by", "segment", "--layout",
+                                               "stacked", "--customer", "[bold]"),
+                 ("stats", "--owner", "[/red]x"), ("forecast", "--owner", "[/red]x")):
+        result = ws.run(*args)
+        assert result.exit_code == 0, (args, result.stderr)
+    assert "[/red]x" in ws.run("funnel", "--by", "owner").stdout
+    assert "Segment: [s]" in ws.run("funnel", "--by", "segment", "--layout", "stacked").stdout
+    assert "customer contains '[bold]'" in ws.run("funnel", "--customer", "[bold]").stdout

@@ -34,9 +34,18 @@ def ids_text(ids: Sequence[str], limit: int = MAX_IDS) -> str:
     return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
+def esc(text: str) -> str:
+    """Text from the files, safe in a rich table cell or title (no markup read into it)."""
+    from rich.markup import escape
+
+    return escape(text)
+
+
 def counted(count: int, missing: Sequence[str]) -> str:
-    """A deal count, flagged when some of its deals have no amount."""
-    return f"{count} +{len(missing)}?" if missing else str(count)
+    """A deal count, flagged (in colour on a terminal) when some deals have no amount."""
+    from salesflow.render import output
+
+    return f"{count} " + output.style(f"+{len(missing)}?", "yellow") if missing else str(count)
 
 
 def title(name: str, data: dict[str, Any], cut: Cut, extra: str = "") -> str:
@@ -82,10 +91,11 @@ def funnel_table(body: dict[str, Any], currency: str, heading: str | None) -> Ta
 
     amount, weighted = f"Amount {currency}", f"Weighted {currency}"
     table = output.table("Stage", "Name", "Prob.", "Deals", amount, weighted, "",
-                         right=("Prob.", "Deals", amount, weighted), title=heading)
+                         right=("Prob.", "Deals", amount, weighted),
+                         title=esc(heading) if heading else None)
     top = max((Decimal(r["amount"]) for r in body["stages"]), default=Decimal(0))
     for r in body["stages"]:
-        table.add_row(r["code"], r["name"], f"{r['probability']}%",
+        table.add_row(r["code"], esc(r["name"]), f"{r['probability']}%",
                       counted(r["count"], r["without_amount"]), human(r["amount"]),
                       human(r["weighted"]), output.bar(fraction(r["amount"], top)))
     table.add_section()
@@ -127,9 +137,9 @@ def side_table(data: dict[str, Any], heading: str) -> Table:
     headers = ["Stage", "Prob."]
     for i, g in enumerate(data["groups"]):
         label = group_label(g["group"])
-        headers += [f"{label}\nDeals", f"{' ' * i}\nWeighted"]  # unique, blank-looking
+        headers += [f"{esc(label)}\nDeals", f"{' ' * i}\nWeighted"]  # unique, blank-looking
     headers += ["All\nDeals", f"All\nAmount {cur}", f"All\nWeighted {cur}"]
-    table = output.table(*headers, right=headers[1:], title=heading)
+    table = output.table(*headers, right=headers[1:], title=esc(heading))
     for i, r in enumerate(data["stages"]):
         cells = [r["code"], f"{r['probability']}%"]
         for g in data["groups"]:
@@ -198,11 +208,13 @@ def print_forecast(data: dict[str, Any], cut: Cut) -> None:
                     f"{data['to']}")
     table = output.table("Period", "Open deals", best, weighted, "Won deals", won, "",
                          right=("Open deals", best, weighted, "Won deals", won),
-                         title=heading)
+                         title=esc(heading))
     top = max((Decimal(r[k]) for r in data["rows"] for k in ("best_case", "won")),
               default=Decimal(0))
     for r in data["rows"]:
         label = r["period"] or ROW_LABELS[r["kind"]]
+        if r["kind"] != "period" and r["count"]:
+            label = output.style(label, "bold red")
         missing = r["without_amount"]
         table.add_row(label, counted(r["count"], missing if r["count"] else []),
                       human(r["best_case"]), human(r["weighted"]),
@@ -263,9 +275,10 @@ def print_stats(data: dict[str, Any], cut: Cut) -> None:
     heading = title("Pipeline statistics", data, cut, window)
     cols = ("Stage", "Name", "Prob.", "Won from here", "To next stage", "Avg days",
             "Median days", "Days n")
-    table = output.table(*cols, right=cols[2:], title=heading)
+    table = output.table(*cols, right=cols[2:], title=esc(heading))
     for s in data["stages"]:
-        table.add_row(s["code"], s["name"], f"{s['probability']}%", rate_text(s["observed_win"]),
+        table.add_row(s["code"], esc(s["name"]), f"{s['probability']}%",
+                      rate_text(s["observed_win"]),
                       rate_text(s["conversion"]), days_text(s["days"], "avg"),
                       days_text(s["days"], "median"),
                       "" if s["days"] is None else str(s["days"]["sample"]))
@@ -285,7 +298,7 @@ def print_stats(data: dict[str, Any], cut: Cut) -> None:
         reasons = output.table("Lost reason", "Deals", amount, right=("Deals", amount),
                                title="Lost reasons")
         for r in data["lost_reasons"]:
-            reasons.add_row(r["reason"] or "(not given)", counted(r["count"],
+            reasons.add_row(esc(r["reason"] or "(not given)"), counted(r["count"],
                                                                   r["without_amount"]),
                             human(r["amount"]))
         output.print(reasons)
