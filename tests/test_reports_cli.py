@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from rich.cells import cell_len
+
 from tests import generate
 from tests.conftest import WS
 

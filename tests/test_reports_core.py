@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests import generate
 
 from salesflow.deal import Deal, DealFile
 from salesflow.process import Process
@@ -23,6 +22,7 @@ from salesflow.reports.replay import State, replay, state_on, won_on
 from salesflow.reports.select import Cut
 from salesflow.reports.stats import stats
 from salesflow.workspace import parse_deal
+from tests import generate
 
 D = dt.date
 
