@@ -34,6 +34,29 @@ class Format(enum.StrEnum):
     csv = "csv"
 
 
+class GroupBy(enum.StrEnum):
+    """What `funnel --by` cuts the funnel by."""
+
+    owner = "owner"
+    segment = "segment"
+    product_line = "product_line"
+
+
+class Layout(enum.StrEnum):
+    """How `funnel --by` shows its groups: side by side when they fit, or one under another."""
+
+    auto = "auto"
+    side = "side"
+    stacked = "stacked"
+
+
+class PeriodChoice(enum.StrEnum):
+    """Forecast periods."""
+
+    month = "month"
+    quarter = "quarter"
+
+
 class ShowFormat(enum.StrEnum):
     """Output formats of single-object commands."""
 
@@ -159,6 +182,11 @@ class Output:
         sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=_default))
         sys.stdout.write("\n")
 
+    def raw(self, text: str) -> None:
+        """Text on stdout exactly as given (a whole HTML page, say): no wrapping, no markup."""
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
     def csv(self, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
@@ -185,9 +213,9 @@ class Output:
             title_justify="left",
         )
         right = set(right)
-        for name in headers:
+        for name in headers:  # numbers (right-aligned) never break across lines
             table.add_column(name, justify="right" if name in right else "left",
-                             overflow="fold")
+                             overflow="fold", no_wrap=name in right)
         return table
 
     def bar(self, fraction: float, width: int = 24) -> str:

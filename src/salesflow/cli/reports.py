@@ -1,72 +1,313 @@
-"""Reports a manager runs: funnel."""
+"""Reports a manager runs: funnel, forecast, stats, and the HTML report page.
+
+Every report takes the same cuts (--owner, --segment, --product-line,
+--customer, --close-from, --close-to) and prints the shapes defined in
+`salesflow.reports.shapes`; tables are drawn from those same shapes, so the
+table, the JSON, the CSV and the page always show the same numbers.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from salesflow.cli import app
-from salesflow.cli._common import handle_errors, load
-from salesflow.render import Format
+from salesflow.cli._common import handle_errors, load, parse_date
+from salesflow.render import Format, GroupBy, Layout, PeriodChoice
 
-FUNNEL_CSV = ("code", "name", "probability", "count", "amount", "weighted", "without_amount")
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from salesflow.deal import DealFile
+    from salesflow.reports.replay import Replay
+    from salesflow.reports.select import Cut
+    from salesflow.workspace import Workspace
+
+FormatOption = typer.Option(Format.table, "--format", "-f", help="table, json or csv.")
+OwnerOption = typer.Option(None, "--owner", "-o", metavar="OWNER",
+                           help="Only deals of this owner (repeatable: any of them).")
+SegmentOption = typer.Option(None, "--segment", metavar="SEGMENT",
+                             help="Only deals in this segment (repeatable).")
+ProductLineOption = typer.Option(None, "--product-line", metavar="LINE",
+                                 help="Only deals of this product line (repeatable).")
+CustomerOption = typer.Option(None, "--customer", metavar="TEXT",
+                              help="Only customers whose name contains TEXT (any case).")
+CloseFromOption = typer.Option(None, "--close-from", metavar="DATE",
+                               help="Only deals expected to close on or after DATE.")
+CloseToOption = typer.Option(None, "--close-to", metavar="DATE",
+                             help="Only deals expected to close on or before DATE.")
+AsOfOption = typer.Option(None, "--as-of", metavar="DATE",
+                          help="Replay history: stages and statuses as they were at the end "
+                          "of DATE; deals created later are left out.")
+
+
+def _cut(owner: list[str] | None, segment: list[str] | None, product_line: list[str] | None,
+         customer: str | None, close_from: str | None, close_to: str | None) -> Cut:
+    from salesflow.errors import UsageError
+    from salesflow.reports.select import Cut
+
+    start = parse_date(close_from, "--close-from")
+    end = parse_date(close_to, "--close-to")
+    if start and end and start > end:
+        raise UsageError(f"--close-from {start} is after --close-to {end}",
+                         hint="give the earlier date to --close-from")
+    return Cut(tuple(owner or ()), tuple(segment or ()), tuple(product_line or ()),
+               customer or None, start, end)
+
+
+def _select(ws: Workspace, cut: Cut, as_of: dt.date | None,
+            ) -> tuple[list[DealFile], Replay | None]:
+    """The deals the report covers: cut, then replayed to `as_of` when given."""
+    from salesflow.reports.replay import replay
+
+    deals = cut.apply(ws.deals)
+    if as_of is None:
+        return deals, None
+    rep = replay(ws.process, deals, as_of)
+    return list(rep.deals), rep
+
+
+def _window(start: dt.date | None, end: dt.date | None) -> None:
+    from salesflow.errors import UsageError
+
+    if start and end and start > end:
+        raise UsageError(f"--from {start} is after --to {end}",
+                         hint="give the earlier date to --from")
 
 
 @app.command()
 @handle_errors
 def funnel(
-    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+    fmt: Format = FormatOption,
+    owner: list[str] = OwnerOption,
+    segment: list[str] = SegmentOption,
+    product_line: list[str] = ProductLineOption,
+    customer: str | None = CustomerOption,
+    close_from: str | None = CloseFromOption,
+    close_to: str | None = CloseToOption,
+    by: GroupBy | None = typer.Option(None, "--by", help="One funnel per owner, segment or "
+                                      "product_line, plus the total."),
+    layout: Layout = typer.Option(Layout.auto, "--layout", help="With --by: side (groups as "
+                                  "columns), stacked (one table each) or auto (side when it "
+                                  "fits)."),
+    as_of: str | None = AsOfOption,
 ) -> None:
     """The weighted funnel: every stage with its deals, amount and weighted amount.
 
     Open deals count in their stage, won deals in the last stage; lost and held
-    deals are left out and counted below the table.
+    deals are left out and counted below the table. Deals without an amount are
+    counted and flagged with `?`, never valued as zero silently.
 
-    Example: salesflow funnel --format json
+    Example: salesflow funnel --by owner --segment energy --as-of 2026-09-30
     """
-    from salesflow.render import money, money_json, output
+    from salesflow.cli.report_views import print_funnel, print_funnel_by
+    from salesflow.render import output
     from salesflow.reports import funnel as build
+    from salesflow.reports import funnel_by
+    from salesflow.reports.shapes import (
+        FUNNEL_BY_CSV,
+        FUNNEL_CSV,
+        funnel_by_csv_rows,
+        funnel_csv_rows,
+        funnel_json,
+    )
 
+    cut = _cut(owner, segment, product_line, customer, close_from, close_to)
+    when = parse_date(as_of, "--as-of")
     ws = load()
-    report = build(ws.process, ws.deals)
+    deals, rep = _select(ws, cut, when)
+    report = build(ws.process, deals)
+    groups = funnel_by(ws.process, deals, by.value) if by else ()
+    data = funnel_json(report, cut=cut, replay=rep, by=by.value if by else None, groups=groups)
     if fmt == Format.json:
-        output.json({
-            "currency": report.currency,
-            "stages": [
-                {"code": r.code, "name": r.name, "probability": r.probability, "count": r.count,
-                 "amount": money_json(r.amount), "weighted": money_json(r.weighted),
-                 "without_amount": list(r.without_amount)}
-                for r in report.rows
-            ],
-            "total": {"count": report.count, "amount": money_json(report.amount),
-                      "weighted": money_json(report.weighted),
-                      "without_amount": list(report.without_amount)},
-            "excluded": {k: {"count": len(v), "ids": v} for k, v in report.excluded.items()},
-        })
+        output.json(data)
     elif fmt == Format.csv:
-        rows = [[r.code, r.name, r.probability, r.count, money_json(r.amount),
-                 money_json(r.weighted), len(r.without_amount)] for r in report.rows]
-        rows.append(["TOTAL", "", "", report.count, money_json(report.amount),
-                     money_json(report.weighted), len(report.without_amount)])
-        output.csv(FUNNEL_CSV, rows)
+        if by:
+            output.csv(FUNNEL_BY_CSV, funnel_by_csv_rows(report, groups))
+        else:
+            output.csv(FUNNEL_CSV, funnel_csv_rows(report))
+    elif by:
+        print_funnel_by(data, cut, layout.value)
     else:
-        cur = report.currency
-        table = output.table("Stage", "Name", "Prob.", "Deals", f"Amount {cur}",
-                             f"Weighted {cur}", "", right=("Prob.", "Deals", f"Amount {cur}",
-                                                          f"Weighted {cur}"),
-                             title=f"Funnel ({cur})")
-        top = max((r.amount for r in report.rows), default=0) or 1
-        for r in report.rows:
-            flag = f" +{len(r.without_amount)}?" if r.without_amount else ""
-            table.add_row(r.code, r.name, f"{r.probability}%", f"{r.count}{flag}",
-                          money(r.amount), money(r.weighted),
-                          output.bar(float(r.amount / top)))
-        table.add_section()
-        table.add_row("", "Total", "", str(report.count), money(report.amount),
-                      money(report.weighted), "")
-        output.print(table)
-        lost, held = report.excluded["lost"], report.excluded["hold"]
-        output.text(f"Left out: {len(lost)} lost, {len(held)} on hold.")
-        if report.without_amount:
-            output.text(f"{len(report.without_amount)} deal(s) without an amount (counted, "
-                        f"not valued; marked ?): {', '.join(report.without_amount)}")
+        print_funnel(data, cut)
+    raise typer.Exit(1 if ws.problems else 0)
+
+
+@app.command()
+@handle_errors
+def forecast(
+    fmt: Format = FormatOption,
+    period: PeriodChoice = typer.Option(PeriodChoice.quarter, "--by",
+                                        help="Periods: month or quarter."),
+    start: str | None = typer.Option(None, "--from", metavar="DATE",
+                                     help="First period: the one holding DATE (default: "
+                                     "today's)."),
+    end: str | None = typer.Option(None, "--to", metavar="DATE",
+                                   help="Last period: the one holding DATE (default: the "
+                                   "last expected close)."),
+    owner: list[str] = OwnerOption,
+    segment: list[str] = SegmentOption,
+    product_line: list[str] = ProductLineOption,
+    customer: str | None = CustomerOption,
+    close_from: str | None = CloseFromOption,
+    close_to: str | None = CloseToOption,
+    as_of: str | None = AsOfOption,
+) -> None:
+    """Forecast per month or quarter of expected close: weighted, best case and won.
+
+    Open deals count in the period of their expected close (weighted by their
+    stage's probability, and unweighted as the best case); won deals count in
+    the period they were won, from their history. Open deals whose expected
+    close is already past, and open deals without one, get rows of their own.
+
+    Example: salesflow forecast --by month --from 2027-01-01 --to 2027-06-30
+    """
+    import datetime as dt
+
+    from salesflow.cli.report_views import print_forecast
+    from salesflow.render import output
+    from salesflow.reports.forecast import forecast as build
+    from salesflow.reports.shapes import FORECAST_CSV, forecast_csv_rows, forecast_json
+
+    cut = _cut(owner, segment, product_line, customer, close_from, close_to)
+    first, last = parse_date(start, "--from"), parse_date(end, "--to")
+    _window(first, last)
+    when = parse_date(as_of, "--as-of")
+    ws = load()
+    deals, rep = _select(ws, cut, when)
+    report = build(ws.process, deals, today=when or dt.date.today(), period=period.value,
+                   start=first, end=last)
+    data = forecast_json(report, cut=cut, replay=rep)
+    if fmt == Format.json:
+        output.json(data)
+    elif fmt == Format.csv:
+        output.csv(FORECAST_CSV, forecast_csv_rows(report))
+    else:
+        print_forecast(data, cut)
+    raise typer.Exit(1 if ws.problems else 0)
+
+
+@app.command()
+@handle_errors
+def stats(
+    fmt: Format = FormatOption,
+    start: str | None = typer.Option(None, "--from", metavar="DATE",
+                                     help="Count what happened on or after DATE."),
+    end: str | None = typer.Option(None, "--to", metavar="DATE",
+                                   help="Count what happened on or before DATE; later "
+                                   "history is ignored."),
+    min_sample: int = typer.Option(5, "--min-sample", min=1, metavar="N",
+                                   help="Give no figure that rests on fewer than N deals."),
+    owner: list[str] = OwnerOption,
+    segment: list[str] = SegmentOption,
+    product_line: list[str] = ProductLineOption,
+    customer: str | None = CustomerOption,
+    close_from: str | None = CloseFromOption,
+    close_to: str | None = CloseToOption,
+) -> None:
+    """Pipeline statistics from every deal's history, to calibrate the process.
+
+    Stage-to-stage conversion, win rate, days spent in each stage (average and
+    median, time on hold not counted), cycle time to won, lost reasons ranked,
+    and each stage's configured probability next to the win rate observed from
+    it. A figure resting on fewer than --min-sample deals is not given.
+
+    Example: salesflow stats --from 2026-01-01 --to 2026-12-31 --min-sample 10
+    """
+    from salesflow.cli.report_views import print_stats
+    from salesflow.render import output
+    from salesflow.reports.shapes import STATS_CSV, stats_csv_rows, stats_json
+    from salesflow.reports.stats import stats as build
+
+    cut = _cut(owner, segment, product_line, customer, close_from, close_to)
+    first, last = parse_date(start, "--from"), parse_date(end, "--to")
+    _window(first, last)
+    ws = load()
+    report = build(ws.process, cut.apply(ws.deals), start=first, end=last,
+                   min_sample=min_sample)
+    data = stats_json(report, cut=cut)
+    if fmt == Format.json:
+        output.json(data)
+    elif fmt == Format.csv:
+        output.csv(STATS_CSV, stats_csv_rows(report))
+    else:
+        print_stats(data, cut)
+    raise typer.Exit(1 if ws.problems else 0)
+
+
+@app.command()
+@handle_errors
+def report(
+    html: Path = typer.Option(..., "--html", metavar="FILE", dir_okay=False,
+                              help="Write the page to FILE ('-' for standard output)."),
+    owner: list[str] = OwnerOption,
+    segment: list[str] = SegmentOption,
+    product_line: list[str] = ProductLineOption,
+    customer: str | None = CustomerOption,
+    close_from: str | None = CloseFromOption,
+    close_to: str | None = CloseToOption,
+    as_of: str | None = AsOfOption,
+    period: PeriodChoice = typer.Option(PeriodChoice.quarter, "--period",
+                                        help="Forecast periods: month or quarter."),
+    min_sample: int = typer.Option(5, "--min-sample", min=1, metavar="N",
+                                   help="Statistics: no figure from fewer than N deals."),
+    title: str | None = typer.Option(None, "--title", help="Page title (default: "
+                                     "'Pipeline report — <workspace folder>')."),
+) -> None:
+    """One self-contained HTML page for the weekly meeting: funnel, forecast, stats, deals.
+
+    The page has no external scripts, fonts or links: attach it to an e-mail or
+    open it offline. Its numbers are the same as `funnel`, `forecast` and
+    `stats --format json` with the same options.
+
+    Example: salesflow report --html weekly.html --owner li.wei --as-of 2026-09-30
+    """
+    import datetime as dt
+
+    from salesflow import __version__, yamlio
+    from salesflow.errors import UsageError
+    from salesflow.html import page
+    from salesflow.render import output
+    from salesflow.reports import funnel as build_funnel
+    from salesflow.reports.forecast import forecast as build_forecast
+    from salesflow.reports.shapes import deals_json, forecast_json, funnel_json, stats_json
+    from salesflow.reports.stats import stats as build_stats
+
+    cut = _cut(owner, segment, product_line, customer, close_from, close_to)
+    when = parse_date(as_of, "--as-of")
+    target = str(html)
+    if target != "-" and not html.parent.is_dir():
+        raise UsageError(f"cannot write {html}: folder {html.parent} does not exist",
+                         hint="create the folder first, or choose another file")
+    ws = load()
+    today = dt.date.today()
+    deals, rep = _select(ws, cut, when)
+    process = ws.process
+    data: dict[str, Any] = {
+        "title": title or f"Pipeline report — {ws.root.name}",
+        "workspace": ws.root.name,
+        "as_of": (when or today).isoformat(),
+        "replayed": when is not None,
+        "generated": today.isoformat(),
+        "version": __version__,
+        "filters": cut.describe(),
+        "funnel": funnel_json(build_funnel(process, deals), cut=cut, replay=rep),
+        "forecast": forecast_json(build_forecast(process, deals, today=when or today,
+                                                 period=period.value), cut=cut, replay=rep),
+        "stats": stats_json(build_stats(process, cut.apply(ws.deals), end=when,
+                                        min_sample=min_sample), cut=cut),
+        "deals": deals_json(process, deals),
+    }
+    text = page(data)
+    if target == "-":
+        output.raw(text)
+    else:
+        try:
+            yamlio.write_atomic(html, text.encode("utf-8"))
+        except OSError as exc:
+            raise UsageError(f"cannot write {html}: {exc.strerror or exc}",
+                             hint="choose a file in a folder you can write to") from None
+        output.note(f"wrote {html} ({len(deals)} deals, as of {data['as_of']})")
     raise typer.Exit(1 if ws.problems else 0)

@@ -1,33 +1,21 @@
-"""Reports as plain data: the weighted funnel (more reports build on it).
+"""The weighted funnel: every stage with its deals, amount and weighted amount.
 
-No printing here: `salesflow.render` turns these values into tables, JSON or
-CSV. Money stays Decimal; each deal's amount is converted to the report
-currency and rounded to cents once, and every total is the sum of its rows,
-so the JSON and the table always add up.
+Open deals sit in their stage, won deals in the last stage; lost and held
+deals are left out and counted apart. `funnel_by` cuts the same funnel by
+owner, segment or product line; the overall funnel stays the sum of the
+groups, because each deal is in exactly one group.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from salesflow.deal import DealFile
 from salesflow.process import Process
-
-CENT = Decimal("0.01")
-
-
-def cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def in_report_currency(amount: Decimal, currency: str | None, process: Process) -> Decimal:
-    """The amount in the report currency, rounded to cents."""
-    rate = process.rate(currency or process.currency)
-    if rate is None:  # validation refuses such deals; this guards library callers
-        raise ValueError(f"no exchange rate for {currency}")
-    return cents(amount * rate)
+from salesflow.reports.money import deal_amount, weighted
+from salesflow.reports.select import GroupBy, group_of
 
 
 @dataclass(frozen=True)
@@ -65,9 +53,15 @@ class Funnel:
 
 
 def funnel(process: Process, deals: Iterable[DealFile]) -> Funnel:
-    """Open deals in their stage, won deals in the last stage; lost and held counted apart."""
+    """Open deals in their stage, won deals in the last stage; lost and held counted apart.
+
+    Each deal's weighted amount is rounded to cents on its own and the rows
+    sum them, so a funnel cut into groups adds up to the whole to the cent,
+    and to the deals listed under it.
+    """
     counts = {s.code: 0 for s in process.stages}
     amounts = {s.code: Decimal(0) for s in process.stages}
+    weights = {s.code: Decimal(0) for s in process.stages}
     missing: dict[str, list[str]] = {s.code: [] for s in process.stages}
     excluded: dict[str, list[str]] = {"lost": [], "hold": []}
     for item in deals:
@@ -77,16 +71,28 @@ def funnel(process: Process, deals: Iterable[DealFile]) -> Funnel:
             continue
         code = process.won.code if deal.status == "won" else deal.stage
         counts[code] += 1
-        if deal.amount is None:
+        amount = deal_amount(deal, process)
+        if amount is None:
             missing[code].append(item.id)
         else:
-            amounts[code] += in_report_currency(deal.amount, deal.currency, process)
+            amounts[code] += amount
+            weights[code] += weighted(amount, process.stage(code).probability)
     rows = tuple(
         FunnelRow(
             code=s.code, name=s.name, probability=s.probability, count=counts[s.code],
-            amount=amounts[s.code], weighted=cents(amounts[s.code] * s.probability / 100),
+            amount=amounts[s.code], weighted=weights[s.code],
             without_amount=tuple(missing[s.code]),
         )
         for s in process.stages
     )
     return Funnel(process.currency, rows, excluded)
+
+
+def funnel_by(process: Process, deals: Iterable[DealFile], by: GroupBy,
+              ) -> tuple[tuple[str | None, Funnel], ...]:
+    """One funnel per value of `by` (None: deals without one, listed last), sorted by name."""
+    groups: dict[str | None, list[DealFile]] = {}
+    for item in deals:
+        groups.setdefault(group_of(item.deal, by), []).append(item)
+    keys = sorted(groups, key=lambda k: (k is None, (k or "").casefold(), k or ""))
+    return tuple((k, funnel(process, groups[k])) for k in keys)

@@ -1,0 +1,309 @@
+"""How the reports look in a terminal, drawn from their JSON shapes.
+
+Each function takes the very dict that `--format json` prints, so the table
+can only show what the JSON says. Amounts are whole units with thousands
+separators under a header naming the currency; deals without an amount are
+marked `?` next to their count and named below the table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from salesflow.reports.select import Cut
+
+MAX_IDS = 8
+NONE_LABEL = "(none)"
+
+
+def human(value: str | None) -> str:
+    """A JSON money string for people: '1250000.00' -> '1,250,000'."""
+    from salesflow.render import money
+
+    return money(None if value is None else Decimal(value))
+
+
+def ids_text(ids: Sequence[str], limit: int = MAX_IDS) -> str:
+    """Deal ids for a note; long lists end with 'and N more' (the JSON has them all)."""
+    shown = ", ".join(ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def esc(text: str) -> str:
+    """Text from the files, safe in a rich table cell or title (no markup read into it)."""
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def counted(count: int, missing: Sequence[str]) -> str:
+    """A deal count, flagged (in colour on a terminal) when some deals have no amount."""
+    from salesflow.render import output
+
+    return f"{count} " + output.style(f"+{len(missing)}?", "yellow") if missing else str(count)
+
+
+def title(name: str, data: dict[str, Any], cut: Cut, extra: str = "") -> str:
+    parts = [f"{name} ({data['currency']})"]
+    if extra:
+        parts.append(extra)
+    if not cut.empty:
+        parts.append(cut.describe())
+    if data.get("as_of"):
+        parts.append(f"as of {data['as_of']}, replayed from history")
+    return " — ".join(parts)
+
+
+def fraction(value: str | None, top: Decimal) -> float:
+    if value is None or top <= 0:
+        return 0.0
+    return float(Decimal(value) / top)
+
+
+def replay_notes(data: dict[str, Any]) -> None:
+    """What history replay could not place: said every time, never silently dropped."""
+    from salesflow.render import output
+
+    rep = data.get("replay")
+    if not rep:
+        return
+    if rep["created_later"]["count"]:
+        output.text(f"Not yet created on {rep['as_of']}: {rep['created_later']['count']} "
+                    f"deal(s) left out.")
+    if rep["no_history"]["count"]:
+        output.text(f"Without history, cannot be replayed, left out: "
+                    f"{rep['no_history']['count']} deal(s): {ids_text(rep['no_history']['ids'])}")
+    if rep["disagree"]["count"]:
+        output.text(f"History does not end in the stage/status the file says (edited by hand?): "
+                    f"{rep['disagree']['count']} deal(s): {ids_text(rep['disagree']['ids'])}")
+
+
+# ------------------------------------------------------------------ funnel
+
+
+def funnel_table(body: dict[str, Any], currency: str, heading: str | None) -> Table:
+    from salesflow.render import output
+
+    amount, weighted = f"Amount {currency}", f"Weighted {currency}"
+    table = output.table("Stage", "Name", "Prob.", "Deals", amount, weighted, "",
+                         right=("Prob.", "Deals", amount, weighted),
+                         title=esc(heading) if heading else None)
+    top = max((Decimal(r["amount"]) for r in body["stages"]), default=Decimal(0))
+    for r in body["stages"]:
+        table.add_row(r["code"], esc(r["name"]), f"{r['probability']}%",
+                      counted(r["count"], r["without_amount"]), human(r["amount"]),
+                      human(r["weighted"]), output.bar(fraction(r["amount"], top)))
+    table.add_section()
+    total = body["total"]
+    table.add_row("", "Total", "", counted(total["count"], total["without_amount"]),
+                  human(total["amount"]), human(total["weighted"]), "")
+    return table
+
+
+def funnel_notes(body: dict[str, Any]) -> None:
+    from salesflow.render import output
+
+    excluded = body["excluded"]
+    output.text(f"Left out: {excluded['lost']['count']} lost, {excluded['hold']['count']} "
+                "on hold.")
+    missing = body["total"]["without_amount"]
+    if missing:
+        output.text(f"{len(missing)} deal(s) without an amount (counted, not valued; "
+                    f"marked ?): {ids_text(missing)}")
+
+
+def print_funnel(data: dict[str, Any], cut: Cut) -> None:
+    from salesflow.render import output
+
+    output.print(funnel_table(data, data["currency"], title("Funnel", data, cut)))
+    funnel_notes(data)
+    replay_notes(data)
+
+
+def group_label(key: str | None) -> str:
+    return NONE_LABEL if key is None else key
+
+
+def side_table(data: dict[str, Any], heading: str) -> Table:
+    """Groups as columns: deals and weighted amount each, then the total's."""
+    from salesflow.render import output
+
+    cur = data["currency"]
+    headers = ["Stage", "Prob."]
+    for i, g in enumerate(data["groups"]):
+        label = group_label(g["group"])
+        headers += [f"{esc(label)}\nDeals", f"{' ' * i}\nWeighted"]  # unique, blank-looking
+    headers += ["All\nDeals", f"All\nAmount {cur}", f"All\nWeighted {cur}"]
+    table = output.table(*headers, right=headers[1:], title=esc(heading))
+    for i, r in enumerate(data["stages"]):
+        cells = [r["code"], f"{r['probability']}%"]
+        for g in data["groups"]:
+            row = g["stages"][i]
+            if row["count"]:  # blanks, not zeros, keep a wide table readable
+                cells += [counted(row["count"], row["without_amount"]), human(row["weighted"])]
+            else:
+                cells += ["", ""]
+        cells += [counted(r["count"], r["without_amount"]), human(r["amount"]),
+                  human(r["weighted"])]
+        table.add_row(*cells)
+    table.add_section()
+    cells = ["Total", ""]
+    for g in data["groups"]:
+        t = g["total"]
+        cells += [counted(t["count"], t["without_amount"]), human(t["weighted"])]
+    t = data["total"]
+    cells += [counted(t["count"], t["without_amount"]), human(t["amount"]), human(t["weighted"])]
+    table.add_row(*cells)
+    return table
+
+
+def print_funnel_by(data: dict[str, Any], cut: Cut, layout: str) -> None:
+    """Side by side when the groups fit the width (or asked for), else one table each."""
+    from rich.measure import Measurement
+
+    from salesflow.render import output
+
+    by = data["by"].replace("_", " ")
+    heading = title("Funnel", data, cut, f"by {by}")
+    side = side_table(data, heading)
+    console = output.out
+    unclamped = console.options.update(max_width=100_000)  # measure clamps to the width
+    needed = Measurement.get(console, unclamped, side).maximum
+    if layout == "side" or (layout == "auto" and needed <= console.width):
+        width = console.width
+        console.width = max(needed, width)  # asked for side by side: never squeeze it
+        try:
+            output.print(side)
+        finally:
+            console.width = width
+    else:
+        output.print(output.style(heading, "bold"), highlight=False)
+        output.text()
+        for g in data["groups"]:
+            output.print(funnel_table(g, data["currency"],
+                                      f"{by.capitalize()}: {group_label(g['group'])}"))
+            output.text()
+        output.print(funnel_table(data, data["currency"], f"All {len(data['groups'])} "
+                                  f"{by} groups together"))
+    funnel_notes(data)
+    replay_notes(data)
+
+
+# ---------------------------------------------------------------- forecast
+
+ROW_LABELS = {"overdue": "Overdue", "no_close": "No expected close"}
+
+
+def print_forecast(data: dict[str, Any], cut: Cut) -> None:
+    from salesflow.render import output
+
+    cur = data["currency"]
+    best, weighted, won = f"Best case {cur}", f"Weighted {cur}", f"Won {cur}"
+    heading = title("Forecast", data, cut, f"by {data['period']}, {data['from']} to "
+                    f"{data['to']}")
+    table = output.table("Period", "Open deals", best, weighted, "Won deals", won, "",
+                         right=("Open deals", best, weighted, "Won deals", won),
+                         title=esc(heading))
+    top = max((Decimal(r[k]) for r in data["rows"] for k in ("best_case", "won")),
+              default=Decimal(0))
+    for r in data["rows"]:
+        label = r["period"] or ROW_LABELS[r["kind"]]
+        if r["kind"] != "period" and r["count"]:
+            label = output.style(label, "bold red")
+        missing = r["without_amount"]
+        table.add_row(label, counted(r["count"], missing if r["count"] else []),
+                      human(r["best_case"]), human(r["weighted"]),
+                      counted(r["won_count"], missing if r["won_count"] else []),
+                      human(r["won"]),
+                      output.bar(fraction(r["weighted"], top) + fraction(r["won"], top)))
+    table.add_section()
+    t = data["total"]
+    table.add_row("Total", str(t["count"]), human(t["best_case"]), human(t["weighted"]),
+                  str(t["won_count"]), human(t["won"]), "")
+    output.print(table)
+    rows = {r["kind"]: r for r in data["rows"]}
+    if rows["overdue"]["count"]:
+        output.text(f"Overdue: {rows['overdue']['count']} open deal(s) expected to close "
+                    f"before {data['today']}: move their dates or close them.")
+    if rows["no_close"]["count"]:
+        output.text(f"No expected close: {rows['no_close']['count']} open deal(s) cannot be "
+                    "placed in a period: give them an expected_close.")
+    if t["without_amount"]:
+        output.text(f"{len(t['without_amount'])} deal(s) without an amount (counted, not "
+                    f"valued; marked ?): {ids_text(t['without_amount'])}")
+    if data["left_out"]["count"]:
+        output.text(f"Closing outside {data['from']} to {data['to']}, left out: "
+                    f"{data['left_out']['count']} open deal(s): "
+                    f"{ids_text(data['left_out']['ids'])}")
+    if data["won_undated"]["count"]:
+        output.text(f"Won, but the history does not say when (not in any period): "
+                    f"{data['won_undated']['count']} deal(s): "
+                    f"{ids_text(data['won_undated']['ids'])}")
+    output.text(f"Not forecast: {data['held']['count']} on hold; lost deals never are.")
+    replay_notes(data)
+
+
+# ------------------------------------------------------------------- stats
+
+
+def rate_text(rate: dict[str, Any] | None) -> str:
+    if rate is None:
+        return ""
+    value = "—" if rate["percent"] is None else f"{rate['percent']:.1f}%"
+    return f"{value} n={rate['sample']}"
+
+
+def days_text(days: dict[str, Any] | None, key: str) -> str:
+    if days is None:
+        return ""
+    value = days[key]
+    return "—" if value is None else f"{value:.1f}"
+
+
+def print_stats(data: dict[str, Any], cut: Cut) -> None:
+    from salesflow.render import output
+
+    if data["from"] or data["to"]:
+        window = f"{data['from'] or 'the start'} to {data['to'] or 'today'}"
+    else:
+        window = "all history"
+    heading = title("Pipeline statistics", data, cut, window)
+    cols = ("Stage", "Name", "Prob.", "Won from here", "To next stage", "Avg days",
+            "Median days", "Days n")
+    table = output.table(*cols, right=cols[2:], title=esc(heading))
+    for s in data["stages"]:
+        table.add_row(s["code"], esc(s["name"]), f"{s['probability']}%",
+                      rate_text(s["observed_win"]),
+                      rate_text(s["conversion"]), days_text(s["days"], "avg"),
+                      days_text(s["days"], "median"),
+                      "" if s["days"] is None else str(s["days"]["sample"]))
+    output.print(table)
+    win = data["win_rate"]
+    share = "—" if win["percent"] is None else f"{win['percent']:.1f}%"
+    output.text(f"Win rate: {share} ({win['won']} won, {win['lost']} lost)")
+    cycle = data["cycle_days_to_won"]
+    if cycle["avg"] is None:
+        output.text(f"Cycle time to won: — (n={cycle['sample']})")
+    else:
+        output.text(f"Cycle time to won: average {cycle['avg']:.1f} days, median "
+                    f"{cycle['median']:.1f} (n={cycle['sample']})")
+    if data["lost_reasons"]:
+        output.text()
+        amount = f"Amount {data['currency']}"
+        reasons = output.table("Lost reason", "Deals", amount, right=("Deals", amount),
+                               title="Lost reasons")
+        for r in data["lost_reasons"]:
+            reasons.add_row(esc(r["reason"] or "(not given)"), counted(r["count"],
+                                                                  r["without_amount"]),
+                            human(r["amount"]))
+        output.print(reasons)
+    output.text(f"From the history of {data['deals']} deal(s); a figure resting on fewer "
+                f"than {data['min_sample']} deals is not given (—).")
+    if data["no_history"]["count"]:
+        output.text(f"Without history, not counted: {data['no_history']['count']} deal(s): "
+                    f"{ids_text(data['no_history']['ids'])}")

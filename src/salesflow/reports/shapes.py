@@ -1,0 +1,220 @@
+"""The documented JSON and CSV shapes of every report, in one place.
+
+The CLI prints these and the HTML page is built from these same values, so
+the JSON, the CSV, the table and the page cannot drift apart. Money is an
+exact decimal string with two places; dates are ISO strings; rates are
+percentages with one decimal, or null below the minimum sample.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from salesflow.deal import DealFile
+from salesflow.process import Process
+from salesflow.render import money_json as money
+from salesflow.reports.forecast import Forecast, ForecastRow
+from salesflow.reports.funnel import Funnel
+from salesflow.reports.money import deal_amount, weighted
+from salesflow.reports.replay import Replay
+from salesflow.reports.select import Cut
+from salesflow.reports.stats import Days, Rate, Stats
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _ids(ids: Sequence[str]) -> dict[str, Any]:
+    return {"count": len(ids), "ids": list(ids)}
+
+
+def replay_json(rep: Replay | None) -> dict[str, Any] | None:
+    if rep is None:
+        return None
+    return {"as_of": rep.as_of.isoformat(), "no_history": _ids(rep.no_history),
+            "created_later": _ids(rep.created_later), "disagree": _ids(rep.disagree)}
+
+
+# ------------------------------------------------------------------ funnel
+
+FUNNEL_CSV = ("code", "name", "probability", "count", "amount", "weighted", "without_amount")
+FUNNEL_BY_CSV = ("group", *FUNNEL_CSV)
+ALL_GROUP = "(all)"
+NO_GROUP = "(none)"
+
+
+def funnel_body(report: Funnel) -> dict[str, Any]:
+    return {
+        "stages": [
+            {"code": r.code, "name": r.name, "probability": r.probability, "count": r.count,
+             "amount": money(r.amount), "weighted": money(r.weighted),
+             "without_amount": list(r.without_amount)}
+            for r in report.rows
+        ],
+        "total": {"count": report.count, "amount": money(report.amount),
+                  "weighted": money(report.weighted),
+                  "without_amount": list(report.without_amount)},
+        "excluded": {k: _ids(v) for k, v in report.excluded.items()},
+    }
+
+
+def funnel_json(report: Funnel, *, cut: Cut, replay: Replay | None = None,
+                by: str | None = None,
+                groups: Sequence[tuple[str | None, Funnel]] = ()) -> dict[str, Any]:
+    data: dict[str, Any] = {"currency": report.currency}
+    data.update(funnel_body(report))
+    data["as_of"] = replay.as_of.isoformat() if replay else None
+    data["replay"] = replay_json(replay)
+    data["filters"] = cut.as_json()
+    data["by"] = by
+    data["groups"] = [{"group": key, **funnel_body(f)} for key, f in groups] if by else None
+    return data
+
+
+def funnel_csv_rows(report: Funnel) -> list[list[Any]]:
+    rows: list[list[Any]] = [[r.code, r.name, r.probability, r.count, money(r.amount),
+                              money(r.weighted), len(r.without_amount)] for r in report.rows]
+    rows.append(["TOTAL", "", "", report.count, money(report.amount), money(report.weighted),
+                 len(report.without_amount)])
+    return rows
+
+
+def funnel_by_csv_rows(report: Funnel, groups: Sequence[tuple[str | None, Funnel]],
+                       ) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    for key, f in [*groups, (ALL_GROUP, report)]:
+        rows += [[NO_GROUP if key is None else key, *r] for r in funnel_csv_rows(f)]
+    return rows
+
+
+# ---------------------------------------------------------------- forecast
+
+FORECAST_CSV = ("period", "kind", "start", "end", "count", "best_case", "weighted",
+                "won_count", "won", "without_amount")
+
+
+def _forecast_row(r: ForecastRow) -> dict[str, Any]:
+    return {"period": r.label, "kind": r.kind, "start": _date(r.start), "end": _date(r.end),
+            "count": r.count, "best_case": money(r.best_case), "weighted": money(r.weighted),
+            "won_count": r.won_count, "won": money(r.won),
+            "without_amount": list(r.without_amount)}
+
+
+def forecast_json(report: Forecast, *, cut: Cut, replay: Replay | None = None,
+                  ) -> dict[str, Any]:
+    return {
+        "currency": report.currency, "period": report.period,
+        "today": report.today.isoformat(), "from": report.start.isoformat(),
+        "to": report.end.isoformat(),
+        "rows": [_forecast_row(r) for r in report.rows],
+        "total": {"count": report.count, "best_case": money(report.best_case),
+                  "weighted": money(report.weighted), "won_count": report.won_count,
+                  "won": money(report.won), "without_amount": list(report.without_amount)},
+        "held": _ids(report.held), "left_out": _ids(report.left_out),
+        "won_undated": _ids(report.won_undated),
+        "as_of": replay.as_of.isoformat() if replay else None,
+        "replay": replay_json(replay), "filters": cut.as_json(),
+    }
+
+
+def forecast_csv_rows(report: Forecast) -> list[list[Any]]:
+    rows: list[list[Any]] = [
+        [r.label or "", r.kind, _date(r.start), _date(r.end), r.count, money(r.best_case),
+         money(r.weighted), r.won_count, money(r.won), len(r.without_amount)]
+        for r in report.rows]
+    rows.append(["TOTAL", "", "", "", report.count, money(report.best_case),
+                 money(report.weighted), report.won_count, money(report.won),
+                 len(report.without_amount)])
+    return rows
+
+
+# ------------------------------------------------------------------- stats
+
+STATS_CSV = ("section", "key", "metric", "value", "sample")
+
+
+def _rate(rate: Rate | None) -> dict[str, Any] | None:
+    if rate is None:
+        return None
+    return {"hits": rate.hits, "sample": rate.sample, "percent": rate.percent}
+
+
+def _days(days: Days | None) -> dict[str, Any] | None:
+    if days is None:
+        return None
+    return {"sample": days.sample, "avg": days.avg, "median": days.median}
+
+
+def stats_json(report: Stats, *, cut: Cut) -> dict[str, Any]:
+    return {
+        "currency": report.currency, "from": _date(report.start), "to": _date(report.end),
+        "min_sample": report.min_sample, "deals": report.deals,
+        "no_history": _ids(report.no_history),
+        "win_rate": {"won": report.win.hits, "lost": report.lost, "sample": report.win.sample,
+                     "percent": report.win.percent},
+        "cycle_days_to_won": _days(report.cycle),
+        "stages": [
+            {"code": s.code, "name": s.name, "probability": s.probability,
+             "conversion": _rate(s.conversion), "days": _days(s.days),
+             "observed_win": _rate(s.win)}
+            for s in report.stages
+        ],
+        "lost_reasons": [
+            {"reason": r.reason, "count": r.count, "amount": money(r.amount),
+             "without_amount": list(r.without_amount)}
+            for r in report.lost_reasons
+        ],
+        "filters": cut.as_json(),
+    }
+
+
+def stats_csv_rows(report: Stats) -> list[list[Any]]:
+    rows: list[list[Any]] = [
+        ["overall", "", "win_percent", report.win.percent, report.win.sample],
+        ["overall", "", "won", report.win.hits, ""],
+        ["overall", "", "lost", report.lost, ""],
+        ["overall", "", "cycle_avg_days", report.cycle.avg, report.cycle.sample],
+        ["overall", "", "cycle_median_days", report.cycle.median, report.cycle.sample],
+    ]
+    for s in report.stages:
+        rows.append(["stage", s.code, "probability", s.probability, ""])
+        if s.conversion is not None:
+            rows.append(["stage", s.code, "conversion_percent", s.conversion.percent,
+                         s.conversion.sample])
+        if s.days is not None:
+            rows.append(["stage", s.code, "avg_days", s.days.avg, s.days.sample])
+            rows.append(["stage", s.code, "median_days", s.days.median, s.days.sample])
+        rows.append(["stage", s.code, "observed_win_percent", s.win.percent, s.win.sample])
+    for r in report.lost_reasons:
+        rows.append(["lost_reason", r.reason or "", "count", r.count, ""])
+        rows.append(["lost_reason", r.reason or "", "amount", money(r.amount), ""])
+    return rows
+
+
+# ------------------------------------------------------------------- deals
+
+
+def deals_json(process: Process, deals: Sequence[DealFile]) -> list[dict[str, Any]]:
+    """The deals of a report (as replayed), most advanced and biggest first."""
+    order = {"open": 0, "won": 1, "hold": 2, "lost": 3}
+    priced = [(item, deal_amount(item.deal, process)) for item in deals]
+    priced.sort(key=lambda p: (order[p[0].deal.status], -process.index(p[0].deal.stage),
+                               -(p[1] or 0), p[0].id))
+    rows = []
+    for item, amount in priced:
+        d = item.deal
+        prob = process.stage(d.stage).probability
+        counted = d.status in ("open", "won")
+        rows.append({
+            "id": item.id, "name": d.name, "customer": d.customer, "owner": d.owner,
+            "stage": d.stage, "status": d.status, "probability": prob,
+            "amount": money(amount),
+            "weighted": money(weighted(amount, prob)) if amount is not None and counted
+            else None,
+            "expected_close": _date(d.expected_close), "segment": d.segment,
+            "product_line": d.product_line,
+        })
+    return rows

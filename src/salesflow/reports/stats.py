@@ -1,0 +1,218 @@
+"""Pipeline statistics from the history of every deal, so a team can calibrate its process.
+
+Every figure counts what happened between `start` and `end` (both optional):
+history after `end` is ignored, and an event (a deal moving past a stage,
+being won or lost, leaving a stage) counts when it is dated in the window.
+
+- Conversion from a stage: of the deals that left it for good in the window,
+  the share that went further (rather than being lost with this stage as the
+  furthest they got). A deal passes the stages it skips; a backward move does
+  not undo having reached a stage.
+- Observed win rate from a stage: of the deals that reached it and were won
+  or lost in the window, the share won — next to the probability configured
+  in stages.yaml.
+- Days in a stage: per deal, the days it was open in the stage (time on hold
+  does not count) over every completed stay; stays still running are left out.
+- Cycle time to won: calendar days from the first history entry to the win.
+
+A figure resting on fewer deals than `min_sample` is not given at all (None):
+a rate from three deals is an anecdote, not a number to set probabilities by.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from salesflow.deal import Deal, DealFile
+from salesflow.process import Process
+from salesflow.reports.money import deal_amount
+from salesflow.reports.replay import State, replayable, step
+
+DEFAULT_MIN_SAMPLE = 5
+
+
+@dataclass(frozen=True)
+class Rate:
+    """`hits` out of `sample`; `percent` is None below the minimum sample."""
+
+    hits: int
+    sample: int
+    percent: float | None
+
+
+@dataclass(frozen=True)
+class Days:
+    sample: int
+    avg: float | None
+    median: float | None
+
+
+@dataclass(frozen=True)
+class StageStats:
+    code: str
+    name: str
+    probability: int
+    conversion: Rate | None  # None for the last stage: there is nowhere further to go
+    days: Days | None  # None for the last stage: a won deal stays there
+    win: Rate  # observed win rate of deals that reached this stage
+
+
+@dataclass(frozen=True)
+class LostReason:
+    reason: str | None  # None: the deal names no lost_reason
+    count: int
+    amount: Decimal
+    without_amount: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Stats:
+    currency: str
+    start: dt.date | None
+    end: dt.date | None
+    min_sample: int
+    deals: int  # deals whose history was used
+    no_history: tuple[str, ...]
+    win: Rate
+    lost: int
+    cycle: Days
+    stages: tuple[StageStats, ...]
+    lost_reasons: tuple[LostReason, ...]
+
+
+@dataclass
+class Timeline:
+    """What one deal's history says, reduced to what the statistics need."""
+
+    created: dt.date
+    start_index: int
+    max_index: int
+    passed: dict[int, dt.date] = field(default_factory=dict)  # stage index -> date moved past it
+    stays: dict[int, list[tuple[int, dt.date]]] = field(default_factory=dict)  # open days, end
+    outcome: str | None = None  # won | lost, when the history ends so
+    outcome_date: dt.date | None = None
+
+    def reached(self, index: int) -> bool:
+        return self.start_index <= index <= self.max_index
+
+
+def timeline(deal: Deal, process: Process, end: dt.date | None = None) -> Timeline | None:
+    """The deal's path through the stages, from its history up to `end`."""
+    entries = [h for h in deal.history if end is None or h.date <= end]
+    if not entries or entries[0].to is None:
+        return None
+    state: State | None = None
+    line: Timeline | None = None
+    stay_start = held = dt.date.min
+    held_days = 0
+    status_since = entries[0].date
+    for entry in entries:
+        new = step(state, entry, process)
+        if new is None:  # pragma: no cover - entries[0].to is set, so never None
+            continue
+        index = process.index(new.stage)
+        if state is None or line is None:
+            line = Timeline(entry.date, index, index)
+            stay_start, held_days = entry.date, 0
+            held = entry.date if new.status == "hold" else dt.date.min
+        else:
+            if new.status == "hold" and state.status != "hold":
+                held = entry.date
+            elif state.status == "hold" and new.status != "hold":
+                held_days += (entry.date - held).days
+            if new.stage != state.stage:
+                days = (entry.date - stay_start).days - held_days
+                if state.status == "hold" and new.status == "hold":
+                    days -= (entry.date - held).days
+                line.stays.setdefault(process.index(state.stage), []).append(
+                    (days, entry.date))
+                stay_start, held_days = entry.date, 0
+                if new.status == "hold":
+                    held = entry.date
+        if index > line.max_index:
+            for passed in range(line.max_index, index):
+                line.passed.setdefault(passed, entry.date)
+            line.max_index = index
+        if state is None or new.status != state.status:
+            status_since = entry.date
+        state = new
+    assert line is not None and state is not None
+    if state.status in ("won", "lost"):
+        line.outcome, line.outcome_date = state.status, status_since
+    return line
+
+
+def _rate(hits: int, sample: int, min_sample: int) -> Rate:
+    ok = sample >= max(min_sample, 1)
+    return Rate(hits, sample, round(100 * hits / sample, 1) if ok else None)
+
+
+def _days(values: list[int], min_sample: int) -> Days:
+    if len(values) < max(min_sample, 1):
+        return Days(len(values), None, None)
+    return Days(len(values), round(statistics.fmean(values), 1),
+                float(statistics.median(values)))
+
+
+def stats(process: Process, deals: Iterable[DealFile], *, start: dt.date | None = None,
+          end: dt.date | None = None, min_sample: int = DEFAULT_MIN_SAMPLE) -> Stats:
+    """Conversion, win rates, days in stage, cycle time and lost reasons over the window."""
+
+    def inside(day: dt.date | None) -> bool:
+        return day is not None and (start is None or day >= start) and (
+            end is None or day <= end)
+
+    lines: list[tuple[DealFile, Timeline]] = []
+    no_history: list[str] = []
+    for item in deals:
+        if not replayable(item.deal):
+            no_history.append(item.id)
+            continue
+        line = timeline(item.deal, process, end)
+        if line is not None:
+            lines.append((item, line))
+
+    decided = [(i, t) for i, t in lines if t.outcome and inside(t.outcome_date)]
+    won = [(i, t) for i, t in decided if t.outcome == "won"]
+    lost = [(i, t) for i, t in decided if t.outcome == "lost"]
+    last = len(process.stages) - 1
+
+    rows = []
+    for index, stage in enumerate(process.stages):
+        reached = [(i, t) for i, t in decided if t.reached(index)]
+        win = _rate(sum(1 for _, t in reached if t.outcome == "won"), len(reached), min_sample)
+        conversion: Rate | None = None
+        days: Days | None = None
+        if index < last:
+            advanced = sum(1 for _, t in lines
+                           if t.reached(index) and inside(t.passed.get(index)))
+            lost_here = sum(1 for _, t in lost if t.reached(index) and t.max_index == index)
+            conversion = _rate(advanced, advanced + lost_here, min_sample)
+            spent = [sum(d for d, _ in t.stays[index]) for _, t in lines
+                     if index in t.stays and inside(t.stays[index][-1][1])]
+            days = _days(spent, min_sample)
+        rows.append(StageStats(stage.code, stage.name, stage.probability, conversion, days, win))
+
+    cycle = _days([(t.outcome_date - t.created).days for _, t in won
+                   if t.outcome_date is not None], min_sample)
+    return Stats(process.currency, start, end, min_sample, len(lines), tuple(no_history),
+                 _rate(len(won), len(decided), min_sample), len(lost), cycle, tuple(rows),
+                 _lost_reasons(process, [i for i, _ in lost]))
+
+
+def _lost_reasons(process: Process, lost: list[DealFile]) -> tuple[LostReason, ...]:
+    groups: dict[str | None, list[DealFile]] = {}
+    for item in lost:
+        groups.setdefault(item.deal.lost_reason, []).append(item)
+    reasons = []
+    for reason, items in groups.items():
+        amounts = [(i.id, deal_amount(i.deal, process)) for i in items]
+        reasons.append(LostReason(
+            reason, len(items), sum((a for _, a in amounts if a is not None), Decimal(0)),
+            tuple(i for i, a in amounts if a is None)))
+    reasons.sort(key=lambda r: (-r.count, -r.amount, r.reason is None, r.reason or ""))
+    return tuple(reasons)
