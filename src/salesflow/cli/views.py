@@ -38,14 +38,29 @@ def print_gate(process: Process, item: DealFile, statuses: list[MilestoneStatus]
         rule = " [rule]" if s.by_rule else ""
         output.print(f"  {mark(s.met)} {escape(s.milestone.id)}{escape(rule)}: "
                      f"{escape(s.milestone.text)}{when}", highlight=False)
-        for why in s.missing:
-            output.text(f"      missing: {why}")
+        print_missing(s, indent=6)
     unmet = [s for s in statuses if not s.met]
     nxt = process.next_stage(stage.code)
     if not unmet and nxt is not None:
         output.text(f"ready to advance to {nxt.code}: salesflow advance {item.id}")
-    elif unmet:
-        output.text("to record a milestone: " + tick_command(item.id, unmet[0].milestone.id))
+    to_tick = [s for s in unmet if not s.by_rule]
+    if to_tick:
+        output.text("to record a milestone: " + tick_command(item.id, to_tick[0].milestone.id))
+    if any(s.by_rule for s in unmet):
+        output.text("[rule] milestones are checked from the deal's own data (a tick does not "
+                    "count): update the deal file as the missing lines say, then run "
+                    f"`salesflow check {item.id}` again")
+
+
+def print_missing(status: MilestoneStatus, indent: int) -> None:
+    """What an unmet rule lacks: one line per gap, what to do indented below it."""
+    from salesflow.render import output
+
+    for gap in status.gaps:
+        first, *rest = gap.lines()
+        output.text("missing: " + first, indent=indent)
+        for line in rest:
+            output.text(line, indent=indent + 2)
 
 
 def deal_json(process: Process, item: DealFile) -> dict[str, Any]:
