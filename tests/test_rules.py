@@ -258,11 +258,10 @@ def test_rule_vocabulary_examples_in_the_readme_are_valid() -> None:
     examples = re.findall(r"^\s*rule: (\{.*\})\s*(?:#.*)?$", section, re.M)
     assert len(examples) >= 6
     for example in examples:
-        source = RULE_AT.replace("rule: {}", f"rule: {example}")
-        process, problems = parse_process(source.replace("[{id: budget-set, name: Budget}]",
-                                                         "[{id: budget-set, name: Budget}, "
-                                                         "{id: tender-issued, name: T}]")
-                                          .encode())
+        source = RULE_AT.replace("rule: {}", f"rule: {example}").replace(
+            "[{id: budget-set, name: Budget}]",
+            "[{id: budget-set, name: Budget}, {id: tender-issued, name: T}]")
+        _, problems = parse_process(source.encode())
         assert problems == [], example
 
 
