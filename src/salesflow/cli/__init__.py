@@ -51,9 +51,9 @@ def _main(
 
 
 # Register the commands (each module adds its own to `app`).
-from salesflow.cli import workspace, deals, reports  # noqa: E402, I001
+from salesflow.cli import workspace, deals, reports, people, review  # noqa: E402, I001
 
-__all__ = ["app", "deals", "main", "reports", "workspace"]
+__all__ = ["app", "deals", "main", "people", "reports", "review", "workspace"]
 
 
 def main() -> None:

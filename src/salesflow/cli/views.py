@@ -66,6 +66,8 @@ def print_missing(status: MilestoneStatus, indent: int) -> None:
 def deal_json(process: Process, item: DealFile) -> dict[str, Any]:
     """Everything about one deal, as the `show --format json` shape."""
     from salesflow.gates import stage_gate
+    from salesflow.health import alignment
+    from salesflow.method import RELATIONSHIP_STAGES
     from salesflow.render import money_json
     from salesflow.reports import in_report_currency
 
@@ -86,14 +88,30 @@ def deal_json(process: Process, item: DealFile) -> dict[str, Any]:
          "missing": list(s.missing)}
         for s in stage_gate(d, stage, process)
     ]
+    step_at = process.procurement_index(d.procurement_step) if d.procurement_step else None
+    if step_at is not None:
+        step = process.procurement[step_at]
+        where = alignment(d, process)
+        data["buying_process"] = {
+            "step": step.id, "number": step_at + 1, "of": len(process.procurement),
+            "name": step.name, "stages": list(step.stages),
+            "apart": where.apart if where is not None else None,
+        }
+    if d.relationship:
+        meaning = RELATIONSHIP_STAGES[d.relationship]
+        data["relationship_stage"] = {"stage": meaning.code, "meaning": meaning.meaning,
+                                      "share_of_wallet": meaning.share_of_wallet}
     return data
 
 
 def print_deal(process: Process, item: DealFile) -> None:
     """A readable page about one deal."""
+    import datetime as dt
+
     from rich.markup import escape
 
     from salesflow.gates import stage_gate
+    from salesflow.method import LEVEL_NAMES, RELATIONSHIP_STAGES
     from salesflow.render import money, output
 
     d = item.deal
@@ -102,6 +120,11 @@ def print_deal(process: Process, item: DealFile) -> None:
     output.print(output.style(title, "bold"), highlight=False)
     grid = output.table("", "", title=None)
     grid.show_header = False
+    relationship = ""
+    if d.relationship:
+        meaning = RELATIONSHIP_STAGES[d.relationship]
+        relationship = (f"{d.relationship}: {meaning.meaning} (share of wallet "
+                        f"{meaning.share_of_wallet})")
     rows = [
         ("Customer", d.customer),
         ("Owner", d.owner or ""),
@@ -112,7 +135,7 @@ def print_deal(process: Process, item: DealFile) -> None:
         ("Expected close", d.expected_close.isoformat() if d.expected_close else "—"),
         ("Segment", d.segment or ""),
         ("Product line", d.product_line or ""),
-        ("Relationship", d.relationship or ""),
+        ("Relationship", relationship),
         ("Customer's step", _procurement_label(process, d.procurement_step)),
         ("File", item.path),
     ]
@@ -122,6 +145,9 @@ def print_deal(process: Process, item: DealFile) -> None:
     output.print(grid)
 
     output.print()
+    print_processes(process, item)
+
+    output.print()
     output.print(output.style("Milestones", "bold"), highlight=False)
     current = process.index(d.stage)
     for i, st in enumerate(process.stages[: current + 1]):
@@ -129,31 +155,42 @@ def print_deal(process: Process, item: DealFile) -> None:
             when = f" {s.record.date.isoformat()}" if s.record else ""
             note = f" — {s.record.note}" if s.record and s.record.note else ""
             here = "" if i < current else " (current stage)"
-            output.print(f"  {mark(s.met)} {st.code} {escape(s.milestone.id)}{escape(when)}"
-                         f"{escape(note)}{escape(here)}", highlight=False)
+            rule = " [rule]" if s.by_rule else ""
+            output.print(f"  {mark(s.met)} {st.code} {escape(s.milestone.id)}{escape(rule)}"
+                         f"{escape(when)}{escape(note)}{escape(here)}", highlight=False)
+            if not s.met:
+                print_missing(s, indent=8)
 
     if d.stakeholders:
-        output.print()
-        table = output.table("Stakeholder", "Title", "Level", "Roles", "Attitude", "Reports to",
-                             title="Stakeholders")
-        for p in d.stakeholders:
-            table.add_row(escape(p.name), escape(p.title or ""), p.level or "",
-                          ", ".join(p.roles), _attitude(p.attitude), escape(p.reports_to or ""))
-        output.print(table)
+        from salesflow.cli.people import attitude_word
+        from salesflow.method import ROLE_NOUNS
 
-    if d.needs:
         output.print()
-        table = output.table("Kind", "Need", "Explicit", "From", title="Needs (SPIN)")
-        for n in sorted(d.needs, key=lambda n: "SPIN".index(n.kind)):
-            table.add_row(n.kind, escape(n.text), "explicit" if n.explicit else "implied",
-                          escape(n.from_ or ""))
+        table = output.table("Stakeholder", "Title", "Level", "Roles", "Attitude", "Influence",
+                             "Reports to", title="Stakeholders")
+        for p in d.stakeholders:
+            table.add_row(escape(p.name), escape(p.title or ""),
+                          LEVEL_NAMES[p.level].removesuffix(" level") if p.level else "",
+                          ", ".join(ROLE_NOUNS[r] for r in p.roles),
+                          attitude_word(p.attitude), p.influence or "",
+                          escape(p.reports_to or ""))
         output.print(table)
+        output.text(f"the org chart and buyer-role coverage: salesflow map {item.id}")
+
+    if d.needs or stage.code != process.first.code:
+        output.print()
+        print_needs(item)
 
     if d.next_steps:
         output.print()
-        table = output.table("Due", "Next step", title="Next steps")
+        today = dt.date.today()
+        by = any(step.by for step in d.next_steps)
+        table = output.table("Due", "Next step", *(["By"] if by else []), title="Next steps")
         for step in sorted(d.next_steps, key=lambda s: s.due):
-            table.add_row(step.due.isoformat(), escape(step.action))
+            due = step.due.isoformat()
+            if step.due < today and d.status in ("open", "hold"):
+                due += " " + output.style("overdue", "red")
+            table.add_row(due, escape(step.action), *([escape(step.by or "")] if by else []))
         output.print(table)
 
     if d.history:
@@ -178,6 +215,106 @@ def print_deal(process: Process, item: DealFile) -> None:
         output.text(d.notes.rstrip())
 
 
+def print_processes(process: Process, item: DealFile) -> None:
+    """The sales process and the customer's buying process side by side, each marked."""
+    from rich.markup import escape
+
+    from salesflow.health import alignment
+    from salesflow.render import output
+
+    d = item.deal
+    here = process.index(d.stage)
+    steps = process.procurement
+    step_at = process.procurement_index(d.procurement_step) if d.procurement_step else None
+    pointer = "▶" if output.fancy else ">"
+    headers = ["", "Sales process", ""]
+    if steps:
+        headers += ["", "#", "Customer's buying process", "Goes with"]
+    table = output.table(*headers, right=("#",))
+    table.columns[2].justify = "right"
+    for i in range(max(len(process.stages), len(steps))):
+        row: list[str] = []
+        if i < len(process.stages):
+            st = process.stages[i]
+            text = f"{st.code} {escape(st.name)}"
+            if i == here:
+                text = output.style(f"{st.code} {st.name}", "bold")
+            elif i < here:
+                text = output.style(f"{st.code} {st.name}", "dim")
+            row += [pointer if i == here else "", text, f"{st.probability}%"]
+        else:
+            row += ["", "", ""]
+        if steps and i < len(steps):
+            step = steps[i]
+            name = escape(step.name)
+            if i == step_at:
+                name = output.style(step.name, "bold")
+            elif step_at is not None and i < step_at:
+                name = output.style(step.name, "dim")
+            with_ = ", ".join(
+                (output.style(c, "bold") if output.fancy else f"[{c}]") if c == d.stage
+                else c for c in step.stages)
+            row += [pointer if i == step_at else "", str(i + 1), name, with_]
+        elif steps:
+            row += ["", "", "", ""]
+        table.add_row(*row)
+    output.print(output.style("Sales process and the customer's buying process", "bold"))
+    output.print(table)
+    if not steps:
+        return
+    where = alignment(d, process)
+    if step_at is None:
+        output.text("The customer's buying step is not recorded: set `procurement_step:` "
+                    f"(one of the {len(steps)} step ids in stages.yaml).")
+    elif where is None:
+        output.text(f"The customer is at step {step_at + 1}/{len(steps)}.")
+    elif where.apart == 0:
+        output.text(f"In step: the customer is at step {where.label}, which goes with "
+                    f"stage {d.stage}.")
+    elif where.apart > 0:
+        output.text(f"Out of step: the sale (stage {d.stage}) is {_stages(where.apart)} ahead "
+                    f"of the customer, who is at step {where.label} (goes with "
+                    f"{', '.join(where.step.stages)}).")
+    else:
+        output.text(f"Out of step: the customer, at step {where.label} (goes with "
+                    f"{', '.join(where.step.stages)}), is {_stages(-where.apart)} ahead of the "
+                    f"sale (stage {d.stage}).")
+
+
+def print_needs(item: DealFile) -> None:
+    """Needs grouped by SPIN kind; implied and explicit told apart at a glance."""
+    from rich.markup import escape
+
+    from salesflow.method import SPIN_ADVICE, SPIN_KINDS
+    from salesflow.render import output
+
+    d = item.deal
+    explicit = sum(n.explicit for n in d.needs)
+    table = output.table("Kind", "Need", "State", "From", "Date",
+                         title=f"Needs (SPIN): {explicit} explicit, {len(d.needs) - explicit} "
+                         "implied")
+    for k, kind in enumerate("SPIN"):
+        if k:
+            table.add_section()
+        label = f"{kind} {SPIN_KINDS[kind]}"
+        found = [n for n in d.needs if n.kind == kind]
+        if not found:
+            table.add_row(label, output.style(f"none yet: {SPIN_ADVICE[kind]}", "dim"), "", "",
+                          "")
+            continue
+        for j, n in enumerate(found):
+            state = (output.style("● explicit", "green") if output.fancy else "explicit") \
+                if n.explicit else (output.style("○ implied", "dim") if output.fancy
+                                    else "implied")
+            table.add_row(label if j == 0 else "", escape(n.text), state,
+                          escape(n.from_ or ""), n.date.isoformat() if n.date else "")
+    output.print(table)
+
+
+def _stages(n: int) -> str:
+    return f"{n} stage{'' if n == 1 else 's'}"
+
+
 def _procurement_label(process: Process, step: str | None) -> str:
     if step is None:
         return ""
@@ -185,10 +322,3 @@ def _procurement_label(process: Process, step: str | None) -> str:
     if index is None:
         return step
     return f"{index + 1}/{len(process.procurement)} {process.procurement[index].name}"
-
-
-def _attitude(attitude: str) -> str:
-    from salesflow.render import output
-
-    colour = {"supporter": "green", "opponent": "red", "neutral": "yellow"}.get(attitude)
-    return output.style(attitude, colour) if colour else attitude
