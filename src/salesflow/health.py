@@ -330,8 +330,9 @@ def review(process: Process, deals: Iterable[DealFile], as_of: dt.date,
         amount = weighted = None
         if d.amount is not None:
             amount = in_report_currency(d.amount, d.currency, process)
-            weighted = cents(amount * process.stage(d.stage).probability / 100)
+            if d.status == "open":  # a held deal is kept out of the weighted pipeline
+                weighted = cents(amount * process.stage(d.stage).probability / 100)
         out.append(DealReview(item, amount, weighted, tuple(risks(d, process, as_of))))
-    out.sort(key=lambda r: (r.item.deal.status == "hold", r.weighted is None, -(r.weighted or 0),
-                           r.item.id))
+    out.sort(key=lambda r: (r.item.deal.status == "hold", r.weighted is None,
+                           -(r.weighted or r.amount or 0), r.item.id))
     return out

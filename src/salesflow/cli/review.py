@@ -38,12 +38,11 @@ def review(
 
     Example: salesflow review --owner li.wei --as-of 2026-12-01
     """
-    import datetime as dt
-
+    from salesflow.cli import _common
     from salesflow.health import review as build
     from salesflow.render import output
 
-    day = parse_date(as_of, "--as-of") or dt.date.today()
+    day = parse_date(as_of, "--as-of") or _common.today()
     ws = load()
     reviews = build(ws.process, ws.deals, day, owner or ())
     currency = ws.process.currency
@@ -83,6 +82,7 @@ def _csv_rows(reviews: list[DealReview]) -> list[list[Any]]:
 
 def print_review(reviews: list[DealReview], day: Any, currency: str, process: Any) -> None:
     from rich.markup import escape
+    from rich.padding import Padding
 
     from salesflow.render import money, output
 
@@ -101,8 +101,12 @@ def print_review(reviews: list[DealReview], day: Any, currency: str, process: An
         if d.status != "open":
             facts.append(d.status)
         facts.append(d.owner or "no owner")
-        facts.append(f"weighted {money(r.weighted)} {currency}" if r.weighted is not None
-                     else "no amount")
+        if r.weighted is not None:
+            facts.append(f"weighted {money(r.weighted)} {currency}")
+        elif r.amount is not None:
+            facts.append(f"amount {money(r.amount)} {currency}")
+        else:
+            facts.append("no amount")
         head = " · ".join(x for x in (r.item.id, d.name, d.customer) if x)
         output.print(output.style(head, "bold") + escape("  " + " · ".join(facts)))
         grid = output.table("", "")
@@ -111,7 +115,7 @@ def print_review(reviews: list[DealReview], day: Any, currency: str, process: An
         for k in r.risks:
             grid.add_row(output.style(k.code, "red" if k.code in _SERIOUS else "yellow"),
                          escape(k.reason) + "\n" + output.style("→ " + k.move, "dim"))
-        output.print(grid)
+        output.print(Padding(grid, (0, 0, 0, 2)))
     if healthy:
         output.print()
         output.text(f"No risks found: {', '.join(healthy)}")

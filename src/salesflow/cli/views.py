@@ -65,8 +65,9 @@ def print_missing(status: MilestoneStatus, indent: int) -> None:
 
 def deal_json(process: Process, item: DealFile) -> dict[str, Any]:
     """Everything about one deal, as the `show --format json` shape."""
+    from salesflow.cli import _common
     from salesflow.gates import stage_gate
-    from salesflow.health import alignment
+    from salesflow.health import alignment, risks
     from salesflow.method import RELATIONSHIP_STAGES
     from salesflow.render import money_json
     from salesflow.reports import in_report_currency
@@ -101,20 +102,23 @@ def deal_json(process: Process, item: DealFile) -> dict[str, Any]:
         meaning = RELATIONSHIP_STAGES[d.relationship]
         data["relationship_stage"] = {"stage": meaning.code, "meaning": meaning.meaning,
                                       "share_of_wallet": meaning.share_of_wallet}
+    data["risks"] = [{"code": r.code, "reason": r.reason, "move": r.move}
+                     for r in risks(d, process, _common.today())]
     return data
 
 
 def print_deal(process: Process, item: DealFile) -> None:
     """A readable page about one deal."""
-    import datetime as dt
-
     from rich.markup import escape
 
+    from salesflow.cli import _common
     from salesflow.gates import stage_gate
+    from salesflow.health import risks
     from salesflow.method import LEVEL_NAMES, RELATIONSHIP_STAGES
     from salesflow.render import money, output
 
     d = item.deal
+    now = _common.today()
     stage = process.stage(d.stage)
     title = f"{item.id}" + (f" — {d.name}" if d.name else "")
     output.print(output.style(title, "bold"), highlight=False)
@@ -132,7 +136,9 @@ def print_deal(process: Process, item: DealFile) -> None:
         ("Status", d.status + (f" ({d.lost_reason})" if d.lost_reason else "")),
         ("Amount", (money(d.amount) + " " + (d.currency or process.currency))
          if d.amount is not None else "— (not set)"),
-        ("Expected close", d.expected_close.isoformat() if d.expected_close else "—"),
+        ("Expected close", (d.expected_close.isoformat() + (
+            " (passed)" if d.expected_close < now and d.status == "open" else ""))
+         if d.expected_close else "—"),
         ("Segment", d.segment or ""),
         ("Product line", d.product_line or ""),
         ("Relationship", relationship),
@@ -183,14 +189,24 @@ def print_deal(process: Process, item: DealFile) -> None:
 
     if d.next_steps:
         output.print()
-        today = dt.date.today()
         by = any(step.by for step in d.next_steps)
         table = output.table("Due", "Next step", *(["By"] if by else []), title="Next steps")
         for step in sorted(d.next_steps, key=lambda s: s.due):
             due = step.due.isoformat()
-            if step.due < today and d.status in ("open", "hold"):
+            if step.due < now and d.status in ("open", "hold"):
                 due += " " + output.style("overdue", "red")
             table.add_row(due, escape(step.action), *([escape(step.by or "")] if by else []))
+        output.print(table)
+
+    found = risks(d, process, now)
+    if found:
+        output.print()
+        table = output.table("Risk", "Why, and the next move",
+                             title=f"Risks today ({len(found)}; salesflow review lists them for "
+                             "every deal)")
+        for risk in found:
+            table.add_row(output.style(risk.code, "red"),
+                          escape(risk.reason) + "\n" + output.style("→ " + risk.move, "dim"))
         output.print(table)
 
     if d.history:
@@ -232,6 +248,12 @@ def print_processes(process: Process, item: DealFile) -> None:
         headers += ["", "#", "Customer's buying process", "Goes with"]
     table = output.table(*headers, right=("#",))
     table.columns[2].justify = "right"
+    # one line per stage and step: on a narrow terminal the names are cut short, evenly
+    room = max(16, (output.out.width - 40) // (2 if steps else 1))
+    for column in table.columns[1::4]:
+        column.no_wrap, column.overflow, column.max_width = True, "ellipsis", room
+    for column in table.columns:
+        column.no_wrap = True
     for i in range(max(len(process.stages), len(steps))):
         row: list[str] = []
         if i < len(process.stages):
