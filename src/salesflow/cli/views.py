@@ -315,14 +315,15 @@ def print_needs(item: DealFile) -> None:
     table = output.table("Kind", "Need", "State", "From", "Date",
                          title=f"Needs (SPIN): {explicit} explicit, {len(d.needs) - explicit} "
                          "implied")
+    missing = []
     for k, kind in enumerate("SPIN"):
         if k:
             table.add_section()
         label = f"{kind} {SPIN_KINDS[kind]}"
         found = [n for n in d.needs if n.kind == kind]
         if not found:
-            table.add_row(label, output.style(f"none yet: {SPIN_ADVICE[kind]}", "dim"), "", "",
-                          "")
+            missing.append(kind)
+            table.add_row(label, "—", output.style("none yet", "dim"), "", "")
             continue
         for j, n in enumerate(found):
             state = (output.style("● explicit", "green") if output.fancy else "explicit") \
@@ -331,6 +332,8 @@ def print_needs(item: DealFile) -> None:
             table.add_row(label if j == 0 else "", escape(n.text), state,
                           escape(n.from_ or ""), n.date.isoformat() if n.date else "")
     output.print(table)
+    for kind in missing:
+        output.text(f"No {kind} ({SPIN_KINDS[kind].lower()}) need yet: {SPIN_ADVICE[kind]}.")
 
 
 def _stages(n: int) -> str:
