@@ -11,7 +11,7 @@ from salesflow.cli._common import handle_errors, load, parse_date
 from salesflow.render import Format
 
 if TYPE_CHECKING:
-    from salesflow.health import DealReview
+    from salesflow.health import DealReview, Risk
 
 REVIEW_CSV = ("id", "name", "customer", "owner", "stage", "status", "weighted", "risk",
               "reason", "move")
@@ -82,7 +82,6 @@ def _csv_rows(reviews: list[DealReview]) -> list[list[Any]]:
 
 def print_review(reviews: list[DealReview], day: Any, currency: str, process: Any) -> None:
     from rich.markup import escape
-    from rich.padding import Padding
 
     from salesflow.render import money, output
 
@@ -109,17 +108,36 @@ def print_review(reviews: list[DealReview], day: Any, currency: str, process: An
             facts.append("no amount")
         head = " · ".join(x for x in (r.item.id, d.name, d.customer) if x)
         output.print(output.style(head, "bold") + escape("  " + " · ".join(facts)))
-        grid = output.table("", "")
-        grid.show_header = False
-        grid.columns[0].min_width = width
-        for k in r.risks:
-            grid.add_row(output.style(k.code, "red" if k.code in _SERIOUS else "yellow"),
-                         escape(k.reason) + "\n" + output.style("→ " + k.move, "dim"))
-        output.print(Padding(grid, (0, 0, 0, 2)))
+        print_risks(r.risks, width)
     if healthy:
         output.print()
         output.text(f"No risks found: {', '.join(healthy)}")
 
 
+def print_risks(risks: tuple[Risk, ...] | list[Risk], width: int, indent: int = 2) -> None:
+    """Each risk: its code, the reason beside it, the next move below the reason.
+
+    On a terminal a grid wraps long reasons under themselves; piped, each
+    reason and each move is one unbroken line, for grep and diff.
+    """
+    from rich.markup import escape
+    from rich.padding import Padding
+
+    from salesflow.render import output
+
+    if not output.fancy:
+        for k in risks:
+            output.text(f"{k.code:<{width}}  {k.reason}", indent=indent)
+            output.text(f"{'':<{width}}  → {k.move}", indent=indent)
+        return
+    grid = output.table("", "")
+    grid.show_header = False
+    grid.columns[0].min_width = width
+    for k in risks:
+        grid.add_row(output.style(k.code, "red" if k.code in SERIOUS else "yellow"),
+                     escape(k.reason) + "\n" + output.style("→ " + k.move, "dim"))
+    output.print(Padding(grid, (0, 0, 0, indent)))
+
+
 # Risks that lose deals outright when ignored; the rest are about discipline.
-_SERIOUS = {"opponent-buyer", "out-of-step", "rule-broken", "no-decision-level", "close-passed"}
+SERIOUS = {"opponent-buyer", "out-of-step", "rule-broken", "no-decision-level", "close-passed"}

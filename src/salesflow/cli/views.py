@@ -201,13 +201,11 @@ def print_deal(process: Process, item: DealFile) -> None:
     found = risks(d, process, now)
     if found:
         output.print()
-        table = output.table("Risk", "Why, and the next move",
-                             title=f"Risks today ({len(found)}; salesflow review lists them for "
-                             "every deal)")
-        for risk in found:
-            table.add_row(output.style(risk.code, "red"),
-                          escape(risk.reason) + "\n" + output.style("→ " + risk.move, "dim"))
-        output.print(table)
+        from salesflow.cli.review import print_risks
+
+        output.print(output.style(f"Risks today ({len(found)}; salesflow review lists them for "
+                                  "every deal)", "bold"))
+        print_risks(found, max(len(r.code) for r in found), indent=0)
 
     if d.history:
         output.print()
