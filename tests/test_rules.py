@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.conftest import WS
 
 from salesflow.deal import Deal
@@ -302,3 +304,51 @@ def test_check_says_who_is_missing(ws: WS) -> None:
         "the deal file as the missing lines say, then run `salesflow check meida` again",
     ]
     assert ws.snapshot() == before
+
+
+# ------------------------------------------------------------- properties
+
+PEOPLE = st.lists(st.fixed_dictionaries({
+    "attitude": st.sampled_from(["supporter", "neutral", "opponent", "unknown"]),
+    "level": st.sampled_from(["decision", "management", "operations", None]),
+    "roles": st.lists(st.sampled_from(["decision", "financial", "evaluator", "coach"]),
+                      unique=True, max_size=2),
+    "influence": st.sampled_from(["high", "low", None]),
+}), max_size=7)
+CRITERIA = st.fixed_dictionaries({}, optional={
+    "attitude": st.sampled_from(["supporter", ["supporter", "neutral"]]),
+    "level": st.sampled_from(["decision", ["decision", "management"]]),
+    "roles": st.sampled_from([["evaluator"], ["coach", "financial"]]),
+    "influence": st.sampled_from(["high"]),
+    "min": st.integers(1, 3),
+})
+
+
+@settings(max_examples=300, deadline=None)
+@given(PEOPLE, CRITERIA)
+def test_a_stakeholder_rule_fails_exactly_when_too_few_match(
+        process: Process, rows: list[dict[str, Any]], crit: dict[str, Any]) -> None:
+    people = [{k: v for k, v in row.items() if v is not None} | {"name": f"P{i}"}
+              for i, row in enumerate(rows)]
+    d = deal(stakeholders=people)
+    criteria = StakeholderCriteria.model_validate(crit)
+
+    def fits(p: dict[str, Any], attitude: bool = True) -> bool:
+        def one(key: str, value: Any) -> bool:
+            wanted = [value] if isinstance(value, str) else value
+            if key == "roles":
+                return bool(set(p["roles"]) & set(wanted))
+            return p.get(key) in wanted
+        return all(one(k, v) for k, v in crit.items()
+                   if k != "min" and (attitude or k != "attitude"))
+
+    matching = [p for p in people if fits(p)]
+    gaps = rule_gaps(rule({"stakeholders": crit}), d, process)
+    assert bool(gaps) == (len(matching) < criteria.min)
+    if gaps:
+        (gap,) = gaps
+        assert gap.text().startswith(describe_criteria(criteria))
+        names = {p.name for p in gap.candidates}
+        # candidates fit everything but the attitude, and do not already count
+        assert names <= {p["name"] for p in people if fits(p, attitude=False)}
+        assert not names & {p["name"] for p in matching}
