@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.conftest import WS
-
 from salesflow.buying_centre import buying_centre, coverage, org_chart
 from salesflow.deal import Deal, Stakeholder
+from tests.conftest import WS
 
 
 def people(*rows: dict[str, Any]) -> list[Stakeholder]:

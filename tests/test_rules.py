@@ -7,12 +7,12 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.conftest import WS
 
 from salesflow.deal import Deal
 from salesflow.gates import describe_criteria, rule_gaps, stage_gate, unmet_parts
 from salesflow.process import Process, Rule, StakeholderCriteria
 from salesflow.workspace import parse_process
+from tests.conftest import WS
 
 
 def deal(**fields: Any) -> Deal:

@@ -7,10 +7,10 @@ import json
 import re
 
 import pytest
-from tests.aligned import assert_aligned, table_after
-from tests.conftest import WS
 
 from salesflow.cli import _common
+from tests.aligned import assert_aligned, table_after
+from tests.conftest import WS
 
 
 @pytest.fixture(autouse=True)

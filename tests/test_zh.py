@@ -8,11 +8,11 @@ import re
 from pathlib import Path
 
 import pytest
-from tests.aligned import assert_aligned, table_after
-from tests.conftest import TEMPLATES, WS
 
 from salesflow.cli import _common
 from salesflow.workspace import parse_process
+from tests.aligned import assert_aligned, table_after
+from tests.conftest import TEMPLATES, WS
 
 # What a salesperson adds by hand after the first visit, in Chinese.
 PEOPLE = """\
