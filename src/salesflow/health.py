@@ -187,11 +187,14 @@ def next_step(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
 def no_coach(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
     if not _past_first_stage(deal, process) or coaches(deal):
         return
-    supporters = [p.name for p in deal.stakeholders if p.attitude == "supporter"]
-    if supporters:
-        move = (f"develop a coach: {and_list(supporters[:3])} already support"
-                f"{'s' if len(supporters[:3]) == 1 else ''} us; ask for guidance on the "
-                "buying process and mark the one who helps with role `coach`")
+    supporters = [p.name for p in deal.stakeholders if p.attitude == "supporter"][:3]
+    if len(supporters) == 1:
+        move = (f"develop a coach: {supporters[0]} already supports us; ask for guidance on how "
+                "the customer will buy and, if they help, add `coach` to their roles")
+    elif supporters:
+        move = (f"develop a coach: {and_list(supporters)} already support us; ask them for "
+                "guidance on how the customer will buy and add `coach` to the roles of whoever "
+                "helps")
     else:
         move = ("develop a coach early: find someone in the using or technical department who "
                 "gains from our solution and wants us to win")
