@@ -20,7 +20,8 @@ REVIEW_CSV = ("id", "name", "customer", "owner", "stage", "status", "weighted", 
 @app.command()
 @handle_errors
 def review(
-    owner: list[str] = typer.Option(None, "--owner", "-o", help="Only these owners (repeatable)."),
+    owner: list[str] = typer.Option(None, "--owner", "-o", metavar="OWNER",
+                                    help="Only these owners (repeatable)."),
     as_of: str | None = typer.Option(None, "--as-of", metavar="DATE",
                                      help="Judge dates as if today were DATE (YYYY-MM-DD; "
                                      "default: today)."),
