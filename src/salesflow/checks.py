@@ -105,6 +105,9 @@ def unique_lost_reasons(process: Process) -> Iterator[Finding]:
         seen.add(reason)
 
 
+RULE_PARTS = ("fields", "stakeholders", "procurement", "needs", "any_of")
+
+
 def rules_refer_to_known_things(process: Process) -> Iterator[Finding]:
     from salesflow.deal import DEAL_KEYS
 
@@ -118,12 +121,56 @@ def rules_refer_to_known_things(process: Process) -> Iterator[Finding]:
                               "unknown-field")
         if rule.procurement and rule.procurement.at_least not in steps:
             step = rule.procurement.at_least
-            hint = (did_you_mean(step, steps) if steps
-                    else "; stages.yaml has no `procurement:` steps")
+            if not steps:
+                hint = "; stages.yaml has no `procurement:` steps"
+            else:
+                hint = did_you_mean(step, steps) or (
+                    f" (expected one of the ids under `procurement:`: {', '.join(steps)})")
             yield Finding((*at, "procurement", "at_least"),
                           f"unknown procurement step {step!r}{hint}", "unknown-procurement")
         for k, sub in enumerate(rule.any_of or []):
             yield from walk(sub, (*at, "any_of", k))
+
+    for i, stage in enumerate(process.stages):
+        for j, milestone in enumerate(stage.exit):
+            if milestone.rule is not None:
+                yield from walk(milestone.rule, ("stages", i, "exit", j, "rule"))
+
+
+def rules_are_well_formed(process: Process) -> Iterator[Finding]:
+    """A rule that checks nothing, or a list that matches nobody, is a mistake, not a rule."""
+
+    def empty_list(at: Path, key: str, what: str) -> Finding:
+        return Finding((*at, key), f"`{key}: []` {what}: list at least one, or leave "
+                       f"`{key}` out", "empty-rule", key=True)
+
+    def walk(rule: Rule, at: Path) -> Iterator[Finding]:
+        if all(getattr(rule, part) is None for part in RULE_PARTS):
+            instead = ("remove this alternative" if "any_of" in at else
+                       "remove `rule:` and record the milestone with `salesflow tick`")
+            yield Finding(at, "this rule checks nothing: give it at least one of "
+                          f"{', '.join(RULE_PARTS)} (or {instead})", "empty-rule")
+        if rule.fields is not None:
+            if not rule.fields:
+                yield empty_list(at, "fields", "checks nothing")
+            seen: set[str] = set()
+            for k, name in enumerate(rule.fields):
+                if name in seen:
+                    yield Finding((*at, "fields", k), f"field {name!r} is listed twice",
+                                  "duplicate")
+                seen.add(name)
+        if rule.stakeholders is not None:
+            crit = rule.stakeholders
+            for key in ("attitude", "level", "roles", "influence"):
+                if getattr(crit, key) == []:
+                    yield empty_list((*at, "stakeholders"), key, "matches nobody")
+        if rule.needs is not None and rule.needs.kind == []:
+            yield empty_list((*at, "needs"), "kind", "matches no need")
+        if rule.any_of is not None:
+            if not rule.any_of:
+                yield empty_list(at, "any_of", "offers no alternative")
+            for k, sub in enumerate(rule.any_of):
+                yield from walk(sub, (*at, "any_of", k))
 
     for i, stage in enumerate(process.stages):
         for j, milestone in enumerate(stage.exit):
@@ -139,6 +186,7 @@ PROCESS_CHECKS: list[Callable[[Process], Iterator[Finding]]] = [
     procurement_steps_known,
     unique_lost_reasons,
     rules_refer_to_known_things,
+    rules_are_well_formed,
 ]
 
 

@@ -12,8 +12,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from salesflow.deal import Deal, MilestoneRecord, Stakeholder
-from salesflow.process import Milestone, Process, Rule, Stage, StakeholderCriteria
+from salesflow.deal import Deal, MilestoneRecord, Need, Stakeholder
+from salesflow.method import (
+    ATTITUDE_NOUNS,
+    ATTITUDE_ORDER,
+    INFLUENCE_ORDER,
+    LEVEL_NAMES,
+    ROLE_NOUNS,
+    SPIN_ADVICE,
+    SPIN_KINDS,
+    a,
+    and_list,
+    or_list,
+)
+from salesflow.process import (
+    Milestone,
+    NeedsCriteria,
+    Process,
+    Rule,
+    Stage,
+    StakeholderCriteria,
+)
 
 
 @dataclass(frozen=True)
@@ -24,7 +43,8 @@ class MilestoneStatus:
     milestone: Milestone
     met: bool
     record: MilestoneRecord | None
-    missing: tuple[str, ...] = ()  # for rule milestones: what the rule still lacks
+    missing: tuple[str, ...] = ()  # for rule milestones: what the rule still lacks, in words
+    gaps: tuple[Gap, ...] = ()  # the same, structured, for screens that lay it out
 
     @property
     def by_rule(self) -> bool:
@@ -36,8 +56,9 @@ def milestone_status(deal: Deal, stage: Stage, milestone: Milestone,
     record = deal.milestones.get(milestone.id)
     if milestone.rule is None:
         return MilestoneStatus(stage.code, milestone, record is not None, record)
-    missing = tuple(unmet_parts(milestone.rule, deal, process))
-    return MilestoneStatus(stage.code, milestone, not missing, record, missing)
+    gaps = tuple(rule_gaps(milestone.rule, deal, process))
+    return MilestoneStatus(stage.code, milestone, not gaps, record,
+                           tuple(g.text() for g in gaps), gaps)
 
 
 def stage_gate(deal: Deal, stage: Stage, process: Process) -> list[MilestoneStatus]:
@@ -59,50 +80,102 @@ def ready(deal: Deal, process: Process) -> bool:
 
 
 # ---------------------------------------------------------------------- rules
+#
+# An unmet rule is explained as gaps, one per failing part. A gap says what is
+# wanted, where the deal stands, and what to do about it; for stakeholder
+# parts it names who already exists and whom to win over, because "needs a
+# supporter at the decision level" alone does not tell a salesperson where to
+# go next. Alternatives (`any_of`) are merged into one gap so the same people
+# are not listed twice.
+
+MAX_NAMED = 4  # people or needs named in one message before "and N more"
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One failing part of a rule, in words."""
+
+    want: str  # "a supporter at the decision level"
+    status: str  # "none yet", "found 1: ...", "not set"
+    notes: tuple[str, ...] = ()  # whole sentences: who exists, what to do
+    candidates: tuple[Stakeholder, ...] = ()  # people to win over, best first
+    candidates_label: str = "Win over one of"
+
+    def lines(self) -> list[str]:
+        """The gap as sentences: what is wanted and where it stands, then what to do."""
+        head = self.want + (f" — {self.status}" if self.status else "")
+        parts = [head + ".", *self.notes]
+        if self.candidates:
+            parts.append(f"{self.candidates_label}: {_people(self.candidates)}.")
+        return parts
+
+    def text(self) -> str:
+        return " ".join(self.lines())
 
 
 def unmet_parts(rule: Rule, deal: Deal, process: Process) -> list[str]:
     """What the deal lacks for `rule` to hold, in words; empty when it holds."""
-    missing: list[str] = []
+    return [gap.text() for gap in rule_gaps(rule, deal, process)]
+
+
+def rule_gaps(rule: Rule, deal: Deal, process: Process) -> list[Gap]:
+    """Every failing part of `rule` for `deal`; empty when the rule holds."""
+    gaps: list[Gap] = []
     for name in rule.fields or []:
-        value = getattr(deal, name, None)
-        if value is None or value in ("", [], {}):
-            missing.append(f"the deal's `{name}` is not set")
+        gap = _field_gap(name, deal, process)
+        if gap is not None:
+            gaps.append(gap)
     if rule.stakeholders is not None:
-        crit = rule.stakeholders
-        found = [p for p in deal.stakeholders if _matches(p, crit)]
-        if len(found) < crit.min:
-            missing.append(_stakeholders_missing(crit, found, deal))
+        gap = _stakeholder_gap(rule.stakeholders, deal)
+        if gap is not None:
+            gaps.append(gap)
     if rule.procurement is not None:
-        want = rule.procurement.at_least
-        want_at = process.procurement_index(want)
-        have = deal.procurement_step
-        have_at = process.procurement_index(have) if have else None
-        if want_at is not None and (have_at is None or have_at < want_at):
-            now = f"it is at {have!r}" if have else "the deal records no `procurement_step`"
-            missing.append(f"the customer's buying process must have reached {want!r} ({now})")
+        gap = _procurement_gap(rule.procurement.at_least, deal, process)
+        if gap is not None:
+            gaps.append(gap)
     if rule.needs is not None:
-        n = rule.needs
-        needs = [x for x in deal.needs
-                 if (n.kind is None or x.kind in n.kind)
-                 and (n.explicit is None or x.explicit == n.explicit)]
-        if len(needs) < n.min:
-            what = []
-            if n.explicit is not None:
-                what.append("explicit" if n.explicit else "implied")
-            if n.kind:
-                what.append("/".join(n.kind))
-            label = " ".join([*what, "need" if n.min == 1 else "needs"])
-            missing.append(f"at least {n.min} {label} under `needs:` (found {len(needs)})")
+        gap = _needs_gap(rule.needs, deal)
+        if gap is not None:
+            gaps.append(gap)
     if rule.any_of:
-        alternatives = [unmet_parts(sub, deal, process) for sub in rule.any_of]
+        alternatives = [rule_gaps(sub, deal, process) for sub in rule.any_of]
         if all(alternatives):
-            missing.append("one of: " + "; or ".join(" and ".join(a) for a in alternatives))
-    return missing
+            gaps.append(_merge(alternatives))
+    return gaps
 
 
-def _matches(person: Stakeholder, crit: StakeholderCriteria) -> bool:
-    if crit.attitude is not None and person.attitude not in crit.attitude:
+# ------------------------------------------------------------- the parts
+
+_FIELD_EXAMPLES: dict[str, str] = {
+    "name": "name: Pump station retrofit",
+    "owner": "owner: li.wei",
+    "amount": "amount: 1250000",
+    "currency": "currency: USD",
+    "expected_close": "expected_close: 2027-03-31",
+    "segment": "segment: municipal",
+    "product_line": "product_line: pumps",
+    "relationship": "relationship: initial",
+    "lost_reason": "lost_reason: price",
+}
+_LIST_FIELDS = {"stakeholders", "needs", "next_steps", "history", "milestones"}
+
+
+def _field_gap(name: str, deal: Deal, process: Process) -> Gap | None:
+    value = getattr(deal, name, None)
+    if value is not None and value not in ("", [], {}):
+        return None
+    if name in _LIST_FIELDS:
+        return Gap(f"at least one entry under `{name}:`", "none yet")
+    example = _FIELD_EXAMPLES.get(name)
+    if name == "procurement_step" and process.procurement:
+        example = f"procurement_step: {process.procurement[0].id}"
+    todo = (f"Add it to the deal file, e.g. `{example}`." if example
+            else f"Add `{name}:` to the deal file.")
+    return Gap(f"the deal's `{name}`", "not set", (todo,))
+
+
+def _matches(person: Stakeholder, crit: StakeholderCriteria, *, attitude: bool = True) -> bool:
+    if attitude and crit.attitude is not None and person.attitude not in crit.attitude:
         return False
     if crit.level is not None and person.level not in crit.level:
         return False
@@ -111,30 +184,176 @@ def _matches(person: Stakeholder, crit: StakeholderCriteria) -> bool:
     return crit.influence is None or person.influence in crit.influence
 
 
+def _stakeholder_gap(crit: StakeholderCriteria, deal: Deal) -> Gap | None:
+    people = deal.stakeholders
+    found = [p for p in people if _matches(p, crit)]
+    if len(found) >= crit.min:
+        return None
+    want = describe_criteria(crit)
+    if not people:
+        return Gap(want, "the deal lists no `stakeholders:` yet", (
+            "Add the people you have met under `stakeholders:`, each with level, roles and "
+            "attitude.",))
+    status = f"found {len(found)}: {_people(found, facets=False)}" if found else "none yet"
+    notes: list[str] = []
+    shaped = [p for p in people if _matches(p, crit, attitude=False)]
+    if crit.attitude:
+        plural = or_list([ATTITUDE_NOUNS[x][1] for x in crit.attitude])
+        others = [p for p in people if p.attitude in crit.attitude and p not in found]
+        if others:
+            notes.append(f"{plural[:1].upper()}{plural[1:]} now: "
+                         f"{_people(others, attitude=False)}.")
+        elif not found:
+            notes.append(f"No {plural} at all yet.")
+    if not shaped or (crit.attitude is None and len(shaped) < crit.min):
+        shape = _shape(crit)
+        where = f"nobody {shape}" if shape else "nobody"
+        if shaped:
+            where = f"only {len(shaped)} {'person' if len(shaped) == 1 else 'people'} {shape}"
+        notes.append(f"{where[:1].upper()}{where[1:]} is listed under `stakeholders:`: find out "
+                     f"who {'that is' if not shaped else 'else'}{_ask_coach(deal)} and add them.")
+    candidates: tuple[Stakeholder, ...] = ()
+    if crit.attitude:
+        candidates = tuple(sorted((p for p in shaped if p not in found), key=_priority))
+    label = "Win over one of" if crit.attitude == ["supporter"] else "Candidates"
+    return Gap(want, status, tuple(notes), candidates, label)
+
+
+def _procurement_gap(want_id: str, deal: Deal, process: Process) -> Gap | None:
+    want_at = process.procurement_index(want_id)
+    if want_at is None:  # validation refuses such rules; nothing to check against
+        return None
+    have = deal.procurement_step
+    have_at = process.procurement_index(have) if have else None
+    if have_at is not None and have_at >= want_at:
+        return None
+    want = f"the customer's buying process at step {_step(process, want_at)} or later"
+    if have_at is None:
+        return Gap(want, "the deal records no `procurement_step:`", (
+            f"Ask your coach where the customer's buying process stands and record it, e.g. "
+            f"`procurement_step: {want_id}`.",))
+    return Gap(want, f"it is at step {_step(process, have_at)}", (
+        "Update `procurement_step:` when the customer moves on.",))
+
+
+def _needs_gap(crit: NeedsCriteria, deal: Deal) -> Gap | None:
+    def kind_ok(need: Need) -> bool:
+        return crit.kind is None or need.kind in crit.kind
+
+    found = [n for n in deal.needs if kind_ok(n)
+             and (crit.explicit is None or n.explicit == crit.explicit)]
+    if len(found) >= crit.min:
+        return None
+    adjective = "" if crit.explicit is None else ("explicit " if crit.explicit else "implied ")
+    noun = "need" if crit.min == 1 else "needs"
+    kinds = (" of kind " + or_list([f"{k} ({SPIN_KINDS[k].lower()})" for k in crit.kind])
+             if crit.kind else "")
+    want = (a(adjective + noun) if crit.min == 1 else f"{crit.min} {adjective}{noun}") + kinds
+    status = f"found {len(found)}" if found else "none yet"
+    notes: list[str] = []
+    if not deal.needs:
+        notes.append("Record what you learn under `needs:` as SPIN notes (kind S, P, I or N).")
+    elif crit.explicit:
+        implied = [n for n in deal.needs if kind_ok(n) and not n.explicit]
+        if implied:
+            shown = ", ".join(f"{n.kind} “{_short(n.text)}”" for n in implied[:MAX_NAMED])
+            more = f" and {len(implied) - MAX_NAMED} more" if len(implied) > MAX_NAMED else ""
+            notes.append(f"Implied so far: {shown}{more}. Confirm one with the customer "
+                         "(need-payoff questions) and mark it `explicit: true`.")
+    if crit.kind and not any(kind_ok(n) for n in deal.needs):
+        notes.append(f"To find one, {SPIN_ADVICE[crit.kind[0]]}.")
+    return Gap(want, status, tuple(notes))
+
+
+def _merge(alternatives: list[list[Gap]]) -> Gap:
+    """One gap for an `any_of`: the alternatives side by side, people named once."""
+    singles = [gaps[0] for gaps in alternatives if len(gaps) == 1]
+    if len(singles) == len(alternatives) and len({g.status for g in singles}) == 1:
+        want, status = ", or ".join(g.want for g in singles), singles[0].status
+    else:
+        described = [" and ".join(f"{g.want} ({g.status})" for g in gaps) for gaps in alternatives]
+        want, status = "one of: " + "; or ".join(described), ""
+    notes: list[str] = []
+    people: list[Stakeholder] = []
+    for gaps in alternatives:
+        for gap in gaps:
+            notes.extend(n for n in gap.notes if n not in notes)
+            people.extend(p for p in gap.candidates if p not in people)
+    labels = [g.candidates_label for gaps in alternatives for g in gaps if g.candidates]
+    return Gap(want, status, tuple(notes), tuple(sorted(people, key=_priority)),
+               labels[0] if labels else "Win over one of")
+
+
+# ------------------------------------------------------------------ words
+
+
 def describe_criteria(crit: StakeholderCriteria) -> str:
-    """'a supporter at the decision level with role evaluator', for messages."""
-    who = " or ".join(crit.attitude) if crit.attitude else "stakeholder"
-    parts = [f"{crit.min} {who}{'' if crit.min == 1 else 's'}"]
+    """'a supporter at the decision level', '2 supporters who are evaluators', ..."""
+    one = crit.min == 1
+    if crit.attitude:
+        nouns = [ATTITUDE_NOUNS[x][0 if one else 1] for x in crit.attitude]
+    else:
+        nouns = ["stakeholder" if one else "stakeholders"]
+    head = a(or_list(nouns)) if one else f"{crit.min} {or_list(nouns)}"
+    shape = _shape(crit)
+    return f"{head} {shape}" if shape else head
+
+
+def _shape(crit: StakeholderCriteria) -> str:
+    """The criteria other than attitude: 'at the decision level who is an evaluator'."""
+    parts: list[str] = []
     if crit.level:
-        parts.append(f"at the {' or '.join(crit.level)} level")
+        parts.append(f"at the {or_list(list(crit.level))} level")
     if crit.roles:
-        parts.append(f"in the role of {' or '.join(crit.roles)}")
+        if crit.min == 1:
+            parts.append("who is " + or_list([a(ROLE_NOUNS[r]) for r in crit.roles]))
+        else:
+            parts.append("who are " + or_list([_plural(ROLE_NOUNS[r]) for r in crit.roles]))
     if crit.influence:
-        parts.append(f"with {' or '.join(crit.influence)} influence")
+        parts.append(f"with {or_list(list(crit.influence))} influence")
     return " ".join(parts)
 
 
-def _stakeholders_missing(crit: StakeholderCriteria, found: list[Stakeholder],
-                          deal: Deal) -> str:
-    text = f"needs at least {describe_criteria(crit)} (found {len(found)})"
-    if crit.attitude and deal.stakeholders:
-        same = [p for p in deal.stakeholders if p.attitude in crit.attitude]
-        if same:
-            names = ", ".join(
-                f"{p.name} ({p.level or 'level unknown'}"
-                f"{', ' + '/'.join(p.roles) if p.roles else ''})" for p in same
-            )
-            text += f"; {' or '.join(crit.attitude)}s now: {names}"
-    elif not deal.stakeholders:
-        text += "; the deal lists no `stakeholders:` yet"
-    return text
+def person_label(person: Stakeholder, *, attitude: bool = True) -> str:
+    """'罗伟 (生产副总经理; decision level; user buyer, evaluator; attitude unknown)'."""
+    facets = [person.title] if person.title else []
+    facets.append(LEVEL_NAMES[person.level] if person.level else "level not set")
+    if person.roles:
+        facets.append(", ".join(ROLE_NOUNS[r] for r in person.roles))
+    if attitude:
+        facets.append("attitude unknown" if person.attitude == "unknown" else person.attitude)
+    return f"{person.name} ({'; '.join(facets)})"
+
+
+def _people(people: list[Stakeholder] | tuple[Stakeholder, ...], *, facets: bool = True,
+            attitude: bool = True) -> str:
+    shown = [person_label(p, attitude=attitude) if facets else p.name
+             for p in people[:MAX_NAMED]]
+    more = len(people) - MAX_NAMED
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+def _priority(person: Stakeholder) -> tuple[int, int, int]:
+    """Whom to win over first: most influence, then undecided before opposed, then senior."""
+    level = {"decision": 0, "management": 1, "operations": 2}.get(person.level or "", 3)
+    return (INFLUENCE_ORDER.get(person.influence, 3), ATTITUDE_ORDER[person.attitude], level)
+
+
+def _ask_coach(deal: Deal) -> str:
+    coaches = [p.name for p in deal.stakeholders
+               if "coach" in p.roles and p.attitude != "opponent"]
+    return f" (ask your coach {and_list(coaches)})" if coaches else ""
+
+
+def _step(process: Process, index: int) -> str:
+    step = process.procurement[index]
+    return f"{index + 1}/{len(process.procurement)} “{step.name}”"
+
+
+def _plural(noun: str) -> str:
+    return noun + ("es" if noun.endswith(("ch", "s")) else "s")
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -13,7 +13,8 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from salesflow.fields import Ident, Model, NonEmptyText, Text
 
@@ -32,6 +33,15 @@ ATTITUDES: tuple[str, ...] = ("supporter", "neutral", "opponent", "unknown")
 
 def _one_or_many(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
+
+
+def _not_null(value: Any) -> Any:
+    """`rule:` with nothing after it is a half-written rule, not "no rule"."""
+    if value is None:
+        raise PydanticCustomError(
+            "rule_empty", "the rule is empty: write one, e.g. `rule: {fields: [amount]}`, or "
+            "remove the `rule:` key")
+    return value
 
 
 StageCode = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]{0,7}$")]
@@ -80,6 +90,11 @@ class Milestone(Model):
     id: Ident
     text: NonEmptyText
     rule: Rule | None = None
+
+    @field_validator("rule", mode="before")
+    @classmethod
+    def _rule_given(cls, value: Any) -> Any:
+        return _not_null(value)
 
 
 class Stage(Model):

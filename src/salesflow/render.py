@@ -163,9 +163,19 @@ class Output:
     def print(self, *items: RenderableType | str, **kwargs: Any) -> None:
         self.out.print(*items, **kwargs)
 
-    def text(self, line: str = "") -> None:
-        """A plain line on stdout, never interpreted as markup."""
-        self.out.print(line, markup=False, highlight=False)
+    def text(self, line: str = "", indent: int = 0) -> None:
+        """A plain line on stdout, never interpreted as markup.
+
+        With `indent`, a terminal wraps the line under its own first character
+        (a hanging indent); piped output is never wrapped.
+        """
+        if indent and self.fancy:
+            from rich.padding import Padding
+            from rich.text import Text
+
+            self.out.print(Padding(Text(line), (0, 0, 0, indent)))
+        else:
+            self.out.print(" " * indent + line, markup=False, highlight=False)
 
     def verbatim(self, line: str, style: str | None = None) -> None:
         """A line on stdout exactly as given, e.g. of a diff, where trailing spaces matter.

@@ -99,6 +99,13 @@ def load(*, strict: bool = False) -> Workspace:
     return ws
 
 
+def today() -> Any:
+    """Today's date: the one clock of the CLI (tests replace it to pin a date)."""
+    import datetime as dt
+
+    return dt.date.today()
+
+
 def parse_date(value: str | None, option: str) -> Any:
     """A --date style option: ISO date, or today/yesterday."""
     import datetime as dt
@@ -109,7 +116,7 @@ def parse_date(value: str | None, option: str) -> Any:
         return None
     words = {"today": 0, "yesterday": -1, "tomorrow": 1}
     if value in words:
-        return dt.date.today() + dt.timedelta(days=words[value])
+        return today() + dt.timedelta(days=words[value])
     try:
         return dt.date.fromisoformat(value)
     except ValueError:

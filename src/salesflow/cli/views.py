@@ -38,19 +38,37 @@ def print_gate(process: Process, item: DealFile, statuses: list[MilestoneStatus]
         rule = " [rule]" if s.by_rule else ""
         output.print(f"  {mark(s.met)} {escape(s.milestone.id)}{escape(rule)}: "
                      f"{escape(s.milestone.text)}{when}", highlight=False)
-        for why in s.missing:
-            output.text(f"      missing: {why}")
+        print_missing(s, indent=6)
     unmet = [s for s in statuses if not s.met]
     nxt = process.next_stage(stage.code)
     if not unmet and nxt is not None:
         output.text(f"ready to advance to {nxt.code}: salesflow advance {item.id}")
-    elif unmet:
-        output.text("to record a milestone: " + tick_command(item.id, unmet[0].milestone.id))
+    to_tick = [s for s in unmet if not s.by_rule]
+    if to_tick:
+        output.text("to record a milestone: " + tick_command(item.id, to_tick[0].milestone.id))
+    if any(s.by_rule for s in unmet):
+        output.text("[rule] milestones are checked from the deal's own data (a tick does not "
+                    "count): update the deal file as the missing lines say, then run "
+                    f"`salesflow check {item.id}` again")
+
+
+def print_missing(status: MilestoneStatus, indent: int) -> None:
+    """What an unmet rule lacks: one line per gap, what to do indented below it."""
+    from salesflow.render import output
+
+    for gap in status.gaps:
+        first, *rest = gap.lines()
+        output.text("missing: " + first, indent=indent)
+        for line in rest:
+            output.text(line, indent=indent + 2)
 
 
 def deal_json(process: Process, item: DealFile) -> dict[str, Any]:
     """Everything about one deal, as the `show --format json` shape."""
+    from salesflow.cli import _common
     from salesflow.gates import stage_gate
+    from salesflow.health import alignment, risks
+    from salesflow.method import RELATIONSHIP_STAGES
     from salesflow.render import money_json
     from salesflow.reports import in_report_currency
 
@@ -71,6 +89,21 @@ def deal_json(process: Process, item: DealFile) -> dict[str, Any]:
          "missing": list(s.missing)}
         for s in stage_gate(d, stage, process)
     ]
+    step_at = process.procurement_index(d.procurement_step) if d.procurement_step else None
+    if step_at is not None:
+        step = process.procurement[step_at]
+        where = alignment(d, process)
+        data["buying_process"] = {
+            "step": step.id, "number": step_at + 1, "of": len(process.procurement),
+            "name": step.name, "stages": list(step.stages),
+            "apart": where.apart if where is not None else None,
+        }
+    if d.relationship:
+        meaning = RELATIONSHIP_STAGES[d.relationship]
+        data["relationship_stage"] = {"stage": meaning.code, "meaning": meaning.meaning,
+                                      "share_of_wallet": meaning.share_of_wallet}
+    data["risks"] = [{"code": r.code, "reason": r.reason, "move": r.move}
+                     for r in risks(d, process, _common.today())]
     return data
 
 
@@ -78,15 +111,24 @@ def print_deal(process: Process, item: DealFile) -> None:
     """A readable page about one deal."""
     from rich.markup import escape
 
+    from salesflow.cli import _common
     from salesflow.gates import stage_gate
+    from salesflow.health import risks
+    from salesflow.method import LEVEL_NAMES, RELATIONSHIP_STAGES
     from salesflow.render import money, output
 
     d = item.deal
+    now = _common.today()
     stage = process.stage(d.stage)
     title = f"{item.id}" + (f" — {d.name}" if d.name else "")
     output.print(output.style(title, "bold"), highlight=False)
     grid = output.table("", "", title=None)
     grid.show_header = False
+    relationship = ""
+    if d.relationship:
+        meaning = RELATIONSHIP_STAGES[d.relationship]
+        relationship = (f"{d.relationship}: {meaning.meaning} (share of wallet "
+                        f"{meaning.share_of_wallet})")
     rows = [
         ("Customer", d.customer),
         ("Owner", d.owner or ""),
@@ -94,10 +136,12 @@ def print_deal(process: Process, item: DealFile) -> None:
         ("Status", d.status + (f" ({d.lost_reason})" if d.lost_reason else "")),
         ("Amount", (money(d.amount) + " " + (d.currency or process.currency))
          if d.amount is not None else "— (not set)"),
-        ("Expected close", d.expected_close.isoformat() if d.expected_close else "—"),
+        ("Expected close", (d.expected_close.isoformat() + (
+            " (passed)" if d.expected_close < now and d.status == "open" else ""))
+         if d.expected_close else "—"),
         ("Segment", d.segment or ""),
         ("Product line", d.product_line or ""),
-        ("Relationship", d.relationship or ""),
+        ("Relationship", relationship),
         ("Customer's step", _procurement_label(process, d.procurement_step)),
         ("File", item.path),
     ]
@@ -107,6 +151,9 @@ def print_deal(process: Process, item: DealFile) -> None:
     output.print(grid)
 
     output.print()
+    print_processes(process, item)
+
+    output.print()
     output.print(output.style("Milestones", "bold"), highlight=False)
     current = process.index(d.stage)
     for i, st in enumerate(process.stages[: current + 1]):
@@ -114,32 +161,51 @@ def print_deal(process: Process, item: DealFile) -> None:
             when = f" {s.record.date.isoformat()}" if s.record else ""
             note = f" — {s.record.note}" if s.record and s.record.note else ""
             here = "" if i < current else " (current stage)"
-            output.print(f"  {mark(s.met)} {st.code} {escape(s.milestone.id)}{escape(when)}"
-                         f"{escape(note)}{escape(here)}", highlight=False)
+            rule = " [rule]" if s.by_rule else ""
+            output.print(f"  {mark(s.met)} {st.code} {escape(s.milestone.id)}{escape(rule)}"
+                         f"{escape(when)}{escape(note)}{escape(here)}", highlight=False)
+            if not s.met:
+                print_missing(s, indent=8)
 
     if d.stakeholders:
-        output.print()
-        table = output.table("Stakeholder", "Title", "Level", "Roles", "Attitude", "Reports to",
-                             title="Stakeholders")
-        for p in d.stakeholders:
-            table.add_row(escape(p.name), escape(p.title or ""), p.level or "",
-                          ", ".join(p.roles), _attitude(p.attitude), escape(p.reports_to or ""))
-        output.print(table)
+        from salesflow.cli.people import attitude_word
+        from salesflow.method import ROLE_NOUNS
 
-    if d.needs:
         output.print()
-        table = output.table("Kind", "Need", "Explicit", "From", title="Needs (SPIN)")
-        for n in sorted(d.needs, key=lambda n: "SPIN".index(n.kind)):
-            table.add_row(n.kind, escape(n.text), "explicit" if n.explicit else "implied",
-                          escape(n.from_ or ""))
+        table = output.table("Stakeholder", "Title", "Level", "Roles", "Attitude", "Influence",
+                             "Reports to", title="Stakeholders")
+        for p in d.stakeholders:
+            table.add_row(escape(p.name), escape(p.title or ""),
+                          LEVEL_NAMES[p.level].removesuffix(" level") if p.level else "",
+                          ", ".join(ROLE_NOUNS[r] for r in p.roles),
+                          attitude_word(p.attitude), p.influence or "",
+                          escape(p.reports_to or ""))
         output.print(table)
+        output.text(f"the org chart and buyer-role coverage: salesflow map {item.id}")
+
+    if d.needs or stage.code != process.first.code:
+        output.print()
+        print_needs(item)
 
     if d.next_steps:
         output.print()
-        table = output.table("Due", "Next step", title="Next steps")
+        by = any(step.by for step in d.next_steps)
+        table = output.table("Due", "Next step", *(["By"] if by else []), title="Next steps")
         for step in sorted(d.next_steps, key=lambda s: s.due):
-            table.add_row(step.due.isoformat(), escape(step.action))
+            due = step.due.isoformat()
+            if step.due < now and d.status in ("open", "hold"):
+                due += " " + output.style("overdue", "red")
+            table.add_row(due, escape(step.action), *([escape(step.by or "")] if by else []))
         output.print(table)
+
+    found = risks(d, process, now)
+    if found:
+        output.print()
+        from salesflow.cli.review import print_risks
+
+        output.print(output.style(f"Risks today ({len(found)}; salesflow review lists them for "
+                                  "every deal)", "bold"))
+        print_risks(found, max(len(r.code) for r in found), indent=0)
 
     if d.history:
         output.print()
@@ -163,6 +229,115 @@ def print_deal(process: Process, item: DealFile) -> None:
         output.text(d.notes.rstrip())
 
 
+def print_processes(process: Process, item: DealFile) -> None:
+    """The sales process and the customer's buying process side by side, each marked."""
+    from rich.markup import escape
+
+    from salesflow.health import alignment
+    from salesflow.render import output
+
+    d = item.deal
+    here = process.index(d.stage)
+    steps = process.procurement
+    step_at = process.procurement_index(d.procurement_step) if d.procurement_step else None
+    pointer = "▶" if output.fancy else ">"
+    headers = ["", "Sales process", ""]
+    if steps:
+        headers += ["", "#", "Customer's buying process", "Goes with"]
+    table = output.table(*headers, right=("#",))
+    table.columns[2].justify = "right"
+    # one line per stage and step: on a narrow terminal the names are cut short, evenly
+    room = max(16, (output.out.width - 40) // (2 if steps else 1))
+    for column in table.columns[1::4]:
+        column.no_wrap, column.overflow, column.max_width = True, "ellipsis", room
+    for column in table.columns:
+        column.no_wrap = True
+    for i in range(max(len(process.stages), len(steps))):
+        row: list[str] = []
+        if i < len(process.stages):
+            st = process.stages[i]
+            text = f"{st.code} {escape(st.name)}"
+            if i == here:
+                text = output.style(f"{st.code} {st.name}", "bold")
+            elif i < here:
+                text = output.style(f"{st.code} {st.name}", "dim")
+            row += [pointer if i == here else "", text, f"{st.probability}%"]
+        else:
+            row += ["", "", ""]
+        if steps and i < len(steps):
+            step = steps[i]
+            name = escape(step.name)
+            if i == step_at:
+                name = output.style(step.name, "bold")
+            elif step_at is not None and i < step_at:
+                name = output.style(step.name, "dim")
+            with_ = ", ".join(
+                (output.style(c, "bold") if output.fancy else f"[{c}]") if c == d.stage
+                else c for c in step.stages)
+            row += [pointer if i == step_at else "", str(i + 1), name, with_]
+        elif steps:
+            row += ["", "", "", ""]
+        table.add_row(*row)
+    output.print(output.style("Sales process and the customer's buying process", "bold"))
+    output.print(table)
+    if not steps:
+        return
+    where = alignment(d, process)
+    if step_at is None:
+        output.text("The customer's buying step is not recorded: set `procurement_step:` "
+                    f"(one of the {len(steps)} step ids in stages.yaml).")
+    elif where is None:
+        output.text(f"The customer is at step {step_at + 1}/{len(steps)}.")
+    elif where.apart == 0:
+        output.text(f"In step: the customer is at step {where.label}, which goes with "
+                    f"stage {d.stage}.")
+    elif where.apart > 0:
+        output.text(f"Out of step: the sale (stage {d.stage}) is {_stages(where.apart)} ahead "
+                    f"of the customer, who is at step {where.label} (goes with "
+                    f"{', '.join(where.step.stages)}).")
+    else:
+        output.text(f"Out of step: the customer, at step {where.label} (goes with "
+                    f"{', '.join(where.step.stages)}), is {_stages(-where.apart)} ahead of the "
+                    f"sale (stage {d.stage}).")
+
+
+def print_needs(item: DealFile) -> None:
+    """Needs grouped by SPIN kind; implied and explicit told apart at a glance."""
+    from rich.markup import escape
+
+    from salesflow.method import SPIN_ADVICE, SPIN_KINDS
+    from salesflow.render import output
+
+    d = item.deal
+    explicit = sum(n.explicit for n in d.needs)
+    table = output.table("Kind", "Need", "State", "From", "Date",
+                         title=f"Needs (SPIN): {explicit} explicit, {len(d.needs) - explicit} "
+                         "implied")
+    missing = []
+    for k, kind in enumerate("SPIN"):
+        if k:
+            table.add_section()
+        label = f"{kind} {SPIN_KINDS[kind]}"
+        found = [n for n in d.needs if n.kind == kind]
+        if not found:
+            missing.append(kind)
+            table.add_row(label, "—", output.style("none yet", "dim"), "", "")
+            continue
+        for j, n in enumerate(found):
+            state = (output.style("● explicit", "green") if output.fancy else "explicit") \
+                if n.explicit else (output.style("○ implied", "dim") if output.fancy
+                                    else "implied")
+            table.add_row(label if j == 0 else "", escape(n.text), state,
+                          escape(n.from_ or ""), n.date.isoformat() if n.date else "")
+    output.print(table)
+    for kind in missing:
+        output.text(f"No {kind} ({SPIN_KINDS[kind].lower()}) need yet: {SPIN_ADVICE[kind]}.")
+
+
+def _stages(n: int) -> str:
+    return f"{n} stage{'' if n == 1 else 's'}"
+
+
 def _procurement_label(process: Process, step: str | None) -> str:
     if step is None:
         return ""
@@ -170,10 +345,3 @@ def _procurement_label(process: Process, step: str | None) -> str:
     if index is None:
         return step
     return f"{index + 1}/{len(process.procurement)} {process.procurement[index].name}"
-
-
-def _attitude(attitude: str) -> str:
-    from salesflow.render import output
-
-    colour = {"supporter": "green", "opponent": "red", "neutral": "yellow"}.get(attitude)
-    return output.style(attitude, colour) if colour else attitude

@@ -1,0 +1,166 @@
+"""The customer's people: `salesflow map` draws the org chart and the buying centre."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from salesflow.cli import app
+from salesflow.cli._common import handle_errors
+from salesflow.render import ShowFormat
+
+if TYPE_CHECKING:
+    from salesflow.buying_centre import BuyingCentre, Cover, OrgNode
+    from salesflow.deal import DealFile, Stakeholder
+
+ATTITUDE_STYLES = {"supporter": "green", "opponent": "red", "neutral": "yellow",
+                   "unknown": "dim"}
+COVERAGE_STYLES = {"supported": "green", "contested": "yellow", "opposed": "red",
+                   "not won": "yellow", "missing": "bold red"}
+
+
+@app.command("map")
+@handle_errors
+def map_(
+    deal: str = typer.Argument(..., metavar="DEAL", help="Deal id or path."),
+    fmt: ShowFormat = typer.Option(ShowFormat.text, "--format", "-f", help="text or json."),
+) -> None:
+    """Draw the customer's org chart and who covers each buyer role.
+
+    The chart follows each stakeholder's `reports_to`; everyone whose boss is
+    not listed starts a tree of their own. Below it: for each buyer role
+    (decision, financial, technical, user, evaluator, coach, influencer) and
+    each level, who holds it with what attitude, and what is missing.
+
+    Example: salesflow map meida-assembly-mes
+    """
+    from salesflow.buying_centre import buying_centre
+    from salesflow.cli.deals import load_one
+    from salesflow.render import output
+
+    _, item = load_one(deal)
+    centre = buying_centre(item.deal)
+    if fmt == ShowFormat.json:
+        output.json(map_json(item, centre))
+    else:
+        print_map(item, centre)
+
+
+# ------------------------------------------------------------------- JSON
+
+
+def _person_json(person: Stakeholder) -> dict[str, Any]:
+    return {"name": person.name, "title": person.title, "department": person.department,
+            "level": person.level, "roles": list(person.roles), "attitude": person.attitude,
+            "influence": person.influence, "relationship": person.relationship}
+
+
+def _node_json(node: OrgNode) -> dict[str, Any]:
+    return {**_person_json(node.person), "reports": [_node_json(n) for n in node.reports]}
+
+
+def _cover_json(cover: Cover, key: str) -> dict[str, Any]:
+    return {key: cover.key, "coverage": cover.coverage,
+            "people": [{"name": p.name, "attitude": p.attitude} for p in cover.people]}
+
+
+def map_json(item: DealFile, centre: BuyingCentre) -> dict[str, Any]:
+    """The stable `map --format json` shape."""
+    return {
+        "id": item.id,
+        "customer": item.deal.customer,
+        "chart": [_node_json(n) for n in centre.chart],
+        "roles": [_cover_json(c, "role") for c in centre.roles],
+        "missing_roles": centre.missing_roles,
+        "levels": [_cover_json(c, "level") for c in centre.levels],
+        "missing_levels": centre.missing_levels,
+    }
+
+
+# ------------------------------------------------------------------- text
+
+
+def attitude_word(attitude: str) -> str:
+    """The attitude as a word, coloured on a terminal."""
+    from salesflow.render import output
+
+    return output.style(attitude, ATTITUDE_STYLES[attitude])
+
+
+def person_line(person: Stakeholder) -> str:
+    """One org-chart label: name, title, level, roles, attitude, influence (rich markup)."""
+    from rich.markup import escape
+
+    from salesflow.method import LEVEL_NAMES, ROLE_NOUNS
+    from salesflow.render import output
+
+    facets = [escape(person.title or person.department or "")]
+    facets.append(LEVEL_NAMES[person.level] if person.level else "level not set")
+    if person.roles:
+        facets.append(", ".join(ROLE_NOUNS[r] for r in person.roles))
+    facets.append(attitude_word(person.attitude))
+    if person.influence:
+        facets.append(f"{person.influence} influence")
+    return output.style(person.name, "bold") + "  " + " · ".join(f for f in facets if f)
+
+
+def _who(people: tuple[Stakeholder, ...]) -> str:
+    from rich.markup import escape
+
+    if not people:
+        return "—"
+    return ", ".join(f"{escape(p.name)} ({attitude_word(p.attitude)})" for p in people)
+
+
+def print_map(item: DealFile, centre: BuyingCentre) -> None:
+    from rich.markup import escape
+    from rich.tree import Tree
+
+    from salesflow.method import LEVEL_NAMES, ROLE_MEANINGS, ROLE_NOUNS, and_list
+    from salesflow.render import output
+
+    d = item.deal
+    count = len(d.stakeholders)
+    output.print(output.style(f"{item.id} — {d.customer}", "bold") + escape(
+        f": {count} {'person' if count == 1 else 'people'} in the buying centre"))
+    output.print()
+    if not d.stakeholders:
+        output.text(f"No stakeholders recorded yet: add the people you meet under "
+                    f"`stakeholders:` in {item.path} (name, title, level, roles, attitude, "
+                    "reports_to).")
+    else:
+        output.print(output.style("Org chart", "bold") + " (by reports_to)")
+        tree = Tree("", hide_root=True, guide_style="dim" if output.fancy else "")
+        def add(branch: Tree, node: OrgNode) -> None:
+            sub = branch.add(person_line(node.person))
+            for child in node.reports:
+                add(sub, child)
+        for root in centre.chart:
+            add(tree, root)
+        output.print(tree)
+    output.print()
+
+    roles = output.table("Role", "Held by", "Coverage", title="Buyer roles")
+    for cover in centre.roles:
+        key = cover.key or ""
+        roles.add_row(ROLE_NOUNS[key], _who(cover.people),
+                      output.style(cover.coverage, COVERAGE_STYLES[cover.coverage]))
+    output.print(roles)
+    missing = centre.missing_roles
+    if missing:
+        output.text("Missing roles: " + "; ".join(
+            f"{ROLE_NOUNS[r]} ({ROLE_MEANINGS[r]})" for r in missing))
+    else:
+        output.text("Every buyer role is covered.")
+    output.print()
+
+    levels = output.table("Level", "People", "Coverage", title="Levels")
+    for cover in centre.levels:
+        levels.add_row(LEVEL_NAMES[cover.key] if cover.key else "level not set",
+                       _who(cover.people),
+                       output.style(cover.coverage, COVERAGE_STYLES[cover.coverage]))
+    output.print(levels)
+    if centre.missing_levels:
+        output.text("Nobody known at the " + and_list(centre.missing_levels) + " level"
+                    + ("s" if len(centre.missing_levels) > 1 else "") + ".")

@@ -1,0 +1,144 @@
+"""`salesflow review`: every risk of every deal, with the next move, biggest first."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from salesflow.cli import app
+from salesflow.cli._common import handle_errors, load, parse_date
+from salesflow.render import Format
+
+if TYPE_CHECKING:
+    from salesflow.health import DealReview, Risk
+
+REVIEW_CSV = ("id", "name", "customer", "owner", "stage", "status", "weighted", "risk",
+              "reason", "move")
+
+
+@app.command()
+@handle_errors
+def review(
+    owner: list[str] = typer.Option(None, "--owner", "-o", metavar="OWNER",
+                                    help="Only these owners (repeatable)."),
+    as_of: str | None = typer.Option(None, "--as-of", metavar="DATE",
+                                     help="Judge dates as if today were DATE (YYYY-MM-DD; "
+                                     "default: today)."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+) -> None:
+    """Deal health: every risk of every open deal, with a reason and the next move.
+
+    Risks: idle longer than the stage's rot_days; expected close passed; no next
+    step or an overdue one; no coach; nobody at the decision level; an opponent
+    among the decision or financial buyers; the sale out of step with the
+    customer's buying process; no explicit need from stage C on; a passed
+    stage's milestone rule that no longer holds. Held deals are checked for a
+    planned follow-up only. Biggest weighted amount first. Exit 0 (1 only when
+    some deal files are invalid and were left out).
+
+    Example: salesflow review --owner li.wei --as-of 2026-12-01
+    """
+    from salesflow.cli import _common
+    from salesflow.health import review as build
+    from salesflow.render import output
+
+    day = parse_date(as_of, "--as-of") or _common.today()
+    ws = load()
+    reviews = build(ws.process, ws.deals, day, owner or ())
+    currency = ws.process.currency
+    if fmt == Format.json:
+        output.json({"as_of": day, "currency": currency,
+                     "deals": [review_json(r) for r in reviews]})
+    elif fmt == Format.csv:
+        output.csv(REVIEW_CSV, _csv_rows(reviews))
+    else:
+        print_review(reviews, day, currency, ws.process)
+    raise typer.Exit(1 if ws.problems else 0)
+
+
+def review_json(r: DealReview) -> dict[str, Any]:
+    from salesflow.render import money_json
+
+    d = r.item.deal
+    return {
+        "id": r.item.id, "name": d.name, "customer": d.customer, "owner": d.owner,
+        "stage": d.stage, "status": d.status, "amount": money_json(r.amount),
+        "weighted": money_json(r.weighted), "path": r.item.path,
+        "risks": [{"code": k.code, "reason": k.reason, "move": k.move} for k in r.risks],
+    }
+
+
+def _csv_rows(reviews: list[DealReview]) -> list[list[Any]]:
+    from salesflow.render import money_json
+
+    rows = []
+    for r in reviews:
+        d = r.item.deal
+        for k in r.risks:
+            rows.append([r.item.id, d.name, d.customer, d.owner, d.stage, d.status,
+                         money_json(r.weighted), k.code, k.reason, k.move])
+    return rows
+
+
+def print_review(reviews: list[DealReview], day: Any, currency: str, process: Any) -> None:
+    from rich.markup import escape
+
+    from salesflow.render import money, output
+
+    risky = [r for r in reviews if r.risks]
+    healthy = [r.item.id for r in reviews if not r.risks]
+    total = sum(len(r.risks) for r in risky)
+    output.print(output.style(
+        f"Deal review as of {day.isoformat()}: {len(risky)} of {len(reviews)} deal(s) at risk, "
+        f"{total} risk(s); biggest weighted amount ({currency}) first", "bold"))
+    width = max((len(k.code) for r in risky for k in r.risks), default=0)
+    for r in risky:
+        d = r.item.deal
+        stage = process.stage(d.stage)
+        output.print()
+        facts = [f"{stage.code} {stage.probability}%"]
+        if d.status != "open":
+            facts.append(d.status)
+        facts.append(d.owner or "no owner")
+        if r.weighted is not None:
+            facts.append(f"weighted {money(r.weighted)} {currency}")
+        elif r.amount is not None:
+            facts.append(f"amount {money(r.amount)} {currency}")
+        else:
+            facts.append("no amount")
+        head = " · ".join(x for x in (r.item.id, d.name, d.customer) if x)
+        output.print(output.style(head, "bold") + escape("  " + " · ".join(facts)))
+        print_risks(r.risks, width)
+    if healthy:
+        output.print()
+        output.text(f"No risks found: {', '.join(healthy)}")
+
+
+def print_risks(risks: tuple[Risk, ...] | list[Risk], width: int, indent: int = 2) -> None:
+    """Each risk: its code, the reason beside it, the next move below the reason.
+
+    On a terminal a grid wraps long reasons under themselves; piped, each
+    reason and each move is one unbroken line, for grep and diff.
+    """
+    from rich.markup import escape
+    from rich.padding import Padding
+
+    from salesflow.render import output
+
+    if not output.fancy:
+        for k in risks:
+            output.text(f"{k.code:<{width}}  {k.reason}", indent=indent)
+            output.text(f"{'':<{width}}  → {k.move}", indent=indent)
+        return
+    grid = output.table("", "")
+    grid.show_header = False
+    grid.columns[0].min_width = width
+    for k in risks:
+        grid.add_row(output.style(k.code, "red" if k.code in SERIOUS else "yellow"),
+                     escape(k.reason) + "\n" + output.style("→ " + k.move, "dim"))
+    output.print(Padding(grid, (0, 0, 0, indent)))
+
+
+# Risks that lose deals outright when ignored; the rest are about discipline.
+SERIOUS = {"opponent-buyer", "out-of-step", "rule-broken", "no-decision-level", "close-passed"}
