@@ -28,10 +28,13 @@ history:
 REFUSED = """\
 error: cannot advance acme from C to B: 2 of 3 exit milestone(s) of stage C not met
   [ ] needs-explicit [rule]: The customer has stated explicit needs that our solution answers.
-      missing: an explicit need — none yet. Implied so far: P “pumps fail”. Confirm one with the customer (need-payoff questions) and mark it `explicit: true`.
+      missing: an explicit need — none yet.
+        Implied so far: P “pumps fail”. Confirm one with the customer (need-payoff questions) and mark it `explicit: true`.
       checked from the deal's data: add or update what is missing in the deal file (a record does not override the rule)
   [ ] senior-supporter [rule]: We have developed more supporters, above all a senior executive or the head of the project evaluation.
-      missing: a supporter at the decision level, or a supporter at the management level who is an evaluator — none yet. Supporters now: Wang (management level; technical buyer). Nobody at the decision level is listed under `stakeholders:`: find out who that is and add them. Nobody at the management level who is an evaluator is listed under `stakeholders:`: find out who that is and add them.
+      missing: a supporter at the decision level, or a supporter at the management level who is an evaluator — none yet.
+        Supporters now: Wang (management level; technical buyer).
+        Nobody is listed under `stakeholders:` at the decision level, nor at the management level who is an evaluator: find out who they are and add them.
       checked from the deal's data: add or update what is missing in the deal file (a record does not override the rule)
 hint: nothing was changed. Reach the milestones above, then run `salesflow advance acme` again; to move anyway: salesflow advance acme --force --reason "why"
 """  # noqa: E501

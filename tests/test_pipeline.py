@@ -76,9 +76,8 @@ def test_tick_a_rule_milestone_is_recorded_with_a_note(process: Process) -> None
     assert change.ops[0] == Set(("milestones", "deal-qualified"), {"date": D, "by": "王芳"})
     assert change.notes == (
         "deal-qualified is checked from the deal's data by a rule, which a record does not "
-        "override; its rule does not hold yet. The deal's `amount` — not set. Add it to the "
-        "deal file, e.g. `amount: 1250000`. The deal's `expected_close` — not set. Add it to "
-        "the deal file, e.g. `expected_close: 2027-03-31`.",)
+        "override; its rule does not hold yet: the deal's `amount` is not set; the deal's "
+        "`expected_close` is not set",)
 
 
 @pytest.mark.parametrize(

@@ -137,7 +137,7 @@ def test_describe_criteria(crit: dict[str, Any], words: str) -> None:
 def test_fields_gap(process: Process) -> None:
     d = deal(amount=5)
     assert unmet_parts(rule({"fields": ["amount", "expected_close", "needs"]}), d, process) == [
-        "the deal's `expected_close` — not set. Add it to the deal file, e.g. "
+        "the deal's `expected_close` is not set. Add it to the deal file, e.g. "
         "`expected_close: 2027-03-31`.",
         "at least one entry under `needs:` — none yet.",
     ]
@@ -187,7 +187,7 @@ def test_any_of_with_mixed_parts(process: Process) -> None:
                           "procurement": {"at_least": "budget-set"}}]})
     d = deal(stakeholders=[person("A")], procurement_step="budget-set")
     assert unmet_parts(r, d, process) == [
-        "one of: the deal's `amount` (not set); or a supporter (none yet). Add it to the deal "
+        "one of: the deal's `amount` is not set; or a supporter (none yet). Add it to the deal "
         "file, e.g. `amount: 1250000`. No supporters at all yet. Win over one of: A (level not "
         "set; attitude unknown)."
     ]
@@ -352,3 +352,24 @@ def test_a_stakeholder_rule_fails_exactly_when_too_few_match(
         # candidates fit everything but the attitude, and do not already count
         assert names <= {p["name"] for p in people if fits(p, attitude=False)}
         assert not names & {p["name"] for p in matching}
+
+
+def test_advance_is_refused_at_c_saying_who_is_missing(ws: WS) -> None:
+    """The issue's promise: the only supporter at the operations level is not enough at C."""
+    ws.deal("meida", STAGE_C.replace("  senior-supporter: 2026-10-29\n", ""))
+    before = ws.read("deals/meida.yaml")
+    result = ws.run("advance", "meida")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:5] == [
+        "error: cannot advance meida from C to B: 1 of 3 exit milestone(s) of stage C not met",
+        "  [ ] senior-supporter [rule]: We have developed more supporters, above all a senior "
+        "executive or the head of the project evaluation.",
+        "      missing: a supporter at the decision level, or a supporter at the management "
+        "level who is an evaluator — none yet.",
+        "        Supporters now: Chen (operations level; user buyer, coach).",
+        "        Nobody at the management level who is an evaluator is listed under "
+        "`stakeholders:`: find out who that is (ask your coach Chen) and add them.",
+    ]
+    assert "        Win over one of: Liang (decision level; decision buyer; neutral).\n" \
+        in result.stderr
+    assert ws.read("deals/meida.yaml") == before

@@ -168,6 +168,29 @@ def test_zh_workspace_end_to_end(tmp_path: Path) -> None:
     assert_aligned(table_after(listed.stdout, "ID"), right=("Amount",))
     assert "陈杰" in listed.stdout
 
+    # walk a deal forward with tick and advance, as a salesperson would
+    before = ws.read("deals/meida-mes.yaml")
+    refused = ws.run("advance", "meida-mes")
+    assert refused.exit_code == 1
+    assert "客户经手人士给予上门拜访明确的承诺。" in refused.stderr
+    assert ws.read("deals/meida-mes.yaml") == before
+    ticked = ws.run("tick", "meida-mes", "visit-committed", "--note", "梁总同意12月上门拜访",
+                    "--date", "2026-11-20")
+    assert ticked.exit_code == 0, ticked.stderr
+    moved = ws.run("advance", "meida-mes")
+    assert moved.exit_code == 0, moved.stderr
+    assert "stage: F\n" in ws.read("deals/meida-mes.yaml")
+    assert "梁总同意12月上门拜访" in ws.read("deals/meida-mes.yaml")
+    assert re.search(r"\nStage +F 客户拜访与初步调研 \(20%\)\n", ws.run("show", "meida-mes").stdout)
+    # at C the rules decide: lubei has its supporters and needs, only a tick is missing
+    refused = ws.run("advance", "lubei-plc")
+    assert refused.exit_code == 1
+    assert "requirements-fit" in refused.stderr and "senior-supporter" not in refused.stderr
+    assert ws.run("tick", "lubei-plc", "requirements-fit").exit_code == 0
+    assert ws.run("advance", "lubei-plc").exit_code == 0
+    assert "stage: B\n" in ws.read("deals/lubei-plc.yaml")
+    assert ws.run("validate").exit_code == 0
+
 
 def test_the_alignment_check_catches_padding_by_characters() -> None:
     """Padding by characters (not display cells) misaligns CJK rows; the check sees it."""

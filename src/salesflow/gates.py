@@ -100,11 +100,19 @@ class Gap:
     notes: tuple[str, ...] = ()  # whole sentences: who exists, what to do
     candidates: tuple[Stakeholder, ...] = ()  # people to win over, best first
     candidates_label: str = "Win over one of"
+    unlisted: tuple[str, ...] = ()  # kinds of people nobody listed is: "at the decision level"
+    ask: str = ""  # " (ask your coach 陈丽)"
 
     def lines(self) -> list[str]:
         """The gap as sentences: what is wanted and where it stands, then what to do."""
         head = self.want + (f" — {self.status}" if self.status else "")
         parts = [head + ".", *self.notes]
+        if len(self.unlisted) == 1:
+            parts.append(f"Nobody {self.unlisted[0]} is listed under `stakeholders:`: find out "
+                         f"who that is{self.ask} and add them.".replace("Nobody  ", "Nobody "))
+        elif self.unlisted:
+            parts.append("Nobody is listed under `stakeholders:` " + ", nor ".join(self.unlisted)
+                         + f": find out who they are{self.ask} and add them.")
         if self.candidates:
             parts.append(f"{self.candidates_label}: {_people(self.candidates)}.")
         return parts
@@ -171,7 +179,7 @@ def _field_gap(name: str, deal: Deal, process: Process) -> Gap | None:
         example = f"procurement_step: {process.procurement[0].id}"
     todo = (f"Add it to the deal file, e.g. `{example}`." if example
             else f"Add `{name}:` to the deal file.")
-    return Gap(f"the deal's `{name}`", "not set", (todo,))
+    return Gap(f"the deal's `{name}` is not set", "", (todo,))
 
 
 def _matches(person: Stakeholder, crit: StakeholderCriteria, *, attitude: bool = True) -> bool:
@@ -205,18 +213,18 @@ def _stakeholder_gap(crit: StakeholderCriteria, deal: Deal) -> Gap | None:
                          f"{_people(others, attitude=False)}.")
         elif not found:
             notes.append(f"No {plural} at all yet.")
-    if not shaped or (crit.attitude is None and len(shaped) < crit.min):
-        shape = _shape(crit)
-        where = f"nobody {shape}" if shape else "nobody"
-        if shaped:
-            where = f"only {len(shaped)} {'person' if len(shaped) == 1 else 'people'} {shape}"
-        notes.append(f"{where[:1].upper()}{where[1:]} is listed under `stakeholders:`: find out "
-                     f"who {'that is' if not shaped else 'else'}{_ask_coach(deal)} and add them.")
+    unlisted: tuple[str, ...] = ()
+    if not shaped:
+        unlisted = (_shape(crit),)
+    elif crit.attitude is None and len(shaped) < crit.min:
+        where = f"only {len(shaped)} {'person' if len(shaped) == 1 else 'people'} {_shape(crit)}"
+        notes.append(f"{where[:1].upper()}{where[1:].rstrip()} is listed under `stakeholders:`: "
+                     f"find out who else{_ask_coach(deal)} and add them.")
     candidates: tuple[Stakeholder, ...] = ()
     if crit.attitude:
         candidates = tuple(sorted((p for p in shaped if p not in found), key=_priority))
     label = "Win over one of" if crit.attitude == ["supporter"] else "Candidates"
-    return Gap(want, status, tuple(notes), candidates, label)
+    return Gap(want, status, tuple(notes), candidates, label, unlisted, _ask_coach(deal))
 
 
 def _procurement_gap(want_id: str, deal: Deal, process: Process) -> Gap | None:
@@ -271,17 +279,22 @@ def _merge(alternatives: list[list[Gap]]) -> Gap:
     if len(singles) == len(alternatives) and len({g.status for g in singles}) == 1:
         want, status = ", or ".join(g.want for g in singles), singles[0].status
     else:
-        described = [" and ".join(f"{g.want} ({g.status})" for g in gaps) for gaps in alternatives]
+        described = [" and ".join(g.want + (f" ({g.status})" if g.status else "") for g in gaps)
+                     for gaps in alternatives]
         want, status = "one of: " + "; or ".join(described), ""
     notes: list[str] = []
     people: list[Stakeholder] = []
+    unlisted: list[str] = []
     for gaps in alternatives:
         for gap in gaps:
             notes.extend(n for n in gap.notes if n not in notes)
             people.extend(p for p in gap.candidates if p not in people)
+            unlisted.extend(u for u in gap.unlisted if u not in unlisted)
     labels = [g.candidates_label for gaps in alternatives for g in gaps if g.candidates]
+    asks = [g.ask for gaps in alternatives for g in gaps if g.ask]
     return Gap(want, status, tuple(notes), tuple(sorted(people, key=_priority)),
-               labels[0] if labels else "Win over one of")
+               labels[0] if labels else "Win over one of", tuple(unlisted),
+               asks[0] if asks else "")
 
 
 # ------------------------------------------------------------------ words

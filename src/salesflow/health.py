@@ -24,7 +24,7 @@ from salesflow.deal import Deal, DealFile, Stakeholder
 from salesflow.gates import stage_gate
 from salesflow.method import ROLE_NOUNS, and_list
 from salesflow.process import Process, ProcurementStep, Rule
-from salesflow.reports import cents, in_report_currency
+from salesflow.reports.money import deal_amount, weighted
 
 
 @dataclass(frozen=True)
@@ -330,12 +330,11 @@ def review(process: Process, deals: Iterable[DealFile], as_of: dt.date,
         d = item.deal
         if d.status not in ("open", "hold") or (wanted and d.owner not in wanted):
             continue
-        amount = weighted = None
-        if d.amount is not None:
-            amount = in_report_currency(d.amount, d.currency, process)
-            if d.status == "open":  # a held deal is kept out of the weighted pipeline
-                weighted = cents(amount * process.stage(d.stage).probability / 100)
-        out.append(DealReview(item, amount, weighted, tuple(risks(d, process, as_of))))
+        amount = deal_amount(d, process)
+        value = None  # a held deal is kept out of the weighted pipeline
+        if amount is not None and d.status == "open":
+            value = weighted(amount, process.stage(d.stage).probability)
+        out.append(DealReview(item, amount, value, tuple(risks(d, process, as_of))))
     out.sort(key=lambda r: (r.item.deal.status == "hold", r.weighted is None,
                            -(r.weighted or r.amount or 0), r.item.id))
     return out

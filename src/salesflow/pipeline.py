@@ -86,8 +86,8 @@ def tick(deal: Deal, data: Mapping[str, Any], process: Process, ctx: Context,
     if milestone.rule is not None:
         status = milestone_status(deal, stage, milestone, process)
         verdict = ("its rule holds now" if status.met
-                   else "its rule does not hold yet. "
-                   + " ".join(m[:1].upper() + m[1:] for m in status.missing))
+                   else "its rule does not hold yet: "
+                   + "; ".join(g.lines()[0].rstrip(".") for g in status.gaps))
         notes.append(f"{milestone_id} is checked from the deal's data by a rule, which a "
                      f"record does not override; {verdict}")
     path = ("milestones", milestone_id)

@@ -300,8 +300,11 @@ def _refused(exc: GateRefused) -> None:
         stage = f"{s.stage} " if several else ""
         rule = " [rule]" if s.by_rule else ""
         output.note(f"  [ ] {stage}{s.milestone.id}{rule}: {s.milestone.text}")
-        for why in s.missing:
-            output.note(f"      missing: {why}")
+        for gap in s.gaps:  # what is wanted, then who exists and whom to win over
+            first, *rest = gap.lines()
+            output.note(f"      missing: {first}")
+            for line in rest:
+                output.note(f"        {line}")
         if s.by_rule:
             output.note("      checked from the deal's data: add or update what is missing in "
                         "the deal file (a record does not override the rule)")

@@ -24,7 +24,8 @@ def review(
                                     help="Only these owners (repeatable)."),
     as_of: str | None = typer.Option(None, "--as-of", metavar="DATE",
                                      help="Judge dates as if today were DATE (YYYY-MM-DD; "
-                                     "default: today)."),
+                                     "default: today). The deals are taken as they are now; "
+                                     "activity after DATE does not count."),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
 ) -> None:
     """Deal health: every risk of every open deal, with a reason and the next move.
