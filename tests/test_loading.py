@@ -42,6 +42,7 @@ CASES: dict[str, tuple[int, int, str]] = {
     "deal.missing-customer.yaml": (1, 1, "missing required key 'customer'"),
     "deal.missing-rate.yaml": (3, 11, "no exchange rate for JPY"),
     "deal.missing-stage.yaml": (1, 1, "missing required key 'stage'"),
+    "deal.need-explicit-yes.yaml": (4, 34, "explicit: expected true or false, found 'yes'"),
     "deal.negative-amount.yaml": (3, 9, "amount: must not be negative, found -5"),
     "deal.number-as-date.yaml": (3, 17, "found 20270331"),
     "deal.only-comment.yaml": (1, 1, "file is empty"),

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from salesflow.fields import Ident, Model, Money, NonEmptyText, Text, YDate
+from salesflow.fields import Flag, Ident, Model, Money, NonEmptyText, Text, YDate
 from salesflow.process import Attitude, Influence, Level, NeedKind, Role, StageCode
 
 Status = Literal["open", "won", "lost", "hold"]
@@ -87,7 +87,7 @@ class Need(FileModel):
 
     kind: NeedKind
     text: NonEmptyText
-    explicit: bool = False
+    explicit: Flag = False
     from_: Text | None = Field(default=None, validation_alias="from", serialization_alias="from")
     date: YDate | None = None
 

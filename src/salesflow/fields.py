@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from pydantic import BaseModel as _BaseModel
-from pydantic import BeforeValidator, ConfigDict, PlainSerializer
+from pydantic import BeforeValidator, ConfigDict, PlainSerializer, Strict
 from pydantic_core import PydanticCustomError
 
 MAX_AMOUNT = Decimal("1e15")
@@ -151,3 +151,5 @@ Money = Annotated[
     PlainSerializer(lambda d: str(d), return_type=str, when_used="json"),
 ]
 Ident = Annotated[str, BeforeValidator(_ident)]
+# Only YAML's true/false: "yes", "on" or 1 are not silently taken for a boolean.
+Flag = Annotated[bool, Strict()]

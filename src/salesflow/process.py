@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from salesflow.fields import Ident, Model, NonEmptyText, Text
+from salesflow.fields import Flag, Ident, Model, NonEmptyText, Text
 
 Level = Literal["decision", "management", "operations"]
 Role = Literal["decision", "financial", "technical", "user", "evaluator", "coach", "influencer"]
@@ -70,7 +70,7 @@ class NeedsCriteria(Model):
     """SPIN needs that must be recorded on the deal."""
 
     kind: Annotated[list[NeedKind], BeforeValidator(_one_or_many)] | None = None
-    explicit: bool | None = None
+    explicit: Flag | None = None
     min: Count = 1
 
 
