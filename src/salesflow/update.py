@@ -109,6 +109,7 @@ def update_deal(root: Path, ref: str, compute: Compute, *, dry_run: bool = False
             raise WriteError(f"{rel} is read-only; nothing was written",
                              hint="make it writable (chmod u+w) if you mean to change it")
         data = (BOM if planned.bom else b"") + planned.after.encode("utf-8")
+        remove_stale_temporaries(target)
         try:
             yamlio.write_atomic(target, data)
         except OSError as exc:
@@ -117,6 +118,22 @@ def update_deal(root: Path, ref: str, compute: Compute, *, dry_run: bool = False
                 hint="check the disk space and the folder's permissions, then try again",
             ) from None
     return replace(planned, written=True)
+
+
+def remove_stale_temporaries(target: Path) -> None:
+    """Delete temporary files a killed writer of `target` left behind.
+
+    Called under the workspace lock, when no other salesflow writer can be
+    mid-write, so every `.NAME.*.tmp` beside the file is an orphan. They are
+    hidden files that loading skips; this only keeps the folder tidy.
+    """
+    for orphan in target.parent.glob(f".{glob_escape(target.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            orphan.unlink()
+
+
+def glob_escape(name: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", name)
 
 
 def _plan(root: Path, target: Path, rel: str, compute: Compute) -> Outcome:
@@ -215,9 +232,9 @@ def workspace_lock(root: Path, timeout: float | None = None) -> Iterator[None]:
     path = lock_path(root)
     try:
         handle = _open_lock(path)
-    except OSError:
+    except OSError as first:
         if path.parent == root:
-            raise WriteError(f"cannot create the lock file {path}",
+            raise WriteError(f"cannot create the lock file {path}: {first.strerror or first}",
                              hint="check the workspace folder's permissions") from None
         path = root / LOCK_FILE  # e.g. a read-only .git: fall back to the workspace root
         try:
