@@ -44,6 +44,7 @@ def new(
 
     from salesflow.errors import DataError, UsageError
     from salesflow.render import output
+    from salesflow.teamsetup import schema_header
     from salesflow.workspace import (
         DEALS_DIR,
         check_deal_id,
@@ -75,8 +76,8 @@ def new(
         "currency": currency.upper() if currency else None, "stage": code, "status": "open",
         "expected_close": close_date, "segment": segment, "product_line": product_line,
     }
-    text = deal_text(fields, dt.date.today(), author)
     rel = f"{DEALS_DIR}/{deal_id}.yaml"
+    text = schema_header(base, rel) + deal_text(fields, dt.date.today(), author)
     deal, problems = parse_deal(text.encode(), rel, process)
     if deal is None:
         from salesflow.errors import ProblemsError
