@@ -96,31 +96,47 @@ def test_init_pre_commit_keeps_an_existing_config(tmp_path: Path) -> None:
     assert "id: salesflow-validate" in done.stderr
 
 
-def _is_git_checkout(path: Path) -> bool:
+def _project_files() -> list[str] | None:
+    """This project's files as git sees them (tracked and new), or None outside a checkout."""
     try:
-        done = subprocess.run(["git", "-C", str(path), "ls-files", ".pre-commit-hooks.yaml"],
-                              capture_output=True, text=True, check=False)
+        done = subprocess.run(["git", "-C", str(REPO), "ls-files", "-z", "--cached", "--others",
+                               "--exclude-standard"], capture_output=True, text=True, check=False)
     except OSError:
-        return False
-    return done.returncode == 0 and bool(done.stdout.strip())
+        return None
+    if done.returncode != 0:
+        return None
+    files = [f for f in done.stdout.split("\0") if f and (REPO / f).is_file()]
+    return files if ".pre-commit-hooks.yaml" in files else None
 
 
-@pytest.mark.skipif(not _is_git_checkout(REPO), reason="needs this project as a git checkout")
+@pytest.mark.skipif(_project_files() is None, reason="needs this project as a git checkout")
 def test_published_hook_with_try_repo(tmp_path: Path) -> None:
-    """pre-commit builds its own environment from this repository (pip, from PyPI)."""
+    """pre-commit builds its own environment from this repository (pip, from PyPI).
+
+    The working tree is copied into a fresh repository first, so the test runs
+    the code as it is now, new files included (try-repo would only see tracked ones).
+    """
     e = env(tmp_path)
+    project = tmp_path / "salesflow"
+    for rel in _project_files() or []:
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / rel, project / rel)
+    git(project, "init", "-q", environ=e)
+    git(project, "add", "-A", environ=e)
+    git(project, "commit", "-q", "-m", "snapshot", environ=e)
+
     repo = tmp_path / "team"
     repo.mkdir()
     git(repo, "init", "-q", environ=e)
     salesflow(repo, "init", ".", environ=e)
     (repo / "deals" / "acme.yaml").write_text(BAD, encoding="utf-8")
     git(repo, "add", "-A", environ=e)
-    done = run(repo, str(PRE_COMMIT), "try-repo", str(REPO), "salesflow-validate",
+    done = run(repo, str(PRE_COMMIT), "try-repo", str(project), "salesflow-validate",
                "--all-files", environ=e, check=False)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "deals/acme.yaml:2:8: unknown stage 'Q'" in done.stdout
     (repo / "deals" / "acme.yaml").write_text(GOOD, encoding="utf-8")
     git(repo, "add", "-A", environ=e)
-    ok = run(repo, str(PRE_COMMIT), "try-repo", str(REPO), "salesflow-validate",
+    ok = run(repo, str(PRE_COMMIT), "try-repo", str(project), "salesflow-validate",
              "--all-files", environ=e, check=False)
     assert ok.returncode == 0, ok.stdout + ok.stderr
