@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from tests.gitutil import BIN, env, git, run, salesflow
 
 REPO = Path(__file__).resolve().parent.parent

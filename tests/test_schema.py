@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import WS
 
 from salesflow import yamlio
 from salesflow.process import Process
 from salesflow.schema import DESCRIPTIONS, deal_schema, modeline, stages_schema
+from tests.conftest import WS
 
 jsonschema = pytest.importorskip("jsonschema")
 
