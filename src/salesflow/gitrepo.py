@@ -69,11 +69,12 @@ def file_log(path: Path) -> list[Commit]:
         return []
     commits = []
     for chunk in done.stdout.split(_START)[1:]:
-        header, _, rest = chunk.partition("\n")
+        # -z: "<header>\0\n<name>\0" per commit
+        header, *rest = chunk.split("\x00")
         parts = header.split(_SEP)
         if len(parts) != 4:
             continue
-        names = [n for n in rest.replace("\n", "\x00").split("\x00") if n]
+        names = [n.strip("\n") for n in rest if n.strip("\n")]
         commits.append(Commit(sha=parts[0], author=parts[1], date=parts[2], subject=parts[3],
                               path=names[0] if names else rel))
     return commits

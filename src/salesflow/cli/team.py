@@ -8,6 +8,7 @@ import typer
 
 from salesflow.cli import app
 from salesflow.cli._common import handle_errors, root
+from salesflow.render import Format
 
 
 class SchemaKind(enum.StrEnum):
@@ -63,3 +64,43 @@ def schema(
         return
     output.json(deal_schema(load_process(base)))
 
+
+
+@app.command()
+@handle_errors
+def log(
+    deal: str = typer.Argument(..., metavar="DEAL", help="Deal id or path."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+) -> None:
+    """Who did what: the deal's history entries and the git commits that touched its file.
+
+    Newest first; commits follow the file through renames. Outside a git
+    repository only the history entries are shown.
+
+    Example: salesflow log acme-pumps
+    """
+    from rich.markup import escape
+
+    from salesflow import gitrepo
+    from salesflow.cli.deals import load_one
+    from salesflow.render import output
+    from salesflow.timeline import timeline
+
+    base = root()
+    _, item = load_one(deal)
+    path = base / item.path
+    in_git = gitrepo.toplevel(path) is not None
+    events = timeline(item.deal, gitrepo.file_log(path) if in_git else [])
+    if fmt == Format.json:
+        output.json([e.data for e in events])
+    elif fmt == Format.csv:
+        output.csv(["kind", "date", "time", "by", "change", "detail"],
+                   ([e.kind, e.date, e.time, e.by, e.change, e.detail] for e in events))
+    else:
+        table = output.table("Date", "Change", "By", "Note / commit", title=f"{item.id}")
+        for e in events:
+            change = output.style(e.change, "dim") if e.kind == "commit" else escape(e.change)
+            table.add_row(e.date.isoformat(), change, escape(e.by or ""), escape(e.detail or ""))
+        output.print(table)
+    if not in_git:
+        output.note("not in a git repository: showing the deal's history entries only")
