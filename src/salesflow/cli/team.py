@@ -104,3 +104,66 @@ def log(
         output.print(table)
     if not in_git:
         output.note("not in a git repository: showing the deal's history entries only")
+
+
+@app.command("git-setup")
+@handle_errors
+def git_setup() -> None:
+    """Let git merge deal files with salesflow's merge driver (run once per clone).
+
+    Registers `merge.salesflow.driver` in the repository's git config (which
+    git does not share: each clone runs this once) and adds
+    `deals/**/*.yaml merge=salesflow` to .gitattributes (commit that file).
+    Running it again changes nothing.
+
+    Example: salesflow git-setup && git add .gitattributes && git commit -m "merge deals"
+    """
+    import shlex
+    import shutil
+    import sys
+
+    from salesflow import gitrepo
+    from salesflow.errors import DataError, UsageError
+    from salesflow.render import output
+    from salesflow.teamsetup import (
+        DRIVER,
+        DRIVER_NAME,
+        GITATTRIBUTES,
+        driver_command,
+        gitattributes_text,
+    )
+    from salesflow.workspace import relative
+    from salesflow.yamlio import write_atomic
+
+    base = root()
+    top = gitrepo.toplevel(base)
+    if top is None:
+        raise UsageError(f"{base} is not in a git repository",
+                         hint="run `git init` (or clone the team's repository) first")
+    found = shutil.which("salesflow")
+    executable = "salesflow" if found else f"{shlex.quote(sys.executable)} -m salesflow"
+    wanted = {f"merge.{DRIVER}.name": DRIVER_NAME,
+              f"merge.{DRIVER}.driver": driver_command(executable)}
+    changed = False
+    for key, value in wanted.items():
+        current = gitrepo.config_get(top, key)
+        if current == value:
+            continue
+        if not gitrepo.config_set(top, key, value):
+            raise DataError(f"could not set {key} in the repository's git config",
+                            hint=f"set it by hand: git config {key} {shlex.quote(value)}")
+        output.text(f"git config {key} = {value}"
+                    + (f" (was: {current})" if current is not None else ""))
+        changed = True
+    attributes = base / GITATTRIBUTES
+    existing = attributes.read_text(encoding="utf-8") if attributes.is_file() else ""
+    new = gitattributes_text(existing)
+    if new is not None:
+        write_atomic(attributes, new.encode())
+        output.text(f"{'updated' if existing else 'created'} {relative(top, attributes)}: "
+                    "deal files merge with salesflow")
+        output.note(f"next: git add {relative(top, attributes)} && git commit (so the team "
+                    "shares it); every clone runs `salesflow git-setup` once")
+        changed = True
+    if not changed:
+        output.note("already set up: git merges deal files with `salesflow merge-driver`")
