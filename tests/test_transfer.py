@@ -422,3 +422,14 @@ def test_export_import_export_is_lossless(items: list[dict[str, Any]], ids: list
 
         assert blank_is_none(json.loads(second.run("export", "-f", "json").stdout)) == (
             blank_is_none(json.loads(first.run("export", "-f", "json").stdout)))
+
+
+def test_new_deal_text_quotes_flow_breaking_names(process: Any) -> None:
+    from salesflow.workspace import parse_deal
+
+    text = deal_text({"customer": "A", "stage": "G"}, dt.date(2026, 1, 1), "Li, Wei {x}",
+                     note="from a,b.csv")
+    assert text.endswith('{date: 2026-01-01, to: G, by: "Li, Wei {x}", note: "from a,b.csv"}\n')
+    deal, problems = parse_deal(text.encode(), "x.yaml", process)
+    assert deal is not None, problems
+    assert (deal.history[0].by, deal.history[0].note) == ("Li, Wei {x}", "from a,b.csv")

@@ -18,17 +18,7 @@ def deal_text(fields: dict[str, Any], today: dt.date, author: str, *,
     """The text of a new deal file: set fields in the given order, then history."""
     lines = [f"{key}: {scalar(value)}" for key, value in fields.items() if value is not None]
     lines.append("history:")
-    extra = f", note: {flow_scalar(note)}" if note else ""
+    extra = f", note: {scalar(note, flow=True)}" if note else ""
     lines.append(f"  - {{date: {today.isoformat()}, to: {fields['stage']}, "
-                 f"by: {flow_scalar(author)}{extra}}}")
+                 f"by: {scalar(author, flow=True)}{extra}}}")
     return "\n".join(lines) + "\n"
-
-
-def flow_scalar(value: Any) -> str:
-    """`scalar(value)`, quoted also where a flow mapping `{...}` would split it."""
-    import json
-
-    text = scalar(value)
-    if isinstance(value, str) and not text.startswith('"') and any(c in text for c in ",[]{}"):
-        return json.dumps(value, ensure_ascii=False)
-    return text
