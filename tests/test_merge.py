@@ -148,6 +148,24 @@ def test_the_same_milestone_ticked_on_both_sides(ours: Any, theirs: Any, kept: A
     assert merged.data["milestones"]["needs-confirmed"] == kept
 
 
+def test_a_note_only_the_later_record_has_is_kept() -> None:
+    merged = merge_deal(
+        BASE,
+        edit(milestones={**BASE["milestones"], "m": {"date": "2026-04-03", "note": "called",
+                                                     "by": "li"}}),
+        edit(milestones={**BASE["milestones"], "m": "2026-04-01"}))
+    assert merged.clean
+    assert merged.data["milestones"]["m"] == {"date": "2026-04-01", "note": "called"}
+
+
+def test_two_different_notes_conflict() -> None:
+    merged = merge_deal(
+        BASE,
+        edit(milestones={**BASE["milestones"], "m": {"date": "2026-04-01", "note": "a"}}),
+        edit(milestones={**BASE["milestones"], "m": {"date": "2026-04-02", "note": "b"}}))
+    assert [c.path for c in merged.conflicts] == [("milestones", "m")]
+
+
 def test_two_different_notes_on_the_same_day_conflict() -> None:
     merged = merge_deal(
         BASE,

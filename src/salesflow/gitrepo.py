@@ -90,3 +90,12 @@ def config_get(repo: Path, key: str) -> str | None:
 def config_set(repo: Path, key: str, value: str) -> bool:
     done = git(repo, "config", "--local", key, value)
     return done is not None and done.returncode == 0
+
+
+def merge_file(ours: Path, base: Path, theirs: Path) -> tuple[str, int] | None:
+    """git's own line merge of three files: (merged text, number of conflicts), or None."""
+    done = git(ours.parent, "merge-file", "-p", "-L", "ours", "-L", "base", "-L", "theirs",
+               str(ours), str(base), str(theirs))
+    if done is None or done.returncode < 0 or done.returncode > 127:
+        return None
+    return done.stdout, done.returncode

@@ -11,8 +11,8 @@ merged key by key:
   other lists (stakeholders, needs, next steps) are unions of what each side
   appended;
 - `milestones:` is a union of records; the same milestone recorded on both
-  sides keeps the earlier record (a record with a note over one without on the
-  same day; ours on a full tie); two different notes on the same day conflict;
+  sides keeps the earlier record, with the other's note if only it has one;
+  two different notes conflict;
 - `stage:` and `status:`, when both sides moved the deal differently, follow
   the merged history: the latest new entry decides, if it is unambiguous;
 - anything else both sides changed differently is a conflict, left for a person.
@@ -219,11 +219,22 @@ def _record_parts(record: Any) -> tuple[str, str]:
 
 
 def _pick_record(path: DataPath, old: Any, a: Any, b: Any, result: Merged) -> Any:
-    """The same milestone recorded on both sides: the first to reach it."""
+    """The same milestone recorded on both sides: the first to reach it, keeping any note.
+
+    The earlier record wins (ours on the same day, unless only theirs has a
+    note); a note only the later record has is added to it, so nothing said
+    is lost. Two different notes conflict.
+    """
     (date_a, note_a), (date_b, note_b) = _record_parts(a), _record_parts(b)
-    if date_a != date_b:
-        return a if date_a < date_b else b
     if note_a and note_b and note_a != note_b:
         result.conflicts.append(Conflict(path, old, a, b))
         return a
-    return b if note_b and not note_a else a
+    if date_a == date_b:
+        return b if note_b and not note_a else a
+    first, note = (a, note_b) if date_a < date_b else (b, note_a)
+    if note and not _record_parts(first)[1]:
+        record = dict(first) if isinstance(first, dict) else {"date": first}
+        items = list(record.items())
+        items.insert(1, ("note", note))  # after the date, as salesflow tick writes it
+        return dict(items)
+    return first

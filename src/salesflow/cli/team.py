@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -167,3 +169,85 @@ def git_setup() -> None:
         changed = True
     if not changed:
         output.note("already set up: git merges deal files with `salesflow merge-driver`")
+
+
+@app.command("merge-driver")
+@handle_errors
+def merge_driver(
+    base: Path = typer.Argument(..., metavar="%O", help="The common ancestor's version."),
+    ours: Path = typer.Argument(..., metavar="%A", help="Our version; the result is "
+                                "written here."),
+    theirs: Path = typer.Argument(..., metavar="%B", help="Their version."),
+    pathname: str = typer.Argument("", metavar="%P", help="The file's path in the repository "
+                                   "(for messages and to find stages.yaml)."),
+) -> None:
+    """Merge a deal file three-way by its data; git runs this (see `salesflow git-setup`).
+
+    History entries and milestone records from both sides are kept (in date
+    order, each once), a field changed on one side takes that side, the stage
+    follows the merged history, and our formatting and comments stay. When
+    both sides changed the same field differently, conflict markers are left
+    around it and the exit code is 1, so git reports a conflict.
+
+    Example: salesflow merge-driver base.yaml ours.yaml theirs.yaml deals/acme.yaml
+    """
+    from salesflow import gitrepo
+    from salesflow.errors import UsageError
+    from salesflow.mergefile import NotMergeable, merge_files
+    from salesflow.render import output
+    from salesflow.yamlio import write_atomic
+
+    name = pathname or str(ours)
+    raw: list[bytes] = []
+    for label, file in (("%O", base), ("%A", ours), ("%B", theirs)):
+        try:
+            raw.append(file.read_bytes())
+        except OSError as exc:
+            raise UsageError(f"{label}: cannot read {file}: {exc.strerror or exc}") from None
+    process = _process_for(Path(pathname).parent if pathname else Path.cwd())
+    try:
+        result = merge_files(raw[0], raw[1], raw[2], name, process)
+    except NotMergeable as exc:
+        output.note(f"salesflow merge-driver: {name}: cannot merge as data ({exc}); "
+                    "merging lines instead")
+        merged = gitrepo.merge_file(ours, base, theirs)
+        if merged is None:
+            output.note(f"salesflow merge-driver: {name}: git merge-file failed; our version "
+                        "is left in place")
+            raise typer.Exit(1) from None
+        text, conflicts = merged
+        write_atomic(ours, text.encode())
+        raise typer.Exit(1 if conflicts else 0) from None
+    write_atomic(ours, result.text.encode())
+    for c in result.conflicts:
+        where = ".".join(str(p) for p in c.path)
+        output.note(f"salesflow merge-driver: {name}: both sides changed {where} "
+                    f"(ours: {_shown(c.ours)}, theirs: {_shown(c.theirs)}); conflict markers "
+                    "left around it")
+    for problem in result.problems:
+        output.note(f"salesflow merge-driver: {problem}")
+    if result.problems:
+        output.note(f"salesflow merge-driver: {name}: each side was valid, the merge is not; "
+                    "conflict markers left around what both sides changed")
+    if not result.clean:
+        raise typer.Exit(1)
+
+
+def _process_for(folder: Path) -> Any:
+    """The process of the workspace holding `folder`, or None when there is none usable."""
+    from salesflow.errors import SalesflowError
+    from salesflow.workspace import find_root, load_process
+
+    try:
+        return load_process(find_root(start=folder, override=None))
+    except (SalesflowError, OSError):
+        return None
+
+
+def _shown(value: Any) -> str:
+    from salesflow.merge import MISSING
+
+    if value is MISSING:
+        return "removed"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
