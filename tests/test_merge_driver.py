@@ -7,8 +7,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from salesflow import yamlio
+from salesflow.conflicts import key_spans
+from salesflow.deal import DEAL_KEYS
+from salesflow.edit import apply
+from salesflow.merge import merge_deal
+from salesflow.mergefile import merge_files
+from salesflow.workspace import parse_deal
 from tests.conftest import WS
+from tests.test_edit import _process, deal_files, edits
 from tests.gitutil import env, git, salesflow
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
@@ -298,3 +308,60 @@ def test_unreadable_input_is_a_usage_error(ws: WS) -> None:
     result = ws.run("merge-driver", "nope", "A", "B", "deals/acme.yaml")
     assert result.exit_code == 2
     assert "%O: cannot read nope" in result.stderr
+
+
+# ------------------------------------------------------ the property, on any style
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_concurrent_edits_merge_into_our_text(data: st.DataObject) -> None:
+    """Both sides edit a hand-written file (any style); the merge keeps our untouched lines."""
+    process = _process()
+    base = data.draw(deal_files())
+    base_data = yamlio.parse(base.encode(), "d.yaml").data
+    ours = apply(base, data.draw(edits(base_data)), key_order=DEAL_KEYS)
+    theirs = apply(base, data.draw(edits(base_data)), key_order=DEAL_KEYS)
+    a = yamlio.parse(ours.encode(), "d.yaml").data
+    b = yamlio.parse(theirs.encode(), "d.yaml").data
+
+    result = merge_files(base.encode(), ours.encode(), theirs.encode(), "d.yaml", process)
+    expected = merge_deal(base_data, a, b, won_stage=process.won.code)
+    if expected.conflicts or result.problems:
+        assert not result.clean
+        assert "\n<<<<<<< ours" in "\n" + result.text.replace("\r\n", "\n")
+        assert parse_deal(result.text.encode(), "d.yaml", process)[0] is None
+        return
+    assert result.clean
+    assert yamlio.parse(result.text.encode(), "d.yaml").data == expected.data
+    assert parse_deal(result.text.encode(), "d.yaml", process)[1] == []
+    # our lines for every top-level key the merge did not change are all still there, in order
+    nl = "\r\n" if "\r\n" in ours else "\n"
+    spans = key_spans(ours)
+    out_lines = iter(result.text.split(nl))
+    for key, (start, end) in sorted(spans.items(), key=lambda kv: kv[1]):
+        if key in expected.data and expected.data[key] == a[key]:
+            for line in ours.split(nl)[start:end]:
+                assert any(line == new for new in out_lines), (key, line, ours, result.text)
+
+
+@pytest.mark.parametrize(("history", "expected"), [
+    ("history:\n- date: 2026-01-01\n  to: C\n- date: 2026-03-01   # ours\n  status: hold\n",
+     "history:\n- date: 2026-01-01\n  to: C\n- date: 2026-02-01\n  status: lost\n"
+     "  reason: price\n- date: 2026-03-01   # ours\n  status: hold\n"),
+    ("history:\n    -   {date: 2026-01-01, to: C}\n    -   {date: 2026-03-01, status: hold}\n",
+     "history:\n    -   {date: 2026-01-01, to: C}\n"
+     "    -   {date: 2026-02-01, status: lost, reason: price}\n"
+     "    -   {date: 2026-03-01, status: hold}\n"),
+])
+def test_their_older_entry_is_inserted_in_our_style(history: str, expected: str) -> None:
+    head = "customer: Acme\nstage: C\nstatus: hold\n"
+    base_history = history.split("- date: 2026-03-01")[0].split("-   {date: 2026-03-01")[0]
+    base_history = base_history.rstrip(" ")
+    base = "customer: Acme\nstage: C\n" + base_history
+    theirs = ("customer: Acme\nstage: C\nstatus: lost\nlost_reason: price\n"
+              "history:\n  - {date: 2026-01-01, to: C}\n"
+              "  - {date: 2026-02-01, status: lost, reason: price}\n")
+    result = merge_files(base.encode(), (head + history).encode(), theirs.encode(), "d.yaml")
+    # status: both changed it; the latest new history entry (ours, hold) decides
+    assert result.clean, result.conflicts
+    assert result.text == head + "lost_reason: price\n" + expected
