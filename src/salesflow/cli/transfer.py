@@ -141,9 +141,11 @@ def import_(
                     + "; nothing was written")
         raise typer.Exit(1 if problems else 0)
 
+    from salesflow.update import workspace_lock
+
     written: list[Path] = []
     try:
-        with output.progress(len(files), "writing deals") as advance:
+        with workspace_lock(base), output.progress(len(files), "writing deals") as advance:
             for rel, data in files:
                 target = base / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
