@@ -18,8 +18,8 @@ from salesflow.merge import merge_deal
 from salesflow.mergefile import merge_files
 from salesflow.workspace import parse_deal
 from tests.conftest import WS
-from tests.test_edit import _process, deal_files, edits
 from tests.gitutil import env, git, salesflow
+from tests.test_edit import _process, deal_files, edits
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
@@ -355,9 +355,8 @@ def test_concurrent_edits_merge_into_our_text(data: st.DataObject) -> None:
 ])
 def test_their_older_entry_is_inserted_in_our_style(history: str, expected: str) -> None:
     head = "customer: Acme\nstage: C\nstatus: hold\n"
-    base_history = history.split("- date: 2026-03-01")[0].split("-   {date: 2026-03-01")[0]
-    base_history = base_history.rstrip(" ")
-    base = "customer: Acme\nstage: C\n" + base_history
+    ours_entry = history.index("2026-03-01")
+    base = "customer: Acme\nstage: C\n" + history[:history.rindex("\n", 0, ours_entry) + 1]
     theirs = ("customer: Acme\nstage: C\nstatus: lost\nlost_reason: price\n"
               "history:\n  - {date: 2026-01-01, to: C}\n"
               "  - {date: 2026-02-01, status: lost, reason: price}\n")

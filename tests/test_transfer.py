@@ -435,3 +435,28 @@ def test_new_deal_text_quotes_flow_breaking_names(process: Any) -> None:
     deal, problems = parse_deal(text.encode(), "x.yaml", process)
     assert deal is not None, problems
     assert (deal.history[0].by, deal.history[0].note) == ("Li, Wei {x}", "from a,b.csv")
+
+
+def test_an_interrupted_import_removes_what_it_wrote(ws: WS, tmp_path: Path) -> None:
+    """SIGTERM (or a closed terminal) mid-write: all or nothing, like Ctrl-C."""
+    import signal
+    import subprocess
+    import time
+
+    from tests.gitutil import BIN, env
+
+    ws.write("crm.csv", hubspot_csv(3000))
+    proc = subprocess.Popen([str(BIN / "salesflow"), "import", "crm.csv", *HUBSPOT_ARGS],
+                            cwd=ws.root, env=env(tmp_path), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not any((ws.root / "deals").iterdir()) and proc.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    if proc.returncode == 0:
+        pytest.skip("the import finished before the signal arrived")
+    assert proc.returncode == 130, err
+    assert "error: interrupted" in err
+    assert list((ws.root / "deals").iterdir()) == []

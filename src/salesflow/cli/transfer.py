@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -145,7 +148,8 @@ def import_(
 
     written: list[Path] = []
     try:
-        with workspace_lock(base), output.progress(len(files), "writing deals") as advance:
+        with (_signals_interrupt(), workspace_lock(base),
+              output.progress(len(files), "writing deals") as advance):
             for rel, data in files:
                 target = base / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -221,3 +225,26 @@ def export(
     else:
         output.csv(columns, ([cell(r.get(k)) for k in columns] for r in rows))
     raise typer.Exit(1 if ws.problems else 0)
+
+
+@contextlib.contextmanager
+def _signals_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP (a closed terminal) interrupt like Ctrl-C, so a cut-short
+    import can remove what it wrote instead of leaving half the file imported."""
+    import signal
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    wanted = [s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None))
+              if s is not None]
+    try:
+        old = {s: signal.signal(s, interrupt) for s in wanted}
+    except ValueError:  # not the main thread: leave the signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        for s, handler in old.items():
+            signal.signal(s, handler)
