@@ -18,7 +18,7 @@ from salesflow.merge import merge_deal
 from salesflow.mergefile import merge_files
 from salesflow.workspace import parse_deal
 from tests.conftest import WS
-from tests.gitutil import env, git, salesflow
+from tests.gitutil import BIN, env, git, salesflow
 from tests.test_edit import _process, deal_files, edits
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
@@ -225,7 +225,10 @@ def test_git_setup_is_idempotent_and_keeps_existing_attributes(
     assert (again.stdout, again.stderr) == (
         "", "already set up: git merges deal files with `salesflow merge-driver`\n")
     _, driver = alice.git("config", "--get", "merge.salesflow.driver")
-    assert driver.strip() == "salesflow merge-driver %O %A %B %P"
+    # the Python that ran git-setup, by its full path: no PATH or virtualenv needed
+    python, _, command = driver.strip().partition(" -m ")
+    assert Path(python).parent == BIN and Path(python).name.startswith("python")
+    assert command == "salesflow merge-driver %O %A %B %P"
 
     alice.write(".gitattributes", "*.png binary")
     salesflow(alice.root, "git-setup", environ=alice.environ)

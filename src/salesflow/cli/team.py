@@ -114,14 +114,14 @@ def git_setup() -> None:
     """Let git merge deal files with salesflow's merge driver (run once per clone).
 
     Registers `merge.salesflow.driver` in the repository's git config (which
-    git does not share: each clone runs this once) and adds
-    `deals/**/*.yaml merge=salesflow` to .gitattributes (commit that file).
-    Running it again changes nothing.
+    git does not share: each clone runs this once), naming the Python that
+    runs this command, and adds `deals/**/*.yaml merge=salesflow` to
+    .gitattributes (commit that file). Running it again changes nothing; run
+    it again after moving or reinstalling salesflow.
 
     Example: salesflow git-setup && git add .gitattributes && git commit -m "merge deals"
     """
     import shlex
-    import shutil
     import sys
 
     from salesflow import gitrepo
@@ -142,8 +142,9 @@ def git_setup() -> None:
     if top is None:
         raise UsageError(f"{base} is not in a git repository",
                          hint="run `git init` (or clone the team's repository) first")
-    found = shutil.which("salesflow")
-    executable = "salesflow" if found else f"{shlex.quote(sys.executable)} -m salesflow"
+    # this very Python, by its full path: git also runs drivers from GUIs and from shells
+    # where the virtualenv is not active, and the setting is per clone anyway
+    executable = f"{shlex.quote(sys.executable)} -m salesflow"
     wanted = {f"merge.{DRIVER}.name": DRIVER_NAME,
               f"merge.{DRIVER}.driver": driver_command(executable)}
     changed = False
