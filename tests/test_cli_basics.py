@@ -243,8 +243,11 @@ def test_init_and_refuse_overwrite(tmp_path: Path, ws: WS) -> None:
     result = ws.run("init", str(target))
     assert result.exit_code == 0
     assert (target / "stages.yaml").read_bytes() == (
-        Path(__file__).parent.parent / "src/salesflow/templates/stages.en.yaml").read_bytes()
+        b"# yaml-language-server: $schema=.salesflow/schema/stages.json\n"
+        + (Path(__file__).parent.parent / "src/salesflow/templates/stages.en.yaml").read_bytes())
     assert (target / "deals").is_dir()
+    assert sorted(p.name for p in (target / ".salesflow" / "schema").iterdir()) == [
+        "deal.json", "stages.json"]
     before = (target / "stages.yaml").read_bytes()
     again = ws.run("init", str(target))
     assert again.exit_code == 1

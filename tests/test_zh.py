@@ -112,7 +112,9 @@ def test_zh_workspace_end_to_end(tmp_path: Path) -> None:
     root = tmp_path / "销售漏斗"
     assert WS(tmp_path).run("init", str(root), "--lang", "zh").exit_code == 0
     ws = WS(root)
-    assert ws.read("stages.yaml") == (TEMPLATES / "stages.zh.yaml").read_text(encoding="utf-8")
+    assert ws.read("stages.yaml") == (
+        "# yaml-language-server: $schema=.salesflow/schema/stages.json\n"
+        + (TEMPLATES / "stages.zh.yaml").read_text(encoding="utf-8"))
 
     created = ws.run("new", "meida-mes", "--customer", "佛山美达家电有限公司", "--name",
                      "总装车间MES系统", "--amount", "1650000", "--close", "2027-02-28",

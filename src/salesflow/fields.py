@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from pydantic import BaseModel as _BaseModel
-from pydantic import BeforeValidator, ConfigDict, PlainSerializer, Strict
+from pydantic import BeforeValidator, ConfigDict, PlainSerializer, Strict, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 MAX_AMOUNT = Decimal("1e15")
@@ -142,14 +142,26 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
-Text = Annotated[str, BeforeValidator(_text)]
-NonEmptyText = Annotated[str, BeforeValidator(_nonempty_text)]
-YDate = Annotated[dt.date, BeforeValidator(_date)]
+# The JSON Schemas (`salesflow schema`) say what the loader accepts: text may be
+# written as a plain number (`owner: 1024`), money as a number or a quoted number.
+_TEXT_SCHEMA: dict[str, Any] = {"type": ["string", "number"]}
+
+Text = Annotated[str, BeforeValidator(_text), WithJsonSchema(_TEXT_SCHEMA)]
+NonEmptyText = Annotated[
+    str, BeforeValidator(_nonempty_text), WithJsonSchema({**_TEXT_SCHEMA, "minLength": 1}),
+]
+YDate = Annotated[dt.date, BeforeValidator(_date),
+                  WithJsonSchema({"type": "string", "format": "date"})]
 Money = Annotated[
     Decimal,
     BeforeValidator(parse_money),
     PlainSerializer(lambda d: str(d), return_type=str, when_used="json"),
+    WithJsonSchema({"anyOf": [
+        {"type": "number", "minimum": 0, "exclusiveMaximum": 1e15},
+        {"type": "string", "pattern": r"^\s*[0-9]+(\.[0-9]+)?\s*$"},
+    ]}, mode="validation"),
 ]
-Ident = Annotated[str, BeforeValidator(_ident)]
+Ident = Annotated[str, BeforeValidator(_ident),
+                  WithJsonSchema({"type": "string", "pattern": ID_PATTERN})]
 # Only YAML's true/false: "yes", "on" or 1 are not silently taken for a boolean.
 Flag = Annotated[bool, Strict()]

@@ -8,6 +8,7 @@ decimal string with two places, dates are ISO strings.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import enum
@@ -15,7 +16,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -200,10 +201,14 @@ class Output:
     def csv(self, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
+        # the csv module does not quote a lone "\r" with a "\n" line end, and readers
+        # would split the row there: such rows are written fully quoted
+        quoted = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
         writer.writerow(header)
         for row in rows:
-            writer.writerow(["" if v is None else _default(v) if isinstance(
-                v, Decimal | dt.date) else v for v in row])
+            cells = ["" if v is None else _default(v) if isinstance(
+                v, Decimal | dt.date) else v for v in row]
+            (quoted if any("\r" in str(c) for c in cells) else writer).writerow(cells)
         sys.stdout.write(buf.getvalue())
 
     def table(self, *headers: str, title: str | None = None,
@@ -265,6 +270,30 @@ class Output:
             self.err.print(("[dim]hint:[/dim] " if self.err.is_terminal else "hint: ")
                            + escape(hint), highlight=False)
 
+
+    @contextlib.contextmanager
+    def progress(self, total: int, description: str, *,
+                 minimum: int = 100) -> Iterator[Callable[[int], None]]:
+        """A progress bar on stderr for a long job; nothing when stderr is not a terminal.
+
+        Yields `advance(n)`. Jobs of fewer than `minimum` steps get no bar: it
+        would only flicker.
+        """
+        if total < minimum or not self.err.is_terminal:
+            yield lambda n: None
+            return
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeRemainingColumn(), console=self.err) as bar:
+            task = bar.add_task(description, total=total)
+            yield lambda n: bar.advance(task, n)
 
     def reset(self) -> None:
         """Forget the consoles: the CLI calls this per invocation, streams may change."""

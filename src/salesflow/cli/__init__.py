@@ -51,9 +51,10 @@ def _main(
 
 
 # Register the commands (each module adds its own to `app`).
-from salesflow.cli import workspace, deals, gates, people, review, reports  # noqa: E402, I001
+from salesflow.cli import workspace, deals, gates, people, review, reports, team, transfer  # noqa: E402, I001
 
-__all__ = ["app", "deals", "gates", "main", "people", "reports", "review", "workspace"]
+__all__ = ["app", "deals", "gates", "main", "people", "reports", "review", "team", "transfer",
+           "workspace"]
 
 
 def main() -> None:

@@ -43,7 +43,9 @@ def new(
     import datetime as dt
 
     from salesflow.errors import DataError, UsageError
+    from salesflow.newdeal import deal_text
     from salesflow.render import output
+    from salesflow.teamsetup import schema_header
     from salesflow.workspace import (
         DEALS_DIR,
         check_deal_id,
@@ -75,8 +77,8 @@ def new(
         "currency": currency.upper() if currency else None, "stage": code, "status": "open",
         "expected_close": close_date, "segment": segment, "product_line": product_line,
     }
-    text = deal_text(fields, dt.date.today(), author)
     rel = f"{DEALS_DIR}/{deal_id}.yaml"
+    text = schema_header(base, rel) + deal_text(fields, dt.date.today(), author)
     deal, problems = parse_deal(text.encode(), rel, process)
     if deal is None:
         from salesflow.errors import ProblemsError
@@ -104,17 +106,6 @@ def parse_amount(value: str | None) -> Any:
         return parse_money(value.replace(",", "").replace("_", ""))
     except PydanticCustomError as exc:
         raise UsageError(f"--amount: {exc.message()}") from None
-
-
-def deal_text(fields: dict[str, Any], today: Any, author: str) -> str:
-    """The text of a new deal file: set fields in the usual order, then history."""
-    from salesflow.yamlio import scalar
-
-    lines = [f"{key}: {scalar(value)}" for key, value in fields.items() if value is not None]
-    lines.append("history:")
-    lines.append(f"  - {{date: {today.isoformat()}, to: {fields['stage']}, "
-                 f"by: {scalar(author)}}}")
-    return "\n".join(lines) + "\n"
 
 
 def deal_row(item: DealFile) -> dict[str, Any]:

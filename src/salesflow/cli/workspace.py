@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from salesflow.cli import app
-from salesflow.cli._common import handle_errors, root
+from salesflow.cli._common import handle_errors, root, state
 from salesflow.render import Format
 
 
@@ -17,40 +17,72 @@ def init(
     directory: Path = typer.Argument(Path(), help="Folder to make a workspace (created if "
                                      "missing).", show_default=False),
     lang: str = typer.Option("en", "--lang", help="Language of the process texts: en or zh."),
+    pre_commit: bool = typer.Option(False, "--pre-commit", help="Also write a starter "
+                                    ".pre-commit-config.yaml (at the git repository's root "
+                                    "when the folder is inside one)."),
 ) -> None:
-    """Create a workspace: stages.yaml with the method's eight stages, and deals/.
+    """Create a workspace: stages.yaml (the method's eight stages), deals/, editor schemas.
 
-    Refuses to overwrite an existing stages.yaml.
+    Writes only what is missing and never overwrites a file: run it again in an
+    existing workspace with --pre-commit to add the pre-commit config.
 
-    Example: salesflow init my-pipeline --lang zh
+    Example: salesflow init my-pipeline --lang zh --pre-commit
     """
     from importlib import resources
 
+    from salesflow import gitrepo
     from salesflow.errors import DataError, UsageError
     from salesflow.render import output
-    from salesflow.workspace import DEALS_DIR, PROCESS_FILE
+    from salesflow.schema import MODELINE_PREFIX, STAGES_SCHEMA
+    from salesflow.teamsetup import PRECOMMIT_FILE, precommit_config, write_schemas
+    from salesflow.workspace import DEALS_DIR, PROCESS_FILE, load_process
     from salesflow.yamlio import write_atomic
 
     templates = {"en": "stages.en.yaml", "zh": "stages.zh.yaml"}
     if lang not in templates:
         raise UsageError(f"--lang {lang!r} is not available", hint="use --lang en or --lang zh")
     target = directory / PROCESS_FILE
-    if target.exists():
+    created: list[str] = []
+    if not target.exists():
+        template = resources.files("salesflow.templates").joinpath(templates[lang]).read_bytes()
+        modeline = f"{MODELINE_PREFIX}{STAGES_SCHEMA}\n".encode()
+        directory.mkdir(parents=True, exist_ok=True)
+        try:
+            write_atomic(target, modeline + template, exclusive=True)
+        except FileExistsError:
+            raise DataError(f"{target} already exists; salesflow init never overwrites "
+                            "it") from None
+        created.append(str(target))
+    if not (directory / DEALS_DIR).is_dir():
+        (directory / DEALS_DIR).mkdir()
+        created.append(f"{directory / DEALS_DIR}/")
+    process = load_process(directory)
+    created.extend(str(directory / rel) for rel in write_schemas(directory, process,
+                                                                 only_missing=True))
+    if pre_commit:
+        top = gitrepo.toplevel(directory.resolve())
+        base = top if top is not None else directory
+        prefix = directory.resolve().relative_to(top).as_posix() if top is not None else ""
+        config = base / PRECOMMIT_FILE
+        if config.exists():
+            output.note(f"{config} already exists; left as it is. Add this hook to it:")
+            output.note(precommit_config("" if prefix == "." else prefix).split("repos:\n")[1])
+        else:
+            write_atomic(config, precommit_config("" if prefix == "." else prefix).encode(),
+                         exclusive=True)
+            created.append(str(config))
+    if not created:
         raise DataError(f"{target} already exists; salesflow init never overwrites it",
-                        hint="edit the file, or init a new folder")
-    data = resources.files("salesflow.templates").joinpath(templates[lang]).read_bytes()
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / DEALS_DIR).mkdir(exist_ok=True)
-    try:
-        write_atomic(target, data, exclusive=True)
-    except FileExistsError:
-        raise DataError(f"{target} already exists; salesflow init never overwrites it") from None
-    output.text(f"created {target} and {directory / DEALS_DIR}/")
+                        hint="edit the file, or init a new folder; `salesflow schema --write` "
+                        "refreshes the editor schemas")
+    output.text("created " + ", ".join(created))
     from salesflow.update import ignore_lock_file
 
     ignored = ignore_lock_file(directory.resolve())
     if ignored:
         output.note(ignored)
+    if pre_commit:
+        output.note("next: pre-commit install   (once per clone: then every commit is checked)")
     output.note("next: salesflow new <id> --customer <name>   (then: salesflow funnel)")
 
 
@@ -61,7 +93,10 @@ def validate(
                                        "(default: stages.yaml and every deal).",
                                        show_default=False),
     fmt: Format = typer.Option(Format.table, "--format", "-f",
-                               help="table (path:line:col lines) or json."),
+                               help="table (path:line:col lines), json or csv."),
+    root_dir: str | None = typer.Option(None, "--root", metavar="DIR",
+                                        help="Workspace folder, as `salesflow --root DIR` "
+                                        "(handy in a pre-commit hook's args)."),
 ) -> None:
     """Check stages.yaml and every deal file; print every problem as path:line:col.
 
@@ -73,6 +108,8 @@ def validate(
     from salesflow.render import output
     from salesflow.workspace import DEAL_SUFFIXES, PROCESS_FILE, validate_files
 
+    if root_dir is not None:
+        state.root = root_dir
     base = root()
     files: list[Path] | None = None
     if paths:

@@ -1,0 +1,250 @@
+"""Commands that move deals in and out as rows: import (CSV) and export (CSV, JSON)."""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from salesflow.cli import app
+from salesflow.cli._common import handle_errors, load, root
+
+
+class ExportFormat(enum.StrEnum):
+    """Output formats of `export`."""
+
+    csv = "csv"
+    json = "json"
+
+
+@app.command("import")
+@handle_errors
+def import_(
+    file: Path = typer.Argument(..., metavar="FILE.csv", help="The CSV file (first row: the "
+                                "column names; comma, semicolon or tab separated)."),
+    maps: list[str] = typer.Option(None, "--map", "-m", metavar="FIELD=COLUMN",
+                                   help="Which column feeds a field (repeatable). Columns "
+                                   "named like a field (customer, Amount, x-crm-id) need none."),
+    stage_maps: list[str] = typer.Option(None, "--stage-map", metavar="VALUE=CODE",
+                                         help="Translate a stage value to a stage code "
+                                         "(repeatable); '*=CODE' for every other value."),
+    status_maps: list[str] = typer.Option(None, "--status-map", metavar="VALUE=STATUS",
+                                          help="Translate a value to open, won, lost or hold "
+                                          "(repeatable); '*=open' for every other value."),
+    date_formats: list[str] = typer.Option(None, "--date-format", metavar="FMT",
+                                           help="strftime layout of dates, e.g. %d/%m/%Y "
+                                           "(repeatable, tried in order). Default: ISO."),
+    id_column: str | None = typer.Option(None, "--id-column", metavar="COLUMN",
+                                         help="Take deal ids from this column (default: a "
+                                         "column named id, else made from the deal name)."),
+    encoding: str = typer.Option("utf-8", "--encoding", help="The file's text encoding, "
+                                 "e.g. gbk or cp1252 (a UTF-8 BOM is fine)."),
+    skip_bad: bool = typer.Option(False, "--skip-bad", help="Write the good rows and list the "
+                                  "bad ones (exit 1) instead of writing nothing."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check every row and show the deals "
+                                 "that would be created; write nothing."),
+) -> None:
+    """Create one deal file per row of a CSV file, e.g. a CRM export.
+
+    Every row is checked before anything is written: each bad row is reported
+    as FILE:LINE:COLUMN (the column's number and name), and nothing is written
+    unless all rows are good (or --skip-bad). Stage and status values from the
+    CRM are translated with --stage-map/--status-map.
+
+    Example: salesflow import crm.csv -m customer=Company -m stage=Stage --stage-map "*=G"
+    """
+    import datetime as dt
+
+    from salesflow.errors import DataError, Problem, UsageError
+    from salesflow.newdeal import deal_text
+    from salesflow.render import money, output
+    from salesflow.teamsetup import schema_header
+    from salesflow.transfer import make_spec, plan_rows, read_table
+    from salesflow.workspace import (
+        DEALS_DIR,
+        deal_id_of,
+        deal_paths,
+        default_author,
+        load_process,
+        parse_deal,
+    )
+    from salesflow.yamlio import write_atomic
+
+    base = root()
+    process = load_process(base)
+    shown = str(file)
+    try:
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"no such file: {shown}") from None
+    except IsADirectoryError:
+        raise UsageError(f"{shown} is a folder, not a CSV file") from None
+    try:
+        text = raw.decode("utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8")
+                          else encoding)
+    except LookupError:
+        raise UsageError(f"--encoding {encoding!r} is not an encoding Python knows",
+                         hint="e.g. utf-8, gbk, cp1252, latin-1") from None
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise DataError(f"{shown}:{line}: byte 0x{raw[exc.start]:02x} is not {encoding}",
+                        hint="give the file's encoding with --encoding (e.g. gbk or cp1252), "
+                        "or save it as UTF-8") from None
+    if "\x00" in text:
+        raise DataError(f"{shown} contains NUL bytes: it is not a CSV text file",
+                        hint="export it from the spreadsheet as CSV (UTF-8)")
+
+    table = read_table(text, shown)
+    spec = make_spec(table.header, process, maps=maps or [], stage_maps=stage_maps or [],
+                     status_maps=status_maps or [], date_formats=date_formats or [],
+                     id_column=id_column)
+    existing = {deal_id_of(p) for p in deal_paths(base)}
+    with output.progress(len(table.rows), "checking rows") as advance:
+        planned, problems = plan_rows(table, spec, process, existing, progress=advance)
+
+    author = default_author(base)
+    today = dt.date.today()
+    files: list[tuple[str, bytes]] = []
+    for row in planned:
+        rel = f"{DEALS_DIR}/{row.id}.yaml"
+        body = schema_header(base, rel) + deal_text(row.fields, row.created or today, author,
+                                                    note=f"imported from {file.name}")
+        deal, found = parse_deal(body.encode(), rel, process)
+        if deal is None:  # a value the checks let through but the file cannot hold
+            problems.extend(Problem(shown, row.line, 1, f"cannot be written as {rel}: "
+                                    f"{p.message}", p.code) for p in found)
+            continue
+        files.append((rel, body.encode()))
+
+    bad_rows = len({p.line for p in problems})
+    if problems:
+        output.problems(problems)
+        if not skip_bad and not dry_run:
+            raise DataError(f"{len(problems)} problem(s) in {bad_rows} row(s) of {shown}; "
+                            "nothing was written",
+                            hint="fix the rows (or the --map/--stage-map options), try "
+                            "--dry-run, or pass --skip-bad to import only the good rows")
+
+    if dry_run:
+        grid = output.table("Row", "ID", "Customer", "Stage", "Status", "Amount",
+                            right=("Row", "Amount"))
+        by_rel = {rel for rel, _ in files}
+        for row in planned:
+            if f"{DEALS_DIR}/{row.id}.yaml" in by_rel:
+                d = row.deal
+                grid.add_row(str(row.line), row.id, d.customer, d.stage, d.status,
+                             money(d.amount) if d.amount is not None else "")
+        output.print(grid)
+        output.note(f"dry run: {len(files)} deal(s) would be created in {DEALS_DIR}/"
+                    + (f", {bad_rows} bad row(s) left out" if problems else "")
+                    + "; nothing was written")
+        raise typer.Exit(1 if problems else 0)
+
+    from salesflow.update import workspace_lock
+
+    written: list[Path] = []
+    try:
+        with (_signals_interrupt(), workspace_lock(base),
+              output.progress(len(files), "writing deals") as advance):
+            for rel, data in files:
+                target = base / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(target, data, exclusive=True)
+                written.append(target)
+                advance(1)
+    except BaseException as exc:  # an error or Ctrl-C: all or nothing
+        for path in written:  # all new files: removing them restores the workspace
+            path.unlink(missing_ok=True)
+        if not isinstance(exc, OSError):
+            raise
+        what = (f"{exc.filename} appeared meanwhile" if isinstance(exc, FileExistsError)
+                else f"{exc.strerror or exc}: {exc.filename or ''}")
+        raise DataError(f"import stopped: {what}; the {len(written)} file(s) already written "
+                        "were removed, nothing changed", hint="run the import again") from None
+    output.text(f"imported {len(files)} deal(s) from {shown} into {DEALS_DIR}/")
+    if problems:
+        output.note(f"{bad_rows} bad row(s) skipped (listed above)")
+        raise typer.Exit(1)
+
+
+@app.command()
+@handle_errors
+def export(
+    fmt: ExportFormat = typer.Option(ExportFormat.csv, "--format", "-f", help="csv or json."),
+    stage: list[str] = typer.Option(None, "--stage", "-s", help="Only these stage codes "
+                                    "(repeatable)."),
+    owner: list[str] = typer.Option(None, "--owner", "-o", help="Only these owners "
+                                    "(repeatable)."),
+    status: str = typer.Option("all", "--status", help="open, won, lost, hold or all."),
+    segment: list[str] = typer.Option(None, "--segment", help="Only these segments "
+                                      "(repeatable)."),
+    product_line: list[str] = typer.Option(None, "--product-line", help="Only these product "
+                                           "lines (repeatable)."),
+) -> None:
+    """Write the pipeline out, one row per deal, in the columns `salesflow import` reads.
+
+    Columns: id, name, customer, owner, amount, currency, stage, status,
+    expected_close, segment, product_line, relationship, procurement_step,
+    lost_reason, notes, created (the first history date), then the deals' own
+    x- keys. Importing the file into an empty workspace gives the same export.
+
+    Example: salesflow export --status open --owner li.wei > open-deals.csv
+    """
+    from salesflow.deal import STATUSES
+    from salesflow.errors import UsageError
+    from salesflow.render import output
+    from salesflow.transfer import EXPORT_FIELDS, cell, export_row
+
+    if status != "all" and status not in STATUSES:
+        raise UsageError(f"--status {status!r} is not a status",
+                         hint=f"use one of {', '.join(STATUSES)} or all")
+    ws = load()
+    for code in stage or []:
+        if not ws.process.has_stage(code):
+            raise UsageError(f"--stage {code!r} is not a stage of this process",
+                             hint=f"use one of {', '.join(ws.process.codes)}")
+    items = [
+        i for i in ws.deals
+        if (status == "all" or i.deal.status == status)
+        and (not stage or i.deal.stage in stage)
+        and (not owner or i.deal.owner in owner)
+        and (not segment or i.deal.segment in segment)
+        and (not product_line or i.deal.product_line in product_line)
+    ]
+    items.sort(key=lambda i: i.id)
+    rows = [export_row(i) for i in items]
+    # the team's own keys, where some deal gives one a value (an empty cell reads back as unset)
+    own = sorted({k for r in rows for k, v in r.items() if k.startswith("x-") and cell(v)})
+    columns = [*EXPORT_FIELDS, *own]
+    if fmt == ExportFormat.json:
+        output.json([{k: r.get(k) for k in columns} for r in rows])
+    else:
+        output.csv(columns, ([cell(r.get(k)) for k in columns] for r in rows))
+    raise typer.Exit(1 if ws.problems else 0)
+
+
+@contextlib.contextmanager
+def _signals_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP (a closed terminal) interrupt like Ctrl-C, so a cut-short
+    import can remove what it wrote instead of leaving half the file imported."""
+    import signal
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    wanted = [s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None))
+              if s is not None]
+    try:
+        old = {s: signal.signal(s, interrupt) for s in wanted}
+    except ValueError:  # not the main thread: leave the signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        for s, handler in old.items():
+            signal.signal(s, handler)
