@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -148,9 +148,10 @@ def import_(
 
     written: list[Path] = []
     try:
-        with (_signals_interrupt(), workspace_lock(base),
+        with (_deferred_interrupts() as stop_if_asked, workspace_lock(base),
               output.progress(len(files), "writing deals") as advance):
             for rel, data in files:
+                stop_if_asked()
                 target = base / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 write_atomic(target, data, exclusive=True)
@@ -228,23 +229,34 @@ def export(
 
 
 @contextlib.contextmanager
-def _signals_interrupt() -> Iterator[None]:
-    """SIGTERM and SIGHUP (a closed terminal) interrupt like Ctrl-C, so a cut-short
-    import can remove what it wrote instead of leaving half the file imported."""
+def _deferred_interrupts() -> Iterator[Callable[[], None]]:
+    """Ctrl-C, SIGTERM and SIGHUP (a closed terminal) stop the import between files.
+
+    A signal only sets a flag; the loop checks it before each file, so no
+    write is ever cut in half and the list of files written is always exact,
+    and the import can remove them all: nothing or everything is imported.
+    """
     import signal
 
-    def interrupt(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
+    asked: list[int] = []
 
-    wanted = [s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None))
-              if s is not None]
+    def remember(signum: int, frame: Any) -> None:
+        asked.append(signum)
+
+    def stop_if_asked() -> None:
+        if asked:
+            raise KeyboardInterrupt
+
+    wanted = [s for s in (signal.SIGINT, getattr(signal, "SIGTERM", None),
+                          getattr(signal, "SIGHUP", None)) if s is not None]
     try:
-        old = {s: signal.signal(s, interrupt) for s in wanted}
+        old = {s: signal.signal(s, remember) for s in wanted}
     except ValueError:  # not the main thread: leave the signals alone
-        yield
+        yield stop_if_asked
         return
     try:
-        yield
+        yield stop_if_asked
+        stop_if_asked()
     finally:
         for s, handler in old.items():
             signal.signal(s, handler)
