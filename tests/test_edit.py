@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 from typing import Any
 
 import pytest
@@ -379,7 +380,8 @@ def _process() -> Process:
     return process
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("SALESFLOW_FUZZ_EXAMPLES", "0")) or 400, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_edits_touch_only_their_own_lines(data: st.DataObject) -> None:
     process = _process()

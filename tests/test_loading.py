@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -237,7 +238,10 @@ def test_rule_key_is_parsed(process: Process) -> None:
 # --------------------------------------------------------------- properties
 
 
-@settings(max_examples=300, deadline=None)
+FUZZ = int(os.environ.get("SALESFLOW_FUZZ_EXAMPLES", "0"))
+
+
+@settings(max_examples=FUZZ or 300, deadline=None)
 @given(st.binary(max_size=400))
 def test_loader_given_any_bytes_only_reports_problems(process: Process, raw: bytes) -> None:
     _check_only_problems(process, raw)
@@ -249,7 +253,7 @@ YAMLISH = st.text(
 )
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=FUZZ or 500, deadline=None)
 @given(YAMLISH)
 def test_loader_given_yaml_like_text_only_reports_problems(process: Process, text: str) -> None:
     _check_only_problems(process, text.encode("utf-8"))
