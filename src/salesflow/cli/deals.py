@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from salesflow.cli import app
-from salesflow.cli._common import handle_errors, load, parse_date, root
+from salesflow.cli._common import handle_errors, overview, parse_date, root
 from salesflow.render import Format, ShowFormat
 
 if TYPE_CHECKING:
     from salesflow.deal import DealFile
     from salesflow.process import Process
+    from salesflow.summary import DealSummary
 
 LIST_FIELDS = ("id", "name", "customer", "owner", "stage", "status", "amount", "currency",
                "expected_close", "segment", "product_line", "path")
@@ -49,9 +50,8 @@ def new(
     from salesflow.workspace import (
         DEALS_DIR,
         check_deal_id,
-        deal_id_of,
-        deal_paths,
         default_author,
+        files_of_id,
         load_process,
         parse_deal,
         relative,
@@ -65,7 +65,7 @@ def new(
     if not process.has_stage(code):
         raise UsageError(f"--stage {code!r} is not a stage of this process",
                          hint=f"use one of {', '.join(process.codes)}")
-    clash = [p for p in deal_paths(base) if deal_id_of(p) == deal_id]
+    clash = files_of_id(base, deal_id)
     if clash:
         raise DataError(f"deal {deal_id!r} already exists: {relative(base, clash[0])}",
                         hint="choose another id, or edit the existing deal")
@@ -108,16 +108,15 @@ def parse_amount(value: str | None) -> Any:
         raise UsageError(f"--amount: {exc.message()}") from None
 
 
-def deal_row(item: DealFile) -> dict[str, Any]:
+def deal_row(d: DealSummary) -> dict[str, Any]:
     """The stable JSON/CSV shape of one deal in lists."""
     from salesflow.render import money_json
 
-    d = item.deal
     return {
-        "id": item.id, "name": d.name, "customer": d.customer, "owner": d.owner,
+        "id": d.id, "name": d.name, "customer": d.customer, "owner": d.owner,
         "stage": d.stage, "status": d.status, "amount": money_json(d.amount),
         "currency": d.currency, "expected_close": d.expected_close,
-        "segment": d.segment, "product_line": d.product_line, "path": item.path,
+        "segment": d.segment, "product_line": d.product_line, "path": d.path,
     }
 
 
@@ -141,32 +140,30 @@ def list_(
     if status != "all" and status not in STATUSES:
         raise UsageError(f"--status {status!r} is not a status",
                          hint=f"use one of {', '.join(STATUSES)} or all")
-    ws = load()
+    ws = overview()
     process = ws.process
     for code in stage or []:
         if not process.has_stage(code):
             raise UsageError(f"--stage {code!r} is not a stage of this process",
                              hint=f"use one of {', '.join(process.codes)}")
     items = [
-        i for i in ws.deals
-        if (status == "all" or i.deal.status == status)
-        and (not stage or i.deal.stage in stage)
-        and (not owner or i.deal.owner in owner)
+        d for d in ws.deals
+        if (status == "all" or d.status == status)
+        and (not stage or d.stage in stage)
+        and (not owner or d.owner in owner)
     ]
-    items.sort(key=lambda i: (-process.index(i.deal.stage), i.deal.expected_close or _far(),
-                              i.id))
+    items.sort(key=lambda d: (-process.index(d.stage), d.expected_close or _far(), d.id))
     if fmt == Format.json:
-        output.json([deal_row(i) for i in items])
+        output.json([deal_row(d) for d in items])
     elif fmt == Format.csv:
-        output.csv(LIST_FIELDS, ([deal_row(i)[k] for k in LIST_FIELDS] for i in items))
+        output.csv(LIST_FIELDS, ([deal_row(d)[k] for k in LIST_FIELDS] for d in items))
     else:
         table = output.table("ID", "Name", "Customer", "Owner", "Stage", "Status", "Amount",
                              "Close", right=("Amount",))
-        for i in items:
-            d = i.deal
+        for d in items:
             amount = money(d.amount) + (f" {d.currency}" if d.currency and
                                         d.currency != process.currency else "")
-            table.add_row(i.id, d.name or "", d.customer, d.owner or "",
+            table.add_row(d.id, d.name or "", d.customer, d.owner or "",
                           f"{d.stage} {process.stage(d.stage).probability}%", d.status,
                           amount if d.amount is not None else "—",
                           d.expected_close.isoformat() if d.expected_close else "")

@@ -1,0 +1,175 @@
+"""Summaries: the few fields of a deal and of the process that reports read.
+
+A report over fifty thousand deals reads a handful of top-level fields of
+each (stage, status, amount, owner, ...), never the stakeholders or the
+needs. Summaries hold exactly those, as plain immutable values, so the cache
+can hand them back without building a pydantic Deal per file, and without
+importing pydantic at all (about a third of a warm report's time). They are
+made from validated models only, so they carry the models' guarantees.
+
+A summary travels through the cache as a *row*: a tuple of str/int/None in
+`ROW_FIELDS` order. Fresh parses and cached entries both become summaries
+through `from_row`, so the two paths cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from salesflow.deal import Deal, DealFile
+    from salesflow.process import Process
+
+
+class DealSummary(NamedTuple):
+    """The top-level facts of one valid deal, with its id and path."""
+
+    id: str
+    path: str
+    name: str | None
+    customer: str
+    owner: str | None
+    amount: Decimal | None
+    currency: str | None
+    stage: str
+    status: str
+    expected_close: dt.date | None
+    segment: str | None
+    product_line: str | None
+    relationship: str | None
+    procurement_step: str | None
+    lost_reason: str | None
+    created: dt.date | None  # the date of the first history entry
+    changed: dt.date | None  # the date of the last history entry: the last move
+
+
+Row = tuple[str | None, ...]
+
+# The cached columns: every field but id and path (the path is the cache key).
+ROW_FIELDS: tuple[str, ...] = DealSummary._fields[2:]
+
+
+def deal_row(deal: Deal) -> Row:
+    """A validated deal's summary as plain text values, in ROW_FIELDS order."""
+    history = deal.history
+    return (
+        deal.name, deal.customer, deal.owner,
+        None if deal.amount is None else str(deal.amount),
+        deal.currency, deal.stage, deal.status,
+        _iso(deal.expected_close), deal.segment, deal.product_line, deal.relationship,
+        deal.procurement_step, deal.lost_reason,
+        _iso(history[0].date) if history else None,
+        _iso(history[-1].date) if history else None,
+    )
+
+
+def from_row(deal_id: str, path: str, row: Row | tuple[Any, ...]) -> DealSummary:
+    """The summary of a row; exact: Decimal and ISO dates read back as they were."""
+    (name, customer, owner, amount, currency, stage, status, close, segment, product_line,
+     relationship, step, lost_reason, created, changed) = row
+    return _new(DealSummary, (
+        deal_id, path, name, customer, owner, None if amount is None else Decimal(amount),
+        currency, stage, status, None if close is None else _date(close), segment,
+        product_line, relationship, step, lost_reason,
+        None if created is None else _date(created), None if changed is None else _date(changed),
+    ))
+
+
+_new = tuple.__new__  # DealSummary(...) without NamedTuple's Python-level __new__
+_date = dt.date.fromisoformat
+
+
+def summarize(item: DealFile) -> DealSummary:
+    """The summary of a loaded deal file."""
+    return from_row(item.id, item.path, deal_row(item.deal))
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+# --------------------------------------------------------------------- process
+
+
+@dataclass(frozen=True)
+class StageSummary:
+    code: str
+    name: str
+    probability: int
+    rot_days: int | None = None
+
+
+@dataclass(frozen=True)
+class ProcessSummary:
+    """What reports read from `stages.yaml`: currency, rates and the stages in order."""
+
+    currency: str
+    rates: tuple[tuple[str, Decimal], ...]
+    stages: tuple[StageSummary, ...]
+    lost_reasons: tuple[str, ...] = ()
+    _by_code: dict[str, int] = field(init=False, repr=False, compare=False, hash=False)
+    _rates: dict[str, Decimal] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_code", {s.code: i for i, s in enumerate(self.stages)})
+        object.__setattr__(self, "_rates", dict(self.rates))
+
+    @classmethod
+    def of(cls, process: Process) -> ProcessSummary:
+        return cls(
+            currency=process.currency,
+            rates=tuple(process.rates.items()),
+            stages=tuple(StageSummary(s.code, s.name, s.probability, s.rot_days)
+                         for s in process.stages),
+            lost_reasons=tuple(process.lost_reasons),
+        )
+
+    @property
+    def codes(self) -> list[str]:
+        return [s.code for s in self.stages]
+
+    @property
+    def first(self) -> StageSummary:
+        return self.stages[0]
+
+    @property
+    def won(self) -> StageSummary:
+        """The last stage is the won stage."""
+        return self.stages[-1]
+
+    def has_stage(self, code: str) -> bool:
+        return code in self._by_code
+
+    def index(self, code: str) -> int:
+        return self._by_code[code]
+
+    def stage(self, code: str) -> StageSummary:
+        return self.stages[self.index(code)]
+
+    def rate(self, currency: str) -> Decimal | None:
+        """Value of one unit of `currency` in the report currency, if known."""
+        if currency == self.currency:
+            return Decimal(1)
+        return self._rates.get(currency)
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "currency": self.currency,
+            "rates": [[code, str(rate)] for code, rate in self.rates],
+            "stages": [[s.code, s.name, s.probability, s.rot_days] for s in self.stages],
+            "lost_reasons": list(self.lost_reasons),
+        }, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> ProcessSummary:
+        data = json.loads(text)
+        return cls(
+            currency=data["currency"],
+            rates=tuple((code, Decimal(rate)) for code, rate in data["rates"]),
+            stages=tuple(StageSummary(*s) for s in data["stages"]),
+            lost_reasons=tuple(data["lost_reasons"]),
+        )
