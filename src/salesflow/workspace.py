@@ -539,11 +539,11 @@ class _Load:
 
     def _parse(self, todo: list[DealPath], seen_ns: int) -> Iterator[Entry]:
         """Parse the files the cache cannot vouch for; yield what to record of each."""
+        if not todo:  # before importing the parser: it brings YAML and pydantic
+            return
         from salesflow import bulk
         from salesflow.cache import Entry
 
-        if not todo:
-            return
         assert self.process is not None
         stats = {item.rel: item.stat for item in todo}
         for result in bulk.parse_files([(item.path, item.rel) for item in todo], self.process,
