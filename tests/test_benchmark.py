@@ -20,7 +20,7 @@ def test_generated_deals_are_valid_varied_and_deterministic(tmp_path: Path) -> N
     assert 1200 <= sum(sizes) / len(sizes) <= 1900
     overview = load_overview(tmp_path / "a", cache=False)
     assert overview.problems == []
-    deals = overview.deals
+    deals = [item.deal for item in overview.deals]
     assert len(deals) == 60
     assert {d.status for d in deals} == {"open", "won", "lost", "hold"}
     assert {d.currency for d in deals} == {"CNY", "USD", "EUR"}

@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import WS
 
 import salesflow
 from salesflow import bulk, cache
 from salesflow.summary import ProcessSummary, summarize
 from salesflow.workspace import Overview, load_overview, load_workspace
+from tests.conftest import WS
 
 ACME = """\
 name: Pump station retrofit
@@ -92,7 +92,7 @@ def same(ws: WS) -> Overview:
 
 
 def amounts(overview: Overview) -> dict[str, Any]:
-    return {d.id: d.amount for d in overview.deals}
+    return {d.id: d.deal.amount for d in overview.deals}
 
 
 # ------------------------------------------------------------------ basics
@@ -126,9 +126,9 @@ def test_invalid_files_are_reported_on_every_run(pipeline: WS) -> None:
 
 def test_summaries_keep_exact_types(pipeline: WS) -> None:
     overview = same(pipeline)
-    gulf = next(d for d in overview.deals if d.id == "gulf")
+    gulf = next(d.deal for d in overview.deals if d.id == "gulf")
     assert str(gulf.amount) == "100000.50"
-    acme = next(d for d in overview.deals if d.id == "acme")
+    acme = next(d.deal for d in overview.deals if d.id == "acme")
     assert (acme.created, acme.changed, acme.expected_close) == (
         dt.date(2026, 7, 15), dt.date(2026, 8, 2), dt.date(2027, 3, 31))
     assert isinstance(overview.process, ProcessSummary)

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from salesflow import bulk, yamlio
 from salesflow.cache import decode_data, encode_data
 from salesflow.process import Process
-from salesflow.summary import deal_row, from_row, summarize
+from salesflow.summary import from_row, summarize, summary_row
 from salesflow.workspace import load_workspace, parse_deal
 
 REPO = Path(__file__).resolve().parent.parent
@@ -167,11 +167,18 @@ def test_bulk_parsing_gives_parse_deals_problems(process: Process) -> None:
 
 def test_summary_rows_read_back_exactly() -> None:
     ws = load_workspace(REPO, cache=False)
+    assert ws.deals
     for item in ws.deals:
-        row = deal_row(item.deal)
+        row = summary_row(item.deal)
         assert all(v is None or isinstance(v, str) for v in row)
         summary = from_row(item.id, item.path, row)
         assert summary == summarize(item)
-        assert summary.amount == item.deal.amount
-        assert summary.status == item.deal.status
-        assert summary.expected_close == item.deal.expected_close
+        assert (summary.id, summary.path) == (item.id, item.path)
+        for name in ("name", "customer", "owner", "amount", "currency", "stage", "status",
+                     "expected_close", "segment", "product_line", "relationship",
+                     "procurement_step", "lost_reason"):
+            assert getattr(summary.deal, name) == getattr(item.deal, name), name
+            assert type(getattr(summary.deal, name)) is type(getattr(item.deal, name)), name
+        history = item.deal.history
+        assert summary.deal.created == (history[0].date if history else None)
+        assert summary.deal.changed == (history[-1].date if history else None)

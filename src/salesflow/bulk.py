@@ -24,7 +24,7 @@ from salesflow.cache import encode_data
 from salesflow.checks import check_deal
 from salesflow.deal import Deal
 from salesflow.errors import Problem
-from salesflow.summary import Row, deal_row
+from salesflow.summary import Row, summary_row
 from salesflow.workspace import MAX_FILE_BYTES, parse_deal, read_bytes
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ def parse_one(path: str, rel: str, process: Process, *, keep: bool = False,
         if deal is None:
             return Parsed(rel, None, None, problems)
         parsed = yamlio.parse(raw, rel).data
-    return Parsed(rel, deal_row(deal), encode_data(parsed) if data else None, [],
+    return Parsed(rel, summary_row(deal), encode_data(parsed) if data else None, [],
                   deal if keep else None)
 
 

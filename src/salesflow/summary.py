@@ -4,8 +4,9 @@ A report over fifty thousand deals reads a handful of top-level fields of
 each (stage, status, amount, owner, ...), never the stakeholders or the
 needs. Summaries hold exactly those, as plain immutable values, so the cache
 can hand them back without building a pydantic Deal per file, and without
-importing pydantic at all (about a third of a warm report's time). They are
-made from validated models only, so they carry the models' guarantees.
+importing YAML or the models (a quarter of a warm report's time). They are
+made from validated models only, so they carry the models' guarantees, and
+`salesflow.reports` reads them wherever it reads a Deal's top-level fields.
 
 A summary travels through the cache as a *row*: a tuple of str/int/None in
 `ROW_FIELDS` order. Fresh parses and cached entries both become summaries
@@ -26,10 +27,8 @@ if TYPE_CHECKING:
 
 
 class DealSummary(NamedTuple):
-    """The top-level facts of one valid deal, with its id and path."""
+    """The top-level facts of one valid deal: what lists and reports read of a Deal."""
 
-    id: str
-    path: str
     name: str | None
     customer: str
     owner: str | None
@@ -47,13 +46,20 @@ class DealSummary(NamedTuple):
     changed: dt.date | None  # the date of the last history entry: the last move
 
 
+class SummaryFile(NamedTuple):
+    """A valid deal file, summarized: like `deal.DealFile`, with a DealSummary as `deal`."""
+
+    id: str
+    path: str  # relative to the workspace root, with forward slashes
+    deal: DealSummary
+
+
 Row = tuple[str | None, ...]
 
-# The cached columns: every field but id and path (the path is the cache key).
-ROW_FIELDS: tuple[str, ...] = DealSummary._fields[2:]
+ROW_FIELDS: tuple[str, ...] = DealSummary._fields  # the cached columns
 
 
-def deal_row(deal: Deal) -> Row:
+def summary_row(deal: Deal) -> Row:
     """A validated deal's summary as plain text values, in ROW_FIELDS order."""
     history = deal.history
     return (
@@ -67,25 +73,26 @@ def deal_row(deal: Deal) -> Row:
     )
 
 
-def from_row(deal_id: str, path: str, row: Row | tuple[Any, ...]) -> DealSummary:
+def from_row(deal_id: str, path: str, row: Row | tuple[Any, ...]) -> SummaryFile:
     """The summary of a row; exact: Decimal and ISO dates read back as they were."""
     (name, customer, owner, amount, currency, stage, status, close, segment, product_line,
      relationship, step, lost_reason, created, changed) = row
-    return _new(DealSummary, (
-        deal_id, path, name, customer, owner, None if amount is None else Decimal(amount),
+    summary = _new(DealSummary, (
+        name, customer, owner, None if amount is None else Decimal(amount),
         currency, stage, status, None if close is None else _date(close), segment,
         product_line, relationship, step, lost_reason,
         None if created is None else _date(created), None if changed is None else _date(changed),
     ))
+    return _new(SummaryFile, (deal_id, path, summary))
 
 
-_new = tuple.__new__  # DealSummary(...) without NamedTuple's Python-level __new__
+_new = tuple.__new__  # a NamedTuple without its Python-level __new__: one per deal, warm
 _date = dt.date.fromisoformat
 
 
-def summarize(item: DealFile) -> DealSummary:
+def summarize(item: DealFile) -> SummaryFile:
     """The summary of a loaded deal file."""
-    return from_row(item.id, item.path, deal_row(item.deal))
+    return from_row(item.id, item.path, summary_row(item.deal))
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -148,7 +155,7 @@ class ProcessSummary:
         return self._by_code[code]
 
     def stage(self, code: str) -> StageSummary:
-        return self.stages[self.index(code)]
+        return self.stages[self._by_code[code]]
 
     def rate(self, currency: str) -> Decimal | None:
         """Value of one unit of `currency` in the report currency, if known."""

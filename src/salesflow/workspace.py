@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from salesflow.checks import Finding
     from salesflow.deal import Deal, DealFile
     from salesflow.process import Process
-    from salesflow.summary import DealSummary, ProcessSummary
+    from salesflow.summary import ProcessSummary, SummaryFile
 
 PROCESS_FILE = "stages.yaml"
 DEALS_DIR = "deals"
@@ -66,7 +66,7 @@ class Overview:
 
     root: Path
     process: ProcessSummary
-    deals: list[DealSummary] = field(default_factory=list)
+    deals: list[SummaryFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
 

@@ -13,7 +13,7 @@ from salesflow.render import Format, ShowFormat
 if TYPE_CHECKING:
     from salesflow.deal import DealFile
     from salesflow.process import Process
-    from salesflow.summary import DealSummary
+    from salesflow.summary import SummaryFile
 
 LIST_FIELDS = ("id", "name", "customer", "owner", "stage", "status", "amount", "currency",
                "expected_close", "segment", "product_line", "path")
@@ -108,15 +108,16 @@ def parse_amount(value: str | None) -> Any:
         raise UsageError(f"--amount: {exc.message()}") from None
 
 
-def deal_row(d: DealSummary) -> dict[str, Any]:
+def deal_row(item: DealFile | SummaryFile) -> dict[str, Any]:
     """The stable JSON/CSV shape of one deal in lists."""
     from salesflow.render import money_json
 
+    d = item.deal
     return {
-        "id": d.id, "name": d.name, "customer": d.customer, "owner": d.owner,
+        "id": item.id, "name": d.name, "customer": d.customer, "owner": d.owner,
         "stage": d.stage, "status": d.status, "amount": money_json(d.amount),
         "currency": d.currency, "expected_close": d.expected_close,
-        "segment": d.segment, "product_line": d.product_line, "path": d.path,
+        "segment": d.segment, "product_line": d.product_line, "path": item.path,
     }
 
 
@@ -147,23 +148,25 @@ def list_(
             raise UsageError(f"--stage {code!r} is not a stage of this process",
                              hint=f"use one of {', '.join(process.codes)}")
     items = [
-        d for d in ws.deals
-        if (status == "all" or d.status == status)
-        and (not stage or d.stage in stage)
-        and (not owner or d.owner in owner)
+        i for i in ws.deals
+        if (status == "all" or i.deal.status == status)
+        and (not stage or i.deal.stage in stage)
+        and (not owner or i.deal.owner in owner)
     ]
-    items.sort(key=lambda d: (-process.index(d.stage), d.expected_close or _far(), d.id))
+    items.sort(key=lambda i: (-process.index(i.deal.stage), i.deal.expected_close or _far(),
+                              i.id))
     if fmt == Format.json:
-        output.json([deal_row(d) for d in items])
+        output.json([deal_row(i) for i in items])
     elif fmt == Format.csv:
-        output.csv(LIST_FIELDS, ([deal_row(d)[k] for k in LIST_FIELDS] for d in items))
+        output.csv(LIST_FIELDS, ([deal_row(i)[k] for k in LIST_FIELDS] for i in items))
     else:
         table = output.table("ID", "Name", "Customer", "Owner", "Stage", "Status", "Amount",
                              "Close", right=("Amount",))
-        for d in items:
+        for i in items:
+            d = i.deal
             amount = money(d.amount) + (f" {d.currency}" if d.currency and
                                         d.currency != process.currency else "")
-            table.add_row(d.id, d.name or "", d.customer, d.owner or "",
+            table.add_row(i.id, d.name or "", d.customer, d.owner or "",
                           f"{d.stage} {process.stage(d.stage).probability}%", d.status,
                           amount if d.amount is not None else "—",
                           d.expected_close.isoformat() if d.expected_close else "")
