@@ -216,7 +216,7 @@ def test_racy_entries_are_read_again(ws: WS, monkeypatch: pytest.MonkeyPatch,
     as its mtime): only the racy rule stands between the cache and stale data.
     """
     real_key = cache.stat_key
-    monkeypatch.setattr(cache, "stat_key", lambda st: (*real_key(st)[:4], 0))
+    monkeypatch.setattr(cache, "stat_key", lambda st: real_key(st).rsplit(":", 1)[0])
     path = ws.deal("acme", ACME)
     assert amounts(load_overview(ws.root))["acme"] == 1250000
     before = path.stat()
@@ -227,18 +227,33 @@ def test_racy_entries_are_read_again(ws: WS, monkeypatch: pytest.MonkeyPatch,
     assert parses == ["deals/acme.yaml"]
     # Without the racy rule, the same rewrite would have been served stale:
     monkeypatch.setattr(cache, "RACY_NS", 0)
-    load_overview(ws.root)  # recorded as settled now
+    load_overview(ws.root)  # recorded now: it counts as settled
     ws.deal("acme", ACME.replace("1250000", "8250000"))
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert amounts(load_overview(ws.root))["acme"] == 7250000  # stale: why the rule exists
 
 
 def test_racy_rule_in_numbers() -> None:
-    stat = (1, 2, 3, 10_000_000_000, 10_000_000_000)
-    assert not cache.settled(stat, 10_000_000_000)
-    assert not cache.settled(stat, 10_000_000_000 + cache.RACY_NS)
-    assert cache.settled(stat, 10_000_000_001 + cache.RACY_NS)
-    assert not cache.settled((1, 2, 3, 1, 10_000_000_000), 11_000_000_000)  # ctime counts
+    t = 10_000_000_000
+    assert not cache.settled(t, t, t)
+    assert not cache.settled(t, t, t + cache.RACY_NS)
+    assert cache.settled(t, t, t + 1 + cache.RACY_NS)
+    assert not cache.settled(1, t, t + 1_000_000_000)  # ctime counts too
+
+
+def test_files_too_young_to_trust_are_not_recorded(ws: WS, parses: list[str]) -> None:
+    ws.deal("acme", ACME)
+    load_overview(ws.root)
+    load_overview(ws.root)
+    assert parses == ["deals/acme.yaml", "deals/acme.yaml"]
+    assert cache_files() == [] or _rows() == 0
+
+
+def _rows() -> int:
+    [db] = cache_files()
+    with sqlite3.connect(db) as conn:
+        count: int = conn.execute("SELECT count(*) FROM files").fetchone()[0]
+    return count
 
 
 # ---------------------------------------------------- what the cache is keyed on

@@ -16,10 +16,10 @@ It never serves stale data:
 - an entry is used only while the file's device, inode, size, mtime and ctime
   are those it had when it was read (ctime cannot be set back: `touch -d`,
   `os.utime` and `git checkout` all move it) ...
-- ... and only if the file had already been untouched for RACY_NS when it was
-  read. A file written twice within one timestamp tick can keep all of its
-  stat; an entry read that close to the file's last change is re-read next
-  time instead (git's "racily clean" rule).
+- ... and a file is recorded only if it had already been untouched for
+  RACY_NS when it was read. A file written twice within one timestamp tick can
+  keep all of its stat; a file read that close to its last change is read
+  again next time instead (git's "racily clean" rule).
 
 A cache that cannot be read, is corrupt or cannot be written is ignored and
 rebuilt: it only ever makes things faster, never an error.
@@ -35,7 +35,7 @@ import sqlite3
 import sys
 import tempfile
 import zlib
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -43,80 +43,59 @@ from typing import Any, NamedTuple
 from salesflow.summary import ROW_FIELDS, Row
 
 CACHE_ENV = "SALESFLOW_CACHE_DIR"
-FORMAT = 1
+FORMAT = 2
 RACY_NS = 2_000_000_000  # FAT's 2-second mtime granularity is the coarsest in use
-
-Stat = tuple[int, int, int, int, int]  # st_dev, st_ino, st_size, st_mtime_ns, st_ctime_ns
 
 _COLUMNS = ", ".join(ROW_FIELDS)
 _SCHEMA = f"""
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE files (
     path TEXT PRIMARY KEY,
-    dev INTEGER NOT NULL, ino INTEGER NOT NULL, size INTEGER NOT NULL,
-    mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL,
-    seen_ns INTEGER NOT NULL,   -- wall clock before the file was stat'ed and read
-    problems TEXT,              -- JSON [[line, col, message, code], ...]; NULL when valid
-    data BLOB,                  -- zlib(JSON) of the parsed file (see encode_data)
+    stat TEXT NOT NULL,     -- stat_key() of the file before it was read
+    problems TEXT,          -- JSON [[line, col, message, code], ...]; NULL when valid
+    data BLOB,              -- zlib(JSON) of the parsed file (see encode_data), if kept
     {", ".join(f"{name} TEXT" for name in ROW_FIELDS)}
 );
 """
 
 
-def stat_key(st: os.stat_result) -> Stat:
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+def stat_key(st: os.stat_result) -> str:
+    """What must not have changed for an entry to stand: device, inode, size, mtime, ctime.
 
-
-def settled(stat: Stat, seen_ns: int) -> bool:
-    """True when the file had been untouched for RACY_NS when it was read at `seen_ns`."""
-    return max(stat[3], stat[4]) < seen_ns - RACY_NS
-
-
-class Cached:
-    """One file's entry as read back from the cache: a view of its database row.
-
-    A warm report reads one per deal file, so nothing is copied out of the row
-    until asked for.
+    One short string rather than five large integers: a warm report holds one
+    per deal file.
     """
+    return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
 
-    __slots__ = ("_r",)
-    # row layout: path, dev, ino, size, mtime_ns, ctime_ns, seen_ns, problems, has_data, *row
-    SELECT = ("SELECT path, dev, ino, size, mtime_ns, ctime_ns, seen_ns, problems, "
-              f"data IS NOT NULL, {_COLUMNS} FROM files")
 
-    def __init__(self, r: tuple[Any, ...]) -> None:
-        self._r = r
+def settled(mtime_ns: int, ctime_ns: int, seen_ns: int) -> bool:
+    """True when a file read at `seen_ns` had been untouched for RACY_NS by then.
 
-    def valid_for(self, stat: Stat) -> bool:
-        """May this entry stand for a file whose stat is now `stat`?"""
-        r = self._r
-        return (r[4] == stat[3] and r[5] == stat[4] and r[3] == stat[2] and r[2] == stat[1]
-                and r[1] == stat[0] and settled(stat, r[6]))
+    Only such files are recorded: a later rewrite of them gets a new mtime and
+    ctime even on a file system with coarse timestamps.
+    """
+    return max(mtime_ns, ctime_ns) < seen_ns - RACY_NS
 
-    @property
-    def problems(self) -> list[tuple[int, int, str, str]] | None:
-        """The file's problems; None for a valid deal."""
-        text = self._r[7]
-        if text is None:
-            return None
-        return [(p[0], p[1], p[2], p[3]) for p in json.loads(text)]
 
-    @property
-    def has_data(self) -> bool:
-        """Whether the parsed data is kept too (see Store.data)."""
-        return bool(self._r[8])
+# A cached entry as `Store.entries` returns it: (stat, problems, has_data, summary),
+# the summary being what the caller's `convert` made of the row (None for problems).
+STAT, PROBLEMS, HAS_DATA, SUMMARY = 0, 1, 2, 3
+Cached = tuple[Any, ...]
 
-    @property
-    def row(self) -> Row:
-        return self._r[9:]
+
+def problems_of(entry: Cached) -> list[tuple[int, int, str, str]] | None:
+    """A cached file's problems (line, col, message, code); None for a valid deal."""
+    text = entry[PROBLEMS]
+    if text is None:
+        return None
+    return [(p[0], p[1], p[2], p[3]) for p in json.loads(text)]
 
 
 class Entry(NamedTuple):
-    """One file's entry to write: its stat when read, and the outcome of parsing it."""
+    """One file's entry to write: its stat key when read, and what parsing it gave."""
 
     path: str
-    stat: Stat
-    seen_ns: int
+    stat: str
     problems: list[tuple[int, int, str, str]] | None
     data: bytes | None
     row: Row | None
@@ -257,12 +236,19 @@ class Store:
         self._db, self._fresh = db, False
         self.process = meta.get("process")
 
-    def entries(self) -> dict[str, Cached]:
-        """Every cached file by workspace-relative path (empty when unusable)."""
+    def entries(self, convert: Callable[[Row], Any]) -> dict[str, Cached]:
+        """Every cached file by workspace-relative path (empty when unusable).
+
+        Each valid deal's summary row is handed to `convert` as it is read, so
+        the rows themselves are never all held at once.
+        """
         if self._db is None:
             return {}
         try:
-            return {r[0]: Cached(r) for r in self._db.execute(Cached.SELECT)}
+            cursor = self._db.execute(
+                f"SELECT path, stat, problems, data IS NOT NULL, {_COLUMNS} FROM files")
+            return {r[0]: (r[1], r[2], r[3], None if r[2] is not None else convert(r[4:]))
+                    for r in cursor}
         except sqlite3.Error:
             self._forget()
             return {}
@@ -375,12 +361,12 @@ class CacheUnusable(Exception):
     """The cache failed half-way through a read: the caller reloads without it."""
 
 
-_INSERT = (f"INSERT OR REPLACE INTO files (path, dev, ino, size, mtime_ns, ctime_ns, seen_ns, "
-           f"problems, data, {_COLUMNS}) VALUES ({', '.join('?' * (9 + len(ROW_FIELDS)))})")
+_INSERT = (f"INSERT OR REPLACE INTO files (path, stat, problems, data, {_COLUMNS}) "
+           f"VALUES ({', '.join('?' * (4 + len(ROW_FIELDS)))})")
 
 
 def _values(entry: Entry) -> tuple[Any, ...]:
     row = entry.row if entry.row is not None else (None,) * len(ROW_FIELDS)
     problems = None if entry.problems is None else json.dumps(entry.problems,
                                                               ensure_ascii=False)
-    return (entry.path, *entry.stat, entry.seen_ns, problems, entry.data, *row)
+    return (entry.path, entry.stat, problems, entry.data, *row)

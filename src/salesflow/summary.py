@@ -73,21 +73,45 @@ def summary_row(deal: Deal) -> Row:
     )
 
 
-def from_row(deal_id: str, path: str, row: Row | tuple[Any, ...]) -> SummaryFile:
-    """The summary of a row; exact: Decimal and ISO dates read back as they were."""
+def from_row(deal_id: str, path: str, row: Row | tuple[Any, ...],
+             shared: dict[Any, Any] | None = None) -> SummaryFile:
+    """The summarized deal file of a row (see `summary_of`)."""
+    return _new(SummaryFile, (deal_id, path, summary_of(row, shared)))
+
+
+def summary_of(row: Row | tuple[Any, ...], shared: dict[Any, Any] | None = None,
+               ) -> DealSummary:
+    """The summary of a row; exact: Decimal and ISO dates read back as they were.
+
+    With `shared`, equal texts and dates become one object across the rows
+    given the same dict: owners, stages, segments and dates repeat across
+    tens of thousands of deals, and SQLite returns a new string for each.
+    """
     (name, customer, owner, amount, currency, stage, status, close, segment, product_line,
      relationship, step, lost_reason, created, changed) = row
-    summary = _new(DealSummary, (
-        name, customer, owner, None if amount is None else Decimal(amount),
-        currency, stage, status, None if close is None else _date(close), segment,
-        product_line, relationship, step, lost_reason,
-        None if created is None else _date(created), None if changed is None else _date(changed),
+    if shared is None:
+        shared = {}
+    one = shared.setdefault
+    return _new(DealSummary, (
+        name, one(customer, customer), one(owner, owner),
+        None if amount is None else Decimal(amount), one(currency, currency),
+        one(stage, stage), one(status, status), _day(close, shared), one(segment, segment),
+        one(product_line, product_line), one(relationship, relationship), one(step, step),
+        one(lost_reason, lost_reason), _day(created, shared), _day(changed, shared),
     ))
-    return _new(SummaryFile, (deal_id, path, summary))
+
+
+def _day(iso: str | None, shared: dict[Any, Any]) -> dt.date | None:
+    if iso is None:
+        return None
+    key = ("date", iso)
+    day = shared.get(key)
+    if day is None:
+        day = shared[key] = dt.date.fromisoformat(iso)
+    return day
 
 
 _new = tuple.__new__  # a NamedTuple without its Python-level __new__: one per deal, warm
-_date = dt.date.fromisoformat
 
 
 def summarize(item: DealFile) -> SummaryFile:

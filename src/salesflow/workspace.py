@@ -32,11 +32,11 @@ if TYPE_CHECKING:
 
     from salesflow import yamlio
     from salesflow.bulk import Parsed
-    from salesflow.cache import Cached, Entry, Stat, Store
+    from salesflow.cache import Cached, Entry, Store
     from salesflow.checks import Finding
     from salesflow.deal import Deal, DealFile
     from salesflow.process import Process
-    from salesflow.summary import ProcessSummary, SummaryFile
+    from salesflow.summary import DealSummary, ProcessSummary, SummaryFile
 
 PROCESS_FILE = "stages.yaml"
 DEALS_DIR = "deals"
@@ -114,26 +114,27 @@ class DealPath(NamedTuple):
     """A deal file found under `deals/`."""
 
     rel: str  # relative to the root, with forward slashes: deals/export/acme.yaml
-    path: str  # the full path
-    stat: Stat | None  # (dev, ino, size, mtime_ns, ctime_ns); None for symlinks or unasked
+    stat: str | None  # cache.stat_key; None for a symlink, or when not asked for
+    settled: bool = False  # untouched for cache.RACY_NS before the scan began
 
 
-def scan_deals(root: Path, *, stat: bool = True) -> list[DealPath]:
+def scan_deals(root: Path, *, stat: bool = True, seen_ns: int = 0) -> list[DealPath]:
     """Every deal file under `deals/`, sorted, skipping hidden files and folders.
 
     Like `os.walk(followlinks=False)`: symlinked folders are not entered. With
-    `stat`, each regular file's lstat comes along (one `os.scandir` pass, no
-    Path objects: this runs on every report over every file).
+    `stat`, each regular file's lstat comes along, as a cache key and whether
+    it had settled by `seen_ns` (one `os.scandir` pass, no Path objects: this
+    runs on every report, over every file).
     """
     found: list[DealPath] = []
-    _scan(str(root / DEALS_DIR), DEALS_DIR, found, stat)
+    _scan(str(root / DEALS_DIR), DEALS_DIR, found, stat, seen_ns)
     return found
 
 
-def _scan(folder: str, rel: str, found: list[DealPath], stat: bool) -> None:
+def _scan(folder: str, rel: str, found: list[DealPath], stat: bool, seen_ns: int) -> None:
     from operator import attrgetter
 
-    from salesflow.cache import stat_key
+    from salesflow.cache import settled, stat_key
 
     try:
         with os.scandir(folder) as it:
@@ -152,21 +153,24 @@ def _scan(folder: str, rel: str, found: list[DealPath], stat: bool) -> None:
             is_dir = False
         if is_dir:
             if not entry.is_symlink():
-                _scan(entry.path, f"{rel}/{name}", found, stat)
+                _scan(entry.path, f"{rel}/{name}", found, stat, seen_ns)
         elif name.endswith(DEAL_SUFFIXES):
-            key = None
             if stat and not entry.is_symlink():
                 try:
-                    key = stat_key(entry.stat(follow_symlinks=False))
+                    st = entry.stat(follow_symlinks=False)
                 except OSError:
-                    key = None
-            found.append(DealPath(f"{rel}/{name}", entry.path, key))
+                    found.append(DealPath(f"{rel}/{name}", None))
+                    continue
+                found.append(DealPath(f"{rel}/{name}", stat_key(st),
+                                      settled(st.st_mtime_ns, st.st_ctime_ns, seen_ns)))
+            else:
+                found.append(DealPath(f"{rel}/{name}", None))
 
 
 def deal_paths(root: Path) -> Iterator[Path]:
     """Every deal file under `deals/`, sorted, skipping hidden files and folders."""
     for item in scan_deals(root, stat=False):
-        yield Path(item.path)
+        yield root / item.rel
 
 
 def files_of_id(root: Path, deal_id: str) -> list[Path]:
@@ -429,11 +433,11 @@ def load_overview(root: Path, *, cache: bool = True) -> Overview:
     file, no YAML is parsed and no pydantic model built (pydantic is not even
     imported). `cache=False` reads every file afresh and leaves the cache alone.
     """
-    from salesflow.summary import from_row
+    from salesflow.summary import SummaryFile
 
     with _no_gc():
         loaded = _Load(root, cache=cache, full=False)
-        deals = [from_row(deal_id, rel, row) for deal_id, rel, row in loaded.valid]
+        deals = [SummaryFile(*valid) for valid in loaded.valid]
     return Overview(root, loaded.summary, deals, loaded.problems)
 
 
@@ -462,13 +466,14 @@ class _Load:
 
     def __init__(self, root: Path, *, cache: bool, full: bool) -> None:
         from salesflow import cache as cache_module
-        from salesflow.summary import ProcessSummary
+        from salesflow.summary import ProcessSummary, summary_of
 
         self.root = root
         self.full = full
+        self.shared: dict[Any, Any] = {}  # one object per distinct owner, stage, date, ...
         seen_ns = time.time_ns()  # before any file is looked at: see cache.settled
         raw = _process_bytes(root)
-        files = scan_deals(root)
+        files = scan_deals(root, seen_ns=seen_ns)
         self.store: Store | None = None
         cached: dict[str, Cached] = {}
         self.process: Process | None = None
@@ -476,7 +481,7 @@ class _Load:
         if cache:
             self.store = cache_module.Store(cache_module.cache_file(root),
                                             cache_module.cache_key(raw))
-            cached = self.store.entries()
+            cached = self.store.entries(lambda row: summary_of(row, self.shared))
             if self.store.process is not None:
                 summary = ProcessSummary.from_json(self.store.process)
         if summary is None or full:
@@ -485,28 +490,29 @@ class _Load:
         self.summary = summary
 
         # Which files the cache vouches for, and which must be parsed.
+        stat_at, problems_at, data_at = (
+            cache_module.STAT, cache_module.PROBLEMS, cache_module.HAS_DATA)
+        deals_dir = root / DEALS_DIR
         early: dict[str, list[Problem]] = {}  # problems found without reading the file
-        self.cached: dict[str, Cached] = {}
         todo: list[DealPath] = []
         for item in files:
             rel = item.rel
             name = rel[rel.rfind("/") + 1:]
-            if item.stat is None and not is_inside(root / DEALS_DIR, Path(item.path)):
+            if item.stat is None and not is_inside(deals_dir, root / rel):
                 early[rel] = [_outside(rel)]
             elif not ID_RE.match(name[:name.rfind(".")]):
                 early[rel] = [_bad_id(rel, name)]
             else:
                 entry = cached.get(rel)
-                if (entry is not None and item.stat is not None and entry.valid_for(item.stat)
-                        and (not full or entry.has_data or entry.problems is not None)):
-                    self.cached[rel] = entry
-                else:
+                if (entry is None or item.stat is None or entry[stat_at] != item.stat
+                        or (full and not entry[data_at] and entry[problems_at] is None)):
                     todo.append(item)
         removed = cached.keys() - {item.rel for item in files}
+        self.cached = cached
         self.parsed: dict[str, Parsed] = {}
         if todo and self.process is None:
             self.process = _process_of(raw)
-        entries = self._parse(todo, seen_ns)
+        entries = self._parse(todo)
         if self.store is not None and (todo or removed or self.store.process is None):
             self.store.save(summary.to_json(), entries, removed)
         else:
@@ -515,15 +521,15 @@ class _Load:
 
         # The outcome, file by file in path order; the first valid file of an id wins.
         self.problems: list[Problem] = []
-        self.valid: list[tuple[str, str, tuple[Any, ...]]] = []
+        self.valid: list[tuple[str, str, DealSummary]] = []
         owner: dict[str, str] = {}
         for item in files:
             rel = item.rel
             if rel in early:
                 self.problems.extend(early[rel])
                 continue
-            row = self._row(rel)
-            if row is None:
+            facts = self._summary(rel)
+            if facts is None:
                 continue
             name = rel[rel.rfind("/") + 1:]
             deal_id = name[:name.rfind(".")]
@@ -533,40 +539,50 @@ class _Load:
                     "(file names) must be unique", "duplicate-id"))
                 continue
             owner[deal_id] = rel
-            self.valid.append((deal_id, rel, row))
-        if not full and self.store is not None:
-            self.store.close()
+            self.valid.append((deal_id, rel, facts))
+        if not full:
+            self.cached = {}
+            if self.store is not None:
+                self.store.close()
 
-    def _parse(self, todo: list[DealPath], seen_ns: int) -> Iterator[Entry]:
-        """Parse the files the cache cannot vouch for; yield what to record of each."""
+    def _parse(self, todo: list[DealPath]) -> Iterator[Entry]:
+        """Parse the files the cache cannot vouch for; yield what to record of each.
+
+        Only a file that had settled when it was read is recorded (see
+        `cache.settled`); the others are read again next time.
+        """
         if not todo:  # before importing the parser: it brings YAML and pydantic
             return
         from salesflow import bulk
         from salesflow.cache import Entry
 
         assert self.process is not None
-        stats = {item.rel: item.stat for item in todo}
-        for result in bulk.parse_files([(item.path, item.rel) for item in todo], self.process,
-                                       full=self.full):
+        recordable = {item.rel: item.stat for item in todo if item.settled}
+        base = f"{self.root}{os.sep}"  # no Path per file
+        for result in bulk.parse_files([(base + item.rel, item.rel) for item in todo],
+                                       self.process, full=self.full):
             self.parsed[result.rel] = result
-            stat = stats[result.rel]
+            stat = recordable.get(result.rel)
             if result.cacheable and stat is not None:
                 problems = ([(p.line, p.col, p.message, p.code) for p in result.problems]
                             if result.row is None else None)
-                yield Entry(result.rel, stat, seen_ns, problems, result.data, result.row)
+                yield Entry(result.rel, stat, problems, result.data, result.row)
 
-    def _row(self, rel: str) -> tuple[Any, ...] | None:
-        """The summary row of a valid file; a problem file's problems go to `problems`."""
+    def _summary(self, rel: str) -> DealSummary | None:
+        """The summary of a valid file; a problem file's problems go to `problems`."""
+        from salesflow.cache import SUMMARY, problems_of
+        from salesflow.summary import summary_of
+
         result = self.parsed.get(rel)
         if result is not None:
             self.problems.extend(result.problems)
-            return result.row
+            return None if result.row is None else summary_of(result.row, self.shared)
         entry = self.cached[rel]
-        problems = entry.problems
+        problems = problems_of(entry)
         if problems is not None:
             self.problems.extend(Problem(rel, *p) for p in problems)
             return None
-        return entry.row
+        return entry[SUMMARY]  # type: ignore[no-any-return]
 
     def deals(self) -> dict[str, Deal]:
         """The Deal of every valid file, by relative path (for `full` loads)."""
