@@ -456,3 +456,19 @@ def test_the_demo_funnel_is_the_same_with_and_without_the_cache(demo: WS, settle
     runs.append(demo.run("--no-cache", "funnel", "--format", "json"))
     assert {r.stdout for r in runs} == {runs[0].stdout}
     assert {r.exit_code for r in runs} == {0}
+
+
+def test_validate_in_parallel_reports_what_it_reports_in_sequence(
+        ws: WS, monkeypatch: pytest.MonkeyPatch) -> None:
+    for path in sorted((Path(__file__).parent / "data" / "broken").glob("deal.*.yaml")):
+        ws.write(f"deals/broken/{path.name}", path.read_bytes())
+    ws.deal("acme", ACME)
+    ws.write("deals/zz/acme.yaml", ACME)
+    sequential = ws.run("validate", "--format", "json")
+    monkeypatch.setattr(bulk, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(bulk, "CHUNK", 5)
+    parallel = ws.run("validate", "--format", "json")
+    assert (parallel.exit_code, parallel.stdout) == (sequential.exit_code, sequential.stdout)
+    assert sequential.exit_code == 1
+    assert sequential.stdout.count('"code": "duplicate-id"') == 2
+    assert cache_files() == []  # validate reads every file afresh

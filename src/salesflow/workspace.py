@@ -361,16 +361,24 @@ def _bad_id(rel: str, name: str) -> Problem:
                    "letters, digits, '.', '_' and '-' (e.g. acme-pumps.yaml)", "bad-id")
 
 
+def _refused(root: Path, path: Path, rel: str) -> list[Problem]:
+    """What is wrong with a deal file before it is even read (where it is, its name)."""
+    if not is_inside(root / DEALS_DIR, path):
+        return [_outside(rel)]
+    if not ID_RE.match(deal_id_of(path)):
+        return [_bad_id(rel, path.name)]
+    return []
+
+
 def load_deal_file(root: Path, path: Path, process: Process) -> tuple[DealFile | None,
                                                                       list[Problem]]:
     from salesflow.deal import DealFile
 
     rel = relative(root, path)
-    if not is_inside(root / DEALS_DIR, path):
-        return None, [_outside(rel)]
+    refused = _refused(root, path, rel)
+    if refused:
+        return None, refused
     deal_id = deal_id_of(path)
-    if not ID_RE.match(deal_id):
-        return None, [_bad_id(rel, path.name)]
     raw, problem = read_bytes(path, rel)
     if raw is None:
         return None, [problem] if problem else []
@@ -400,7 +408,11 @@ def validate_files(root: Path, files: list[Path] | None = None) -> tuple[int, li
     """Check stages.yaml and the given deal files (default: all): (files checked, problems).
 
     Every problem of every file is returned, sorted, including ids used twice.
+    Every file is read afresh (the cache is not consulted: this is the check CI
+    trusts), in parallel when there are many.
     """
+    from salesflow import bulk
+
     problems: list[Problem] = []
     raw, problem = read_bytes(root / PROCESS_FILE, PROCESS_FILE)
     if raw is None:
@@ -414,15 +426,21 @@ def validate_files(root: Path, files: list[Path] | None = None) -> tuple[int, li
     for path in every:
         users.setdefault(deal_id_of(path), []).append(relative(root, path))
     targets = every if files is None else files
+    readable: list[tuple[str, str]] = []
     for path in targets:
-        _, found = load_deal_file(root, path, process)
-        problems.extend(found)
         rel = relative(root, path)
+        refused = _refused(root, path, rel)
+        if refused:
+            problems.extend(refused)
+        else:
+            readable.append((str(path), rel))
         others = [o for o in users.get(deal_id_of(path), []) if o != rel]
         if others:
             problems.append(Problem(rel, 0, 0, f"deal id {deal_id_of(path)!r} is also used by "
                                     f"{', '.join(others)}; ids (file names) must be unique",
                                     "duplicate-id"))
+    for result in bulk.parse_files(readable, process):
+        problems.extend(result.problems)
     return len(targets), sorted(problems)
 
 
