@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -24,9 +25,9 @@ from typing import Any
 import pytest
 
 import salesflow
-from salesflow import bulk, cache
+from salesflow import bulk, cache, workspace
 from salesflow.summary import ProcessSummary, summarize
-from salesflow.workspace import Overview, load_overview, load_workspace
+from salesflow.workspace import Overview, files_of_id, load_overview, load_workspace
 from tests.conftest import WS
 
 ACME = """\
@@ -472,3 +473,97 @@ def test_validate_in_parallel_reports_what_it_reports_in_sequence(
     assert sequential.exit_code == 1
     assert sequential.stdout.count('"code": "duplicate-id"') == 2
     assert cache_files() == []  # validate reads every file afresh
+
+
+# ------------------------------------------------- finding one deal by name
+
+
+def same_files(ws: WS, deal_id: str) -> list[Path]:
+    """files_of_id through the recorded names equals a listing of every folder."""
+    recorded = files_of_id(ws.root, deal_id)
+    listed = files_of_id(ws.root, deal_id, cache=False)
+    assert recorded == listed
+    return recorded
+
+
+def test_one_deal_is_found_without_listing_any_folder(pipeline: WS,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    load_overview(pipeline.root)  # a report records every file's name
+
+    def no_listing(*args: Any) -> None:
+        raise AssertionError("listed a folder")
+
+    monkeypatch.setattr(workspace, "_find", no_listing)
+    assert files_of_id(pipeline.root, "acme") == [pipeline.root / "deals" / "acme.yaml"]
+    assert files_of_id(pipeline.root, "broken") == [
+        pipeline.root / "deals" / "export" / "broken.yaml"]
+    assert files_of_id(pipeline.root, "nobody") == []
+    result = pipeline.run("show", "acme", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize("change", [
+    "duplicate in the same folder", "duplicate in a new folder", "duplicate two folders down",
+    "rename", "delete", "rename a folder", "remove deals/", "hidden folder",
+])
+def test_recorded_names_follow_every_change(pipeline: WS, change: str) -> None:
+    deals = pipeline.root / "deals"
+    load_overview(pipeline.root)
+    same_files(pipeline, "acme")
+    later()
+    if change == "duplicate in the same folder":
+        pipeline.write("deals/acme.yml", ACME)
+    elif change == "duplicate in a new folder":
+        pipeline.write("deals/2027/acme.yaml", ACME)
+    elif change == "duplicate two folders down":
+        pipeline.write("deals/export/eu/acme.yaml", ACME)
+    elif change == "rename":
+        (deals / "acme.yaml").rename(deals / "export" / "acme.yaml")
+    elif change == "delete":
+        (deals / "acme.yaml").unlink()
+    elif change == "rename a folder":
+        (deals / "export").rename(deals / "abroad")
+    elif change == "remove deals/":
+        shutil.rmtree(deals)
+    elif change == "hidden folder":
+        pipeline.write("deals/.trash/acme.yaml", ACME)
+    for deal_id in ("acme", "broken", "gulf"):
+        same_files(pipeline, deal_id)
+    load_overview(pipeline.root)  # records the new state
+    for deal_id in ("acme", "broken", "gulf"):
+        same_files(pipeline, deal_id)
+
+
+def test_a_folder_changed_within_the_racy_window_is_listed(
+        ws: WS, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As for files: a folder the stat cannot tell from its later state is not trusted."""
+    real_key = cache.stat_key
+    monkeypatch.setattr(cache, "stat_key", lambda st: real_key(st).rsplit(":", 1)[0])
+    ws.deal("acme", ACME)
+    load_overview(ws.root)  # deals/ is seconds old: not recorded
+    folder = ws.root / "deals"
+    before = folder.stat()
+    ws.write("deals/acme.yml", ACME)
+    os.utime(folder, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert len(files_of_id(ws.root, "acme")) == 2
+    # Without the racy rule the new duplicate would go unseen:
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    (folder / "acme.yml").unlink()
+    os.utime(folder, ns=(before.st_atime_ns, before.st_mtime_ns))
+    load_overview(ws.root)
+    ws.write("deals/acme.yml", ACME)
+    os.utime(folder, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert len(files_of_id(ws.root, "acme")) == 1  # stale: why the rule exists
+
+
+def test_no_cache_lists_the_folders(pipeline: WS) -> None:
+    """Poison the recorded names: a normal run believes them, --no-cache does not."""
+    load_overview(pipeline.root)
+    [db] = cache_files()
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM names WHERE id = 'acme'")
+    assert pipeline.run("show", "acme").exit_code == 2
+    shown = pipeline.run("--no-cache", "show", "acme")
+    assert shown.exit_code == 0
+    assert "Acme Water Works" in shown.stdout
+    assert pipeline.run("show", "acme").exit_code == 2  # --no-cache lasted one command

@@ -43,7 +43,7 @@ from typing import Any, NamedTuple
 from salesflow.summary import ROW_FIELDS, Row
 
 CACHE_ENV = "SALESFLOW_CACHE_DIR"
-FORMAT = 2
+FORMAT = 3
 RACY_NS = 2_000_000_000  # FAT's 2-second mtime granularity is the coarsest in use
 
 _COLUMNS = ", ".join(ROW_FIELDS)
@@ -56,6 +56,12 @@ CREATE TABLE files (
     data BLOB,              -- zlib(JSON) of the parsed file (see encode_data), if kept
     {", ".join(f"{name} TEXT" for name in ROW_FIELDS)}
 );
+-- Every deal file's name, and the stat of every folder as it was when listed: a
+-- command on one deal finds it here, after checking only that no folder changed.
+CREATE TABLE folders (path TEXT PRIMARY KEY, stat TEXT NOT NULL);
+CREATE TABLE names (path TEXT PRIMARY KEY, folder TEXT NOT NULL, id TEXT NOT NULL);
+CREATE INDEX names_by_id ON names (id);
+CREATE INDEX names_by_folder ON names (folder);
 """
 
 
@@ -89,6 +95,22 @@ def problems_of(entry: Cached) -> list[tuple[int, int, str, str]] | None:
     if text is None:
         return None
     return [(p[0], p[1], p[2], p[3]) for p in json.loads(text)]
+
+
+class Tree(NamedTuple):
+    """The folders under deals/ as one scan saw them, and the deal files in each.
+
+    `folders` maps each folder (relative to the root) to its stat key, or to
+    None when it had not settled (see `settled`): such a tree is not recorded,
+    since a change within the same tick could go unseen.
+    """
+
+    folders: dict[str, str | None]
+    files: dict[str, list[tuple[str, str]]]  # folder -> [(rel, id), ...]
+
+    @property
+    def complete(self) -> bool:
+        return None not in self.folders.values()
 
 
 class Entry(NamedTuple):
@@ -253,6 +275,34 @@ class Store:
             self._forget()
             return {}
 
+    def folders(self) -> dict[str, str] | None:
+        """The recorded folders and their stat keys; None unless the record is whole."""
+        if self._db is None:
+            return None
+        try:
+            if self._meta("tree") != "1":
+                return None
+            return dict(self._db.execute("SELECT path, stat FROM folders").fetchall())
+        except sqlite3.Error:
+            self._forget()
+            return None
+
+    def files_named(self, deal_id: str) -> list[str] | None:
+        """The recorded deal files with this id (check `folders` first); None on failure."""
+        if self._db is None:
+            return None
+        try:
+            rows = self._db.execute("SELECT path FROM names WHERE id = ?", (deal_id,))
+            return [path for (path,) in rows]
+        except sqlite3.Error:
+            self._forget()
+            return None
+
+    def _meta(self, key: str) -> str | None:
+        assert self._db is not None
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
     def data(self, paths: Collection[str]) -> Iterator[tuple[str, Any]]:
         """The parsed data of these cached files (those that have it), by path."""
         if self._db is None or not paths:
@@ -267,8 +317,9 @@ class Store:
             self._forget()
             raise CacheUnusable from None
 
-    def save(self, process: str, entries: Iterable[Entry], removed: Collection[str]) -> None:
-        """Record new entries and forget removed files; failures are silent.
+    def save(self, process: str, entries: Iterable[Entry], removed: Collection[str],
+             tree: Tree | None = None) -> None:
+        """Record new entries, forget removed files, record the tree; failures are silent.
 
         `entries` may be a generator that parses as it goes: it is always
         consumed to the end, even when the cache cannot be written.
@@ -276,9 +327,9 @@ class Store:
         source = _Source(entries)
         try:
             if self._fresh:
-                self._write_new(process, source)
+                self._write_new(process, source, tree)
             else:
-                self._update(process, source, removed)
+                self._update(process, source, removed, tree)
         except (sqlite3.Error, OSError):
             if source.failed:  # the caller's own failure, not the cache's
                 raise
@@ -300,7 +351,8 @@ class Store:
         self._fresh = True
         self.process = None
 
-    def _update(self, process: str, entries: Iterable[Entry], removed: Collection[str]) -> None:
+    def _update(self, process: str, entries: Iterable[Entry], removed: Collection[str],
+                tree: Tree | None) -> None:
         assert self._db is not None
         db = self._db
         with db:  # one transaction
@@ -309,8 +361,10 @@ class Store:
             if removed:
                 db.executemany("DELETE FROM files WHERE path = ?", ((p,) for p in removed))
             db.executemany(_INSERT, map(_values, entries))
+            if tree is not None:
+                _record_tree(db, tree, self._meta("tree") == "1")
 
-    def _write_new(self, process: str, entries: Iterable[Entry]) -> None:
+    def _write_new(self, process: str, entries: Iterable[Entry], tree: Tree | None) -> None:
         self.close()
         folder = self.path.parent
         folder.mkdir(parents=True, exist_ok=True)
@@ -326,6 +380,8 @@ class Store:
                 db.executemany("INSERT INTO meta VALUES (?, ?)",
                                [("key", self.key), ("process", process)])
                 db.executemany(_INSERT, map(_values, entries))
+                if tree is not None:
+                    _record_tree(db, tree, False)
                 db.commit()
             finally:
                 db.close()
@@ -335,6 +391,29 @@ class Store:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
+
+
+def _record_tree(db: sqlite3.Connection, tree: Tree, whole: bool) -> None:
+    """Bring the folders and names tables up to `tree`, folder by changed folder."""
+    if not tree.complete:
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('tree', '0')")
+        return
+    before: dict[str, str] = {}
+    if whole:  # the record was whole: redo only the folders that changed
+        before = dict(db.execute("SELECT path, stat FROM folders").fetchall())
+    else:
+        db.execute("DELETE FROM folders")
+        db.execute("DELETE FROM names")
+    changed = [f for f, key in tree.folders.items() if before.get(f) != key]
+    gone = [f for f in before if f not in tree.folders]
+    db.executemany("DELETE FROM names WHERE folder = ?", ((f,) for f in (*changed, *gone)))
+    db.executemany("DELETE FROM folders WHERE path = ?", ((f,) for f in gone))
+    db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?)",
+                   ((f, tree.folders[f]) for f in changed))
+    db.executemany("INSERT INTO names VALUES (?, ?, ?)",
+                   ((rel, folder, deal_id) for folder in changed
+                    for rel, deal_id in tree.files.get(folder, ())))
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('tree', '1')")
 
 
 class _Source:

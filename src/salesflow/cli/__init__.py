@@ -53,6 +53,9 @@ def _main(
     output.reset()
     state.root = root or None
     state.cache = not no_cache
+    from salesflow import workspace
+
+    workspace.use_cache = state.cache
 
 
 # Register the commands (each module adds its own to `app`).
