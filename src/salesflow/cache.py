@@ -19,7 +19,10 @@ It never serves stale data:
 - ... and a file is recorded only if it had already been untouched for
   RACY_NS when it was read. A file written twice within one timestamp tick can
   keep all of its stat; a file read that close to its last change is read
-  again next time instead (git's "racily clean" rule).
+  again next time instead (git's "racily clean" rule);
+- the deal files' names, recorded folder by folder, find one deal only while
+  every recorded folder's stat is unchanged (a file added, removed or renamed
+  changes its folder's), under the same rule.
 
 A cache that cannot be read, is corrupt or cannot be written is ignored and
 rebuilt: it only ever makes things faster, never an error.

@@ -546,7 +546,7 @@ def _no_gc() -> Iterator[None]:
 class _Load:
     """One load of the deal files: scan, consult the cache, parse the rest, record.
 
-    The outcome is `problems` and `valid`: (id, rel, summary row) of each valid
+    The outcome is `problems` and `valid`: (id, rel, DealSummary) of each valid
     deal, in path order; with `full`, `deals()` builds their Deal objects.
     """
 
