@@ -17,6 +17,11 @@ median of the rounds is reported:
 - `--version` against `python -c "import typer"`;
 - the peak memory (max RSS) of the warm funnel.
 
+Seconds are medians; each ratio is the median of paired ratios (a round's
+funnel runs against that round's B; each short command at N against the
+same command at 10 run right after it), so that a figure and its baseline
+share the machine's load of the moment.
+
 Prints each figure with its ratio and PASS/FAIL against its target, writes
 everything to benchmarks/results/latest.json, and exits 1 if a target is
 missed.
@@ -159,41 +164,68 @@ def measure(count: int, rounds: int, repeats: int, work: Path) -> dict[str, Any]
 
     _, _, reference = runner.run([*sf, "--root", str(big), "--no-cache", "funnel",
                                   "--format", "json"])
-    times: dict[str, list[float]] = {}
+    times: dict[str, list[list[float]]] = {}  # figure -> one list of samples per round
     memory: list[float] = []
     mismatches: list[str] = []
 
     def timed(name: str, cmd: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, str]:
+        """Run `cmd`, adding its time to `name`'s samples of the current round."""
         seconds, rss, text = runner.run(cmd, ok=ok)
-        times.setdefault(name, []).append(seconds)
+        per_round = times.setdefault(name, [])
+        while len(per_round) < len(times["B"]):
+            per_round.append([])
+        per_round[-1].append(seconds)
         return rss, text
 
+    edits = 0
     for r in range(rounds):
         print(f"   round {r + 1}/{rounds}", flush=True)
+        times.setdefault("B", []).append([])
         timed("B", [sys.executable, str(baseline), str(big)])
         shutil.rmtree(cache, ignore_errors=True)
         _, text = timed("cold", funnel_big)
         if text != reference:
             mismatches.append(f"cold, round {r + 1}")
-        rss, text = timed("warm", funnel_big)
-        memory.append(rss)
-        if text != reference:
-            mismatches.append(f"warm, round {r + 1}")
-        edit(paths[(r * 7919) % len(paths)], r)
+        for _ in range(repeats):
+            rss, text = timed("warm", funnel_big)
+            memory.append(rss)
+            if text != reference:
+                mismatches.append(f"warm, round {r + 1}")
+        for i in range(repeats):
+            edit(paths[(edits * 7919) % len(paths)], edits)
+            edits += 1
+            if i == 0:
+                _, _, reference = runner.run([*sf, "--root", str(big), "--no-cache", "funnel",
+                                              "--format", "json"])
+            _, text = timed("edit", funnel_big)
+            if i == 0 and text != reference:
+                mismatches.append(f"after one edit, round {r + 1}")
         _, _, reference = runner.run([*sf, "--root", str(big), "--no-cache", "funnel",
                                       "--format", "json"])
-        _, text = timed("edit", funnel_big)
-        if text != reference:
-            mismatches.append(f"after one edit, round {r + 1}")
-        for _ in range(repeats):  # short commands: more samples, pairs side by side
+        for _ in range(repeats):  # short commands: each at N right before itself at 10
             for name, (cmd, ok) in commands.items():
                 timed(name, cmd, ok)
 
-    medians = {name: statistics.median(values) for name, values in times.items()}
+    def ratio_of(name: str, base: str) -> float:
+        """The median of paired ratios: each sample against its baseline taken beside it.
+
+        A figure and its baseline share the machine's load of the moment, which on
+        a shared machine varies more than the figures themselves.
+        """
+        if base == "B":  # a round's figure (its median) against the round's B
+            pairs = [statistics.median(f) / b[0] for f, b in zip(times[name], times[base],
+                                                                   strict=True)]
+        else:  # the two short commands of a repeat were run one after the other
+            pairs = [f / b for fs, bs in zip(times[name], times[base], strict=True)
+                     for f, b in zip(fs, bs, strict=True)]
+        return statistics.median(pairs)
+
+    flat = {name: [x for per in values for x in per] for name, values in times.items()}
+    medians = {name: statistics.median(values) for name, values in flat.items()}
     results: dict[str, Any] = {"deals": count, "bytes_per_deal": round(size), "rounds": rounds,
                                "repeats": repeats,
                                "seconds": {k: round(v, 4) for k, v in medians.items()},
-                               "all_seconds": {k: [round(x, 4) for x in v]
+                               "all_seconds": {k: [[round(x, 4) for x in per] for per in v]
                                                for k, v in times.items()},
                                "targets": [], "mismatches": mismatches}
     print(f"\n   {'figure':34} {'seconds':>9} {'baseline':>9} {'ratio':>7} {'target':>8}")
@@ -201,7 +233,7 @@ def measure(count: int, rounds: int, repeats: int, work: Path) -> dict[str, Any]
         if name not in medians:
             print(f"   {label:34} {'(not measured: no such command yet)':>35}")
             continue
-        ratio = medians[name] / medians[base]
+        ratio = ratio_of(name, base)
         passed = ratio <= limit
         results["targets"].append({"target": label, "figure": name, "seconds": medians[name],
                                    "baseline": base, "baseline_seconds": medians[base],
@@ -228,7 +260,7 @@ def main() -> int:
                         help="workspace size (repeatable; default 10000)")
     parser.add_argument("--rounds", type=int, default=5, help="runs of each figure (median)")
     parser.add_argument("--repeats", type=int, default=3,
-                        help="runs per round of the short commands (show, check, --version)")
+                        help="runs per round of the warm funnels and the short commands")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "latest.json")
     parser.add_argument("--keep", action="store_true", help="keep the generated workspaces")
     args = parser.parse_args()

@@ -36,7 +36,6 @@ import json
 import os
 import sqlite3
 import sys
-import tempfile
 import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator
 from decimal import Decimal
@@ -368,6 +367,8 @@ class Store:
                 _record_tree(db, tree, self._meta("tree") == "1")
 
     def _write_new(self, process: str, entries: Iterable[Entry], tree: Tree | None) -> None:
+        import tempfile
+
         self.close()
         folder = self.path.parent
         folder.mkdir(parents=True, exist_ok=True)

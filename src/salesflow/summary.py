@@ -16,6 +16,7 @@ through `from_row`, so the two paths cannot drift apart.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -83,34 +84,25 @@ def summary_of(row: Row | tuple[Any, ...], shared: dict[Any, Any] | None = None,
                ) -> DealSummary:
     """The summary of a row; exact: Decimal and ISO dates read back as they were.
 
-    With `shared`, equal texts and dates become one object across the rows
-    given the same dict: owners, stages, segments and dates repeat across
+    With `shared`, equal texts become one object across the rows given the
+    same dict (dates always do): owners, stages and segments repeat across
     tens of thousands of deals, and SQLite returns a new string for each.
     """
     (name, customer, owner, amount, currency, stage, status, close, segment, product_line,
      relationship, step, lost_reason, created, changed) = row
-    if shared is None:
-        shared = {}
-    one = shared.setdefault
+    one = (shared if shared is not None else {}).setdefault
     return _new(DealSummary, (
         name, one(customer, customer), one(owner, owner),
         None if amount is None else Decimal(amount), one(currency, currency),
-        one(stage, stage), one(status, status), _day(close, shared), one(segment, segment),
-        one(product_line, product_line), one(relationship, relationship), one(step, step),
-        one(lost_reason, lost_reason), _day(created, shared), _day(changed, shared),
+        one(stage, stage), one(status, status), None if close is None else _day(close),
+        one(segment, segment), one(product_line, product_line),
+        one(relationship, relationship), one(step, step), one(lost_reason, lost_reason),
+        None if created is None else _day(created), None if changed is None else _day(changed),
     ))
 
 
-def _day(iso: str | None, shared: dict[Any, Any]) -> dt.date | None:
-    if iso is None:
-        return None
-    key = ("date", iso)
-    day = shared.get(key)
-    if day is None:
-        day = shared[key] = dt.date.fromisoformat(iso)
-    return day
-
-
+# One date object per ISO date: a workspace has a few thousand distinct dates.
+_day = functools.lru_cache(maxsize=1 << 14)(dt.date.fromisoformat)
 _new = tuple.__new__  # a NamedTuple without its Python-level __new__: one per deal, warm
 
 

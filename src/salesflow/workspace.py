@@ -152,7 +152,9 @@ def _scan(folder: str, rel: str, found: list[DealPath], stat: bool, seen_ns: int
           folders: dict[str, str | None] | None) -> None:
     from operator import attrgetter
 
-    from salesflow.cache import settled, stat_key
+    from salesflow import cache
+
+    stat_key, limit = cache.stat_key, seen_ns - cache.RACY_NS  # cache.settled, inlined
 
     try:
         with os.scandir(folder) as it:
@@ -186,10 +188,14 @@ def _scan(folder: str, rel: str, found: list[DealPath], stat: bool, seen_ns: int
                 except OSError:
                     found.append(DealPath(f"{rel}/{name}", None))
                     continue
-                found.append(DealPath(f"{rel}/{name}", stat_key(st),
-                                      settled(st.st_mtime_ns, st.st_ctime_ns, seen_ns)))
+                mtime, ctime = st.st_mtime_ns, st.st_ctime_ns
+                found.append(_new(DealPath, (f"{rel}/{name}", stat_key(st),
+                                             (mtime if mtime > ctime else ctime) < limit)))
             else:
                 found.append(DealPath(f"{rel}/{name}", None))
+
+
+_new = tuple.__new__  # a NamedTuple without its Python-level __new__: one per deal file
 
 
 def deal_paths(root: Path) -> Iterator[Path]:
@@ -615,14 +621,18 @@ class _Load:
         self.problems: list[Problem] = []
         self.valid: list[tuple[str, str, DealSummary]] = []
         owner: dict[str, str] = {}
+        summary_at = cache_module.SUMMARY
         for item in files:
             rel = item.rel
             if rel in early:
                 self.problems.extend(early[rel])
                 continue
-            facts = self._summary(rel)
-            if facts is None:
-                continue
+            entry = None if rel in self.parsed else cached.get(rel)
+            facts = entry[summary_at] if entry is not None else None
+            if facts is None:  # parsed now, or cached with problems
+                facts = self._summary(rel)
+                if facts is None:
+                    continue
             name = rel[rel.rfind("/") + 1:]
             deal_id = name[:name.rfind(".")]
             if deal_id in owner:
