@@ -21,9 +21,11 @@ DATA = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No colour codes, no root override and a fixed author in every test."""
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory,
+                  ) -> None:
+    """No colour codes, no root override, a private cache and a fixed author in every test."""
     monkeypatch.delenv("SALESFLOW_ROOT", raising=False)
+    monkeypatch.setenv("SALESFLOW_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")

@@ -35,11 +35,24 @@ class FileModel(Model):
     @model_validator(mode="before")
     @classmethod
     def _set_aside_extensions(cls, data: Any) -> Any:
-        if isinstance(data, dict) and any(isinstance(k, str) and k.startswith("x-") for k in data):
+        if isinstance(data, dict) and _has_extensions(data):
             own = {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))}
             own[EXTENSIONS_KEY] = {k: v for k, v in data.items() if k not in own}
             return own
         return data
+
+
+def _has_extensions(data: dict[Any, Any]) -> bool:
+    """Does any key start with ``x-``? Asked of every mapping in every deal file.
+
+    Joining the keys lets C do the looking; only a hit (rare) is confirmed key
+    by key, since a key could itself contain the separator.
+    """
+    try:
+        maybe = "\0x-" in "\0" + "\0".join(data)
+    except TypeError:  # a key that is not text
+        maybe = True
+    return maybe and any(isinstance(k, str) and k.startswith("x-") for k in data)
 
 
 def _record(value: Any) -> Any:

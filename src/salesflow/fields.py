@@ -18,9 +18,12 @@ from pydantic import BaseModel as _BaseModel
 from pydantic import BeforeValidator, ConfigDict, PlainSerializer, Strict, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from salesflow import ids
+
+ID_PATTERN = ids.ID_PATTERN
+_ID_RE = ids.ID_RE
+
 MAX_AMOUNT = Decimal("1e15")
-ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
-_ID_RE = re.compile(ID_PATTERN)
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -31,6 +34,8 @@ class Model(_BaseModel):
 
 
 def _text(value: Any) -> str:
+    if value.__class__ is str:  # nearly always: answer it first
+        return value
     if isinstance(value, bool) or value is None:
         raise PydanticCustomError(
             "text_type", "expected text, found {found}; put it in quotes if you mean the word",
@@ -53,15 +58,16 @@ def _nonempty_text(value: Any) -> str:
 
 
 def _date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
+    if isinstance(value, str):
+        if _DATE_RE.match(value):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+    elif isinstance(value, dt.datetime):
         return value.date()
-    if isinstance(value, dt.date):
+    elif isinstance(value, dt.date):
         return value
-    if isinstance(value, str) and _DATE_RE.match(value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
     raise PydanticCustomError(
         "date_type",
         "expected a date like 2027-03-31 (year-month-day), found {found}",

@@ -39,6 +39,10 @@ def _main(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit.",
     ),
+    no_cache: bool = typer.Option(
+        False, "--no-cache", help="Read every deal file afresh; neither use nor update the "
+        "cache of parsed deals (kept in ~/.cache/salesflow or $SALESFLOW_CACHE_DIR).",
+    ),
 ) -> None:
     """A B2B sales pipeline kept as plain YAML files in git.
 
@@ -48,6 +52,10 @@ def _main(
 
     output.reset()
     state.root = root or None
+    state.cache = not no_cache
+    from salesflow import workspace
+
+    workspace.use_cache = state.cache
 
 
 # Register the commands (each module adds its own to `app`).
@@ -59,4 +67,10 @@ __all__ = ["app", "deals", "gates", "main", "people", "reports", "review", "team
 
 def main() -> None:
     """Console-script entry point."""
+    import gc
+
+    # A command is short-lived and builds up to tens of thousands of values that
+    # form no reference cycles; the cyclic collector would only walk them over
+    # and over (a sixth of a warm report's time). Memory is freed as usual.
+    gc.disable()
     app(prog_name="salesflow")

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import typer
 
 if TYPE_CHECKING:
-    from salesflow.workspace import Workspace
+    from salesflow.errors import Problem
+    from salesflow.workspace import Overview, Workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -26,6 +27,7 @@ class State:
     """Options of the top-level callback, read by the commands."""
 
     root: str | None = None
+    cache: bool = True
 
 
 state = State()
@@ -84,19 +86,33 @@ def root() -> Path:
 
 def load(*, strict: bool = False) -> Workspace:
     """Load the workspace; report invalid deals on stderr (or fail when strict)."""
-    from salesflow.errors import ProblemsError
-    from salesflow.render import output
     from salesflow.workspace import load_workspace
 
-    ws = load_workspace(root())
-    if ws.problems:
+    ws = load_workspace(root(), cache=state.cache)
+    _report(ws.problems, strict)
+    return ws
+
+
+def overview(*, strict: bool = False) -> Overview:
+    """Summaries of every deal, for reports and lists: fast (see `workspace.load_overview`)."""
+    from salesflow.workspace import load_overview
+
+    loaded = load_overview(root(), cache=state.cache)
+    _report(loaded.problems, strict)
+    return loaded
+
+
+def _report(problems: list[Problem], strict: bool) -> None:
+    from salesflow.errors import ProblemsError
+    from salesflow.render import output
+
+    if problems:
         if strict:
-            raise ProblemsError(ws.problems, hint="run `salesflow validate` and fix these first")
-        output.problems(ws.problems)
-        files = len({p.path for p in ws.problems})
+            raise ProblemsError(problems, hint="run `salesflow validate` and fix these first")
+        output.problems(problems)
+        files = len({p.path for p in problems})
         output.note(f"warning: {files} invalid file(s) left out; `salesflow validate` lists "
                     "every problem")
-    return ws
 
 
 def today() -> Any:
@@ -124,7 +140,7 @@ def parse_date(value: str | None, option: str) -> Any:
                          hint="write dates as YYYY-MM-DD, e.g. 2027-03-31") from None
 
 
-def exit_code_for(ws: Workspace) -> int:
+def exit_code_for(ws: Workspace | Overview) -> int:
     """1 when some files were invalid (the report is incomplete), else 0."""
     return 1 if ws.problems else 0
 

@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from salesflow.cli import app
-from salesflow.cli._common import handle_errors, load, parse_date, root
+from salesflow.cli._common import handle_errors, overview, parse_date, root
 from salesflow.render import Format, ShowFormat
 
 if TYPE_CHECKING:
     from salesflow.deal import DealFile
     from salesflow.process import Process
+    from salesflow.summary import SummaryFile
 
 LIST_FIELDS = ("id", "name", "customer", "owner", "stage", "status", "amount", "currency",
                "expected_close", "segment", "product_line", "path")
@@ -49,9 +50,8 @@ def new(
     from salesflow.workspace import (
         DEALS_DIR,
         check_deal_id,
-        deal_id_of,
-        deal_paths,
         default_author,
+        files_of_id,
         load_process,
         parse_deal,
         relative,
@@ -65,7 +65,7 @@ def new(
     if not process.has_stage(code):
         raise UsageError(f"--stage {code!r} is not a stage of this process",
                          hint=f"use one of {', '.join(process.codes)}")
-    clash = [p for p in deal_paths(base) if deal_id_of(p) == deal_id]
+    clash = files_of_id(base, deal_id)
     if clash:
         raise DataError(f"deal {deal_id!r} already exists: {relative(base, clash[0])}",
                         hint="choose another id, or edit the existing deal")
@@ -108,7 +108,7 @@ def parse_amount(value: str | None) -> Any:
         raise UsageError(f"--amount: {exc.message()}") from None
 
 
-def deal_row(item: DealFile) -> dict[str, Any]:
+def deal_row(item: DealFile | SummaryFile) -> dict[str, Any]:
     """The stable JSON/CSV shape of one deal in lists."""
     from salesflow.render import money_json
 
@@ -141,7 +141,7 @@ def list_(
     if status != "all" and status not in STATUSES:
         raise UsageError(f"--status {status!r} is not a status",
                          hint=f"use one of {', '.join(STATUSES)} or all")
-    ws = load()
+    ws = overview()
     process = ws.process
     for code in stage or []:
         if not process.has_stage(code):

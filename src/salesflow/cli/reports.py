@@ -14,16 +14,18 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from salesflow.cli import app
-from salesflow.cli._common import handle_errors, load, parse_date
+from salesflow.cli._common import handle_errors, load, overview, parse_date
 from salesflow.render import Format, GroupBy, Layout, PeriodChoice
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Sequence
 
     from salesflow.deal import DealFile
+    from salesflow.reports.inputs import DealItem
     from salesflow.reports.replay import Replay
     from salesflow.reports.select import Cut
-    from salesflow.workspace import Workspace
+    from salesflow.workspace import Overview, Workspace
 
 FormatOption = typer.Option(Format.table, "--format", "-f", help="table, json or csv.")
 OwnerOption = typer.Option(None, "--owner", "-o", metavar="OWNER",
@@ -116,8 +118,14 @@ def funnel(
 
     cut = _cut(owner, segment, product_line, customer, close_from, close_to)
     when = parse_date(as_of, "--as-of")
-    ws = load()
-    deals, rep = _select(ws, cut, when)
+    ws: Workspace | Overview
+    deals: Sequence[DealItem]
+    if when is None:  # today's funnel reads summaries: no file is parsed when none changed
+        ws = overview()
+        deals, rep = cut.apply(ws.deals), None
+    else:  # replaying needs every deal's history
+        ws = load()
+        deals, rep = _select(ws, cut, when)
     report = build(ws.process, deals)
     groups = funnel_by(ws.process, deals, by.value) if by else ()
     data = funnel_json(report, cut=cut, replay=rep, by=by.value if by else None, groups=groups)

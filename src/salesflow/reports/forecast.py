@@ -14,12 +14,14 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from salesflow.deal import DealFile
-from salesflow.process import Process
 from salesflow.reports.money import deal_amount, weighted
 from salesflow.reports.replay import won_on
+
+if TYPE_CHECKING:
+    from salesflow.deal import DealFile
+    from salesflow.process import Process
 
 Period = Literal["month", "quarter"]
 PERIODS: tuple[str, ...] = ("month", "quarter")

@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from salesflow.deal import DealFile
-from salesflow.process import Process
 from salesflow.reports.money import deal_amount, weighted
 from salesflow.reports.select import GroupBy, group_of
+
+if TYPE_CHECKING:
+    from salesflow.reports.inputs import DealItem, ProcessFacts
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ class Funnel:
         return tuple(i for r in self.rows for i in r.without_amount)
 
 
-def funnel(process: Process, deals: Iterable[DealFile]) -> Funnel:
+def funnel(process: ProcessFacts, deals: Iterable[DealItem]) -> Funnel:
     """Open deals in their stage, won deals in the last stage; lost and held counted apart.
 
     Each deal's weighted amount is rounded to cents on its own and the rows
@@ -88,10 +90,10 @@ def funnel(process: Process, deals: Iterable[DealFile]) -> Funnel:
     return Funnel(process.currency, rows, excluded)
 
 
-def funnel_by(process: Process, deals: Iterable[DealFile], by: GroupBy,
+def funnel_by(process: ProcessFacts, deals: Iterable[DealItem], by: GroupBy,
               ) -> tuple[tuple[str | None, Funnel], ...]:
     """One funnel per value of `by` (None: deals without one, listed last), sorted by name."""
-    groups: dict[str | None, list[DealFile]] = {}
+    groups: dict[str | None, list[DealItem]] = {}
     for item in deals:
         groups.setdefault(group_of(item.deal, by), []).append(item)
     keys = sorted(groups, key=lambda k: (k is None, (k or "").casefold(), k or ""))

@@ -8,9 +8,10 @@ always equals the sum of its rows and the table, CSV and HTML page agree.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
-from salesflow.deal import Deal
-from salesflow.process import Process
+if TYPE_CHECKING:
+    from salesflow.reports.inputs import DealFacts, ProcessFacts
 
 CENT = Decimal("0.01")
 
@@ -19,7 +20,8 @@ def cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def in_report_currency(amount: Decimal, currency: str | None, process: Process) -> Decimal:
+def in_report_currency(amount: Decimal, currency: str | None, process: ProcessFacts,
+                       ) -> Decimal:
     """The amount in the report currency, rounded to cents."""
     rate = process.rate(currency or process.currency)
     if rate is None:  # validation refuses such deals; this guards library callers
@@ -27,7 +29,7 @@ def in_report_currency(amount: Decimal, currency: str | None, process: Process) 
     return cents(amount * rate)
 
 
-def deal_amount(deal: Deal, process: Process) -> Decimal | None:
+def deal_amount(deal: DealFacts, process: ProcessFacts) -> Decimal | None:
     """The deal's amount in the report currency, or None when the deal has none."""
     if deal.amount is None:
         return None

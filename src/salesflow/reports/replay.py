@@ -19,9 +19,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from salesflow.deal import Deal, DealFile, HistoryEntry, Status
-from salesflow.process import Process
+if TYPE_CHECKING:
+    from salesflow.deal import Deal, DealFile, HistoryEntry, Status
+    from salesflow.process import Process
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,8 @@ def disagrees(deal: Deal, process: Process) -> bool:
 
 def replay(process: Process, deals: Iterable[DealFile], as_of: dt.date) -> Replay:
     """Each deal with the stage, status and history it had at the end of `as_of`."""
+    from salesflow.deal import DealFile
+
     kept: list[DealFile] = []
     no_history: list[str] = []
     later: list[str] = []

@@ -13,9 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from salesflow.deal import Deal, DealFile
+if TYPE_CHECKING:
+    from salesflow.reports.inputs import DealFacts, DealItem
+
+    Item = TypeVar("Item", bound=DealItem)
 
 GroupBy = Literal["owner", "segment", "product_line"]
 GROUP_BYS: tuple[str, ...] = ("owner", "segment", "product_line")
@@ -32,7 +35,7 @@ class Cut:
     close_from: dt.date | None = None
     close_to: dt.date | None = None
 
-    def matches(self, deal: Deal) -> bool:
+    def matches(self, deal: DealFacts) -> bool:
         if self.owners and deal.owner not in self.owners:
             return False
         if self.segments and deal.segment not in self.segments:
@@ -51,7 +54,7 @@ class Cut:
                 return False
         return True
 
-    def apply(self, deals: Iterable[DealFile]) -> list[DealFile]:
+    def apply(self, deals: Iterable[Item]) -> list[Item]:
         return [d for d in deals if self.matches(d.deal)]
 
     @property
@@ -85,7 +88,7 @@ class Cut:
         return ", ".join(parts)
 
 
-def group_of(deal: Deal, by: GroupBy) -> str | None:
+def group_of(deal: DealFacts, by: GroupBy) -> str | None:
     """The deal's value of the grouping field (None when it has none)."""
     value: str | None = getattr(deal, by)
     return value

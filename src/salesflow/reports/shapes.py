@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from salesflow.deal import DealFile
-from salesflow.process import Process
 from salesflow.render import money_json as money
-from salesflow.reports.forecast import Forecast, ForecastRow
-from salesflow.reports.funnel import Funnel
 from salesflow.reports.money import deal_amount, weighted
-from salesflow.reports.replay import Replay
-from salesflow.reports.select import Cut
-from salesflow.reports.stats import Days, Rate, Stats
+
+if TYPE_CHECKING:  # only named in annotations: the funnel need not import the others
+    from salesflow.deal import DealFile
+    from salesflow.process import Process
+    from salesflow.reports.forecast import Forecast, ForecastRow
+    from salesflow.reports.funnel import Funnel
+    from salesflow.reports.replay import Replay
+    from salesflow.reports.select import Cut
+    from salesflow.reports.stats import Days, Rate, Stats
 
 
 def _date(value: dt.date | None) -> str | None:

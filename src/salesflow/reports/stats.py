@@ -26,11 +26,14 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from salesflow.deal import Deal, DealFile
-from salesflow.process import Process
 from salesflow.reports.money import deal_amount
 from salesflow.reports.replay import State, replayable, step
+
+if TYPE_CHECKING:
+    from salesflow.deal import Deal, DealFile
+    from salesflow.process import Process
 
 DEFAULT_MIN_SAMPLE = 5
 

@@ -1,0 +1,16 @@
+"""Ids: what a deal id (a file name), a milestone id or a procurement step id may be.
+
+Kept apart from the pydantic field types so that finding deal files by name
+needs no heavy import.
+"""
+
+from __future__ import annotations
+
+import re
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+ID_RE = re.compile(ID_PATTERN)
+
+
+def is_id(text: str) -> bool:
+    return ID_RE.match(text) is not None
