@@ -76,7 +76,9 @@ class WS:
             result = CliRunner().invoke(app, list(args), catch_exceptions=False)
         finally:
             os.chdir(old)
-        return Run(result.exit_code, result.stdout, result.stderr)
+        # the runner's .stdout turns \r\n into \n; the bytes are what a user gets
+        return Run(result.exit_code, result.stdout_bytes.decode("utf-8", "replace"),
+                   result.stderr)
 
     def snapshot(self) -> dict[str, bytes]:
         """Every file's bytes, to prove a command changed nothing."""
