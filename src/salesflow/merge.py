@@ -25,6 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from salesflow.edit import same
+
 DataPath = tuple[str | int, ...]
 
 
@@ -64,17 +66,6 @@ class Merged:
     @property
     def clean(self) -> bool:
         return not self.conflicts
-
-
-def same(a: Any, b: Any) -> bool:
-    """Deep equality that also compares types (1 != True, "1" != 1)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
-    return bool(a == b) and str(a) == str(b)
 
 
 def merge_deal(base: dict[str, Any] | None, ours: dict[str, Any], theirs: dict[str, Any],
