@@ -30,8 +30,8 @@ import yaml
 from salesflow import edit, yamlio
 from salesflow.conflicts import key_spans, mark_conflicts, newline_of
 from salesflow.deal import DEAL_KEYS
-from salesflow.edit import Append, Delete, EditError, Op, Set
-from salesflow.merge import Conflict, merge_deal, same
+from salesflow.edit import Append, Delete, EditError, Op, Set, same
+from salesflow.merge import Conflict, merge_deal
 from salesflow.process import Process
 
 DataPath = tuple[str | int, ...]
