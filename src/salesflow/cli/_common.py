@@ -149,3 +149,33 @@ RootOption = typer.Option(
     None, "--root", envvar="SALESFLOW_ROOT", metavar="DIR",
     help="Workspace folder (the one holding stages.yaml). Default: found from here upwards.",
 )
+
+
+def check_status(status: str) -> None:
+    """A --status option: one of the statuses, or all."""
+    from salesflow.deal import STATUSES
+    from salesflow.errors import UsageError
+
+    if status != "all" and status not in STATUSES:
+        raise UsageError(f"--status {status!r} is not a status",
+                         hint=f"use one of {', '.join(STATUSES)} or all")
+
+
+def pick(items: Any, process: Any, *, status: str, stage: list[str] | None,
+         owner: list[str] | None, segment: list[str] | None = None,
+         product_line: list[str] | None = None) -> list[Any]:
+    """The deals `list` and `export` show: every given filter must match (any of its values)."""
+    from salesflow.errors import UsageError
+
+    for code in stage or []:
+        if not process.has_stage(code):
+            raise UsageError(f"--stage {code!r} is not a stage of this process",
+                             hint=f"use one of {', '.join(process.codes)}")
+    return [
+        i for i in items
+        if status in ("all", i.deal.status)
+        and (not stage or i.deal.stage in stage)
+        and (not owner or i.deal.owner in owner)
+        and (not segment or i.deal.segment in segment)
+        and (not product_line or i.deal.product_line in product_line)
+    ]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from salesflow.cli import app
-from salesflow.cli._common import handle_errors, overview, parse_date, root
+from salesflow.cli._common import check_status, handle_errors, overview, parse_date, pick, root
 from salesflow.render import Format, ShowFormat
 
 if TYPE_CHECKING:
@@ -134,25 +134,12 @@ def list_(
 
     Example: salesflow list --owner li.wei --status all --format csv
     """
-    from salesflow.deal import STATUSES
-    from salesflow.errors import UsageError
     from salesflow.render import money, output
 
-    if status != "all" and status not in STATUSES:
-        raise UsageError(f"--status {status!r} is not a status",
-                         hint=f"use one of {', '.join(STATUSES)} or all")
+    check_status(status)
     ws = overview()
     process = ws.process
-    for code in stage or []:
-        if not process.has_stage(code):
-            raise UsageError(f"--stage {code!r} is not a stage of this process",
-                             hint=f"use one of {', '.join(process.codes)}")
-    items = [
-        i for i in ws.deals
-        if (status == "all" or i.deal.status == status)
-        and (not stage or i.deal.stage in stage)
-        and (not owner or i.deal.owner in owner)
-    ]
+    items = pick(ws.deals, process, status=status, stage=stage, owner=owner)
     items.sort(key=lambda i: (-process.index(i.deal.stage), i.deal.expected_close or _far(),
                               i.id))
     if fmt == Format.json:

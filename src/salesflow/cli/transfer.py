@@ -11,7 +11,7 @@ from typing import Any
 import typer
 
 from salesflow.cli import app
-from salesflow.cli._common import handle_errors, load, root
+from salesflow.cli._common import check_status, handle_errors, load, pick, root
 
 
 class ExportFormat(enum.StrEnum):
@@ -195,27 +195,13 @@ def export(
 
     Example: salesflow export --status open --owner li.wei > open-deals.csv
     """
-    from salesflow.deal import STATUSES
-    from salesflow.errors import UsageError
     from salesflow.render import output
     from salesflow.transfer import EXPORT_FIELDS, cell, export_row
 
-    if status != "all" and status not in STATUSES:
-        raise UsageError(f"--status {status!r} is not a status",
-                         hint=f"use one of {', '.join(STATUSES)} or all")
+    check_status(status)
     ws = load()
-    for code in stage or []:
-        if not ws.process.has_stage(code):
-            raise UsageError(f"--stage {code!r} is not a stage of this process",
-                             hint=f"use one of {', '.join(ws.process.codes)}")
-    items = [
-        i for i in ws.deals
-        if (status == "all" or i.deal.status == status)
-        and (not stage or i.deal.stage in stage)
-        and (not owner or i.deal.owner in owner)
-        and (not segment or i.deal.segment in segment)
-        and (not product_line or i.deal.product_line in product_line)
-    ]
+    items = pick(ws.deals, ws.process, status=status, stage=stage, owner=owner,
+                 segment=segment, product_line=product_line)
     items.sort(key=lambda i: i.id)
     rows = [export_row(i) for i in items]
     # the team's own keys, where some deal gives one a value (an empty cell reads back as unset)
