@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from salesflow.cli import app
-from salesflow.process import Process
-from salesflow.workspace import parse_process
+from salesflow.files.parse import parse_process
+from salesflow.model.process import Process
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "src" / "salesflow" / "templates"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from salesflow.workspace import load_overview
+from salesflow.files.load import load_overview
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from salesflow.buying_centre import buying_centre, coverage, org_chart
-from salesflow.deal import Deal, Stakeholder
+from salesflow.method.buying_centre import buying_centre, coverage, org_chart
+from salesflow.model.deal import Deal, Stakeholder
 from tests.conftest import WS
 
 

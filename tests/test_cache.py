@@ -25,9 +25,10 @@ from typing import Any
 import pytest
 
 import salesflow
-from salesflow import bulk, cache, workspace
-from salesflow.summary import ProcessSummary, summarize
-from salesflow.workspace import Overview, files_of_id, load_overview, load_workspace
+from salesflow.files import bulk, cache, workspace
+from salesflow.files.load import load_overview, load_workspace
+from salesflow.files.workspace import Overview, files_of_id
+from salesflow.model.summary import ProcessSummary, summarize
 from tests.conftest import WS
 
 ACME = """\
@@ -422,8 +423,8 @@ def run_python(code: str) -> str:
 
 MODULES_AFTER = """
 import sys
-import salesflow.cache
-salesflow.cache.RACY_NS = 0  # the files were written a moment ago
+import salesflow.files.cache
+salesflow.files.cache.RACY_NS = 0  # the files were written a moment ago
 from salesflow.cli import app
 try:
     app({args!r}, prog_name="salesflow")
@@ -447,9 +448,9 @@ def test_a_warm_report_imports_neither_yaml_nor_the_models(pipeline: WS) -> None
     loaded = run_python(code).split("\n")[-2].split()
     # (typer itself imports pydantic to convert option values; our models stay out)
     assert not [m for m in loaded if m.startswith(("yaml", "rich", "multiprocessing"))]
-    assert "salesflow.deal" not in loaded
-    assert "salesflow.process" not in loaded
-    assert "salesflow.summary" in loaded
+    assert "salesflow.model.deal" not in loaded
+    assert "salesflow.model.process" not in loaded
+    assert "salesflow.model.summary" in loaded
 
 
 def test_the_demo_funnel_is_the_same_with_and_without_the_cache(demo: WS, settled: None,

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from salesflow.workspace import load_workspace
+from salesflow.files.load import load_workspace
 from tests.conftest import REPO, WS
 
 RUNNER = """

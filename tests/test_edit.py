@@ -20,11 +20,12 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from salesflow import yamlio
-from salesflow.deal import DEAL_KEYS
-from salesflow.edit import Append, Delete, EditError, Op, Set, apply, intended, newline_of
-from salesflow.process import Process
-from salesflow.workspace import parse_deal, parse_process
+from salesflow.files import yamlio
+from salesflow.files.edit import EditError, apply, intended, newline_of
+from salesflow.files.parse import parse_deal, parse_process
+from salesflow.model.deal import DEAL_KEYS
+from salesflow.model.edits import Append, Delete, Op, Set
+from salesflow.model.process import Process
 from tests.conftest import TEMPLATES
 
 D = dt.date(2026, 12, 1)
@@ -166,7 +167,7 @@ def test_what_cannot_be_done_surgically_is_refused(text: str, op: Op, why: str) 
 
 
 def test_a_wrong_edit_is_caught_by_reading_it_back(monkeypatch: pytest.MonkeyPatch) -> None:
-    from salesflow import edit as module
+    from salesflow.files import edit as module
 
     monkeypatch.setattr(module._Editor, "like", lambda self, old, value, in_flow: "B # oops")
     with pytest.raises(EditError, match="does not read back as the intended change"):

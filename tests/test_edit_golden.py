@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from salesflow.update import unified_diff
+from salesflow.files.update import unified_diff
 from tests.conftest import DATA, WS
 
 EDITS = DATA / "edits"

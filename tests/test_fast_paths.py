@@ -19,11 +19,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from salesflow import bulk, yamlio
-from salesflow.cache import decode_data, encode_data
-from salesflow.process import Process
-from salesflow.summary import from_row, summarize, summary_row
-from salesflow.workspace import load_workspace, parse_deal
+from salesflow.files import bulk, yamlio
+from salesflow.files.cache import decode_data, encode_data
+from salesflow.files.load import load_workspace
+from salesflow.files.parse import parse_deal
+from salesflow.model.process import Process
+from salesflow.model.summary import from_row, summarize, summary_row
 
 REPO = Path(__file__).resolve().parent.parent
 BROKEN = Path(__file__).parent / "data" / "broken"

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from salesflow.workspace import load_workspace, parse_deal, parse_process
+from salesflow.files.load import load_workspace
+from salesflow.files.parse import parse_deal, parse_process
 from tests.conftest import REPO, WS
 
 DEAL = """\

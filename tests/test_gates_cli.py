@@ -284,8 +284,8 @@ def test_an_invalid_file_is_never_rewritten(ws: WS) -> None:
 def test_a_change_that_would_make_the_file_invalid_is_refused(
         acme: WS, monkeypatch: pytest.MonkeyPatch) -> None:
     # the pipeline never asks for this; the check after editing is the safety net if it did
-    from salesflow import pipeline
-    from salesflow.edit import Set
+    from salesflow.method import transitions as pipeline
+    from salesflow.model.edits import Set
 
     monkeypatch.setattr(pipeline, "hold", lambda *a, **k: pipeline.Change(
         (Set(("status",), "won"),), "acme: won?"))

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from salesflow import health
-from salesflow.deal import Deal, DealFile
-from salesflow.health import RISK_CHECKS, Risk, alignment, explicit_need_stage, review
-from salesflow.process import Process
+from salesflow.method import health
+from salesflow.method.health import RISK_CHECKS, Risk, alignment, explicit_need_stage, review
+from salesflow.model.deal import Deal, DealFile
+from salesflow.model.process import Process
 
 DAY = dt.date(2026, 11, 27)
 

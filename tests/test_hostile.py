@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from salesflow.process import Process
-from salesflow.workspace import load_workspace, parse_deal, parse_process
+from salesflow.files.load import load_workspace
+from salesflow.files.parse import parse_deal, parse_process
+from salesflow.model.process import Process
 from tests.conftest import WS
 
 BILLION_LAUGHS = (

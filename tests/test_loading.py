@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from salesflow import yamlio
-from salesflow.errors import Problem
-from salesflow.process import Process
-from salesflow.workspace import parse_deal, parse_process
+from salesflow.files import yamlio
+from salesflow.files.parse import parse_deal, parse_process
+from salesflow.model.errors import Problem
+from salesflow.model.process import Process
 
 BROKEN = Path(__file__).parent / "data" / "broken"
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from salesflow.merge import MISSING, merge_deal
+from salesflow.team.merge import MISSING, merge_deal
 
 
 def h(date: str, **kw: Any) -> dict[str, Any]:

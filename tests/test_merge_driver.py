@@ -10,13 +10,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from salesflow import yamlio
-from salesflow.conflicts import key_spans
-from salesflow.deal import DEAL_KEYS
-from salesflow.edit import apply
-from salesflow.merge import merge_deal
-from salesflow.mergefile import merge_files
-from salesflow.workspace import parse_deal
+from salesflow.files import yamlio
+from salesflow.files.edit import apply
+from salesflow.files.parse import parse_deal
+from salesflow.model.deal import DEAL_KEYS
+from salesflow.team.conflicts import key_spans
+from salesflow.team.merge import merge_deal
+from salesflow.team.mergefile import merge_files
 from tests.conftest import WS
 from tests.gitutil import BIN, env, git, salesflow
 from tests.test_edit import _process, deal_files, edits

@@ -7,13 +7,14 @@ from typing import Any
 
 import pytest
 
-from salesflow import pipeline, yamlio
-from salesflow.deal import Deal
-from salesflow.edit import Append, Delete, Set
-from salesflow.errors import DataError, UsageError
-from salesflow.pipeline import Context, GateRefused
-from salesflow.process import Process
-from salesflow.workspace import parse_deal
+from salesflow.files import yamlio
+from salesflow.files.parse import parse_deal
+from salesflow.method import transitions as pipeline
+from salesflow.method.transitions import Context, GateRefused
+from salesflow.model.deal import Deal
+from salesflow.model.edits import Append, Delete, Set
+from salesflow.model.errors import DataError, UsageError
+from salesflow.model.process import Process
 
 D = dt.date(2026, 12, 1)
 CTX = Context(deal_id="acme", on=D, by="王芳")

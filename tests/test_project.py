@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from salesflow.cli import app
-from salesflow.workspace import load_workspace
+from salesflow.files.load import load_workspace
 
 REPO = Path(__file__).resolve().parent.parent
 README = (REPO / "README.md").read_text(encoding="utf-8")

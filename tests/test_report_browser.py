@@ -84,7 +84,7 @@ class Cells(HTMLParser):
 
 
 def human(value: str) -> str:
-    from salesflow.render import money
+    from salesflow.output.render import money
 
     return money(Decimal(value))
 

@@ -110,7 +110,7 @@ def rows_of(text: str) -> list[dict[str, str]]:
 
 
 def human(value: str) -> str:
-    from salesflow.render import money
+    from salesflow.output.render import money
 
     return money(Decimal(value))
 

@@ -14,14 +14,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from salesflow.deal import Deal, DealFile
-from salesflow.process import Process
+from salesflow.files.parse import parse_deal
+from salesflow.model.deal import Deal, DealFile
+from salesflow.model.process import Process
 from salesflow.reports import deal_amount, funnel, funnel_by, in_report_currency
 from salesflow.reports.forecast import forecast, period_end, period_label, period_start
 from salesflow.reports.replay import State, replay, state_on, won_on
 from salesflow.reports.select import Cut
 from salesflow.reports.stats import stats
-from salesflow.workspace import parse_deal
 from tests import generate
 
 D = dt.date

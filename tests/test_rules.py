@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from salesflow.deal import Deal
-from salesflow.gates import describe_criteria, rule_gaps, stage_gate, unmet_parts
-from salesflow.process import Process, Rule, StakeholderCriteria
-from salesflow.workspace import parse_process
+from salesflow.files.parse import parse_process
+from salesflow.method.gates import describe_criteria, rule_gaps, stage_gate, unmet_parts
+from salesflow.model.deal import Deal
+from salesflow.model.process import Process, Rule, StakeholderCriteria
 from tests.conftest import WS
 
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from salesflow import update
-from salesflow.update import lock_path, workspace_lock
+from salesflow.files import update
+from salesflow.files.update import lock_path, workspace_lock
 from tests.conftest import WS
 
 DEAL = """\
@@ -134,7 +134,7 @@ def test_a_lock_held_by_a_killed_process_does_not_block(acme: WS) -> None:
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sys, time\n"
          "from pathlib import Path\n"
-         "from salesflow.update import workspace_lock\n"
+         "from salesflow.files.update import workspace_lock\n"
          "with workspace_lock(Path(sys.argv[1])):\n"
          "    print('locked', flush=True)\n"
          "    time.sleep(60)\n", str(acme.root)],

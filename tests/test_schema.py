@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from salesflow import yamlio
-from salesflow.process import Process
-from salesflow.schema import DESCRIPTIONS, deal_schema, modeline, stages_schema
+from salesflow.files import yamlio
+from salesflow.model.process import Process
+from salesflow.team.schema import DESCRIPTIONS, deal_schema, modeline, stages_schema
 from tests.conftest import WS
 
 jsonschema = pytest.importorskip("jsonschema")
@@ -40,7 +40,7 @@ def test_every_key_has_a_description(process: Process) -> None:
             for key, prop in body.get("properties", {}).items():
                 assert prop.get("description"), f"{name}.{key} has no description"
     # and no stale entries in the table
-    from salesflow.deal import Deal
+    from salesflow.model.deal import Deal
 
     assert set(DESCRIPTIONS["Deal"]) == {
         (f.validation_alias if isinstance(f.validation_alias, str) else n)
@@ -134,7 +134,7 @@ def test_known_bad_deals_fail(process: Process, fault: str) -> None:
 
 
 def test_the_loader_agrees_on_the_bad_deals(process: Process) -> None:
-    from salesflow.workspace import parse_deal
+    from salesflow.files.parse import parse_deal
 
     for fault, (text, _) in BAD.items():
         deal, problems = parse_deal(text.encode(), "x.yaml", process)

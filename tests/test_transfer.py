@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from salesflow.newdeal import deal_text
-from salesflow.transfer import parse_amount, read_table, slugify
+from salesflow.files.newdeal import deal_text
+from salesflow.team.transfer import parse_amount, read_table, slugify
 from tests.conftest import TEMPLATES, WS
 
 # ------------------------------------------------------------ a HubSpot export
@@ -265,7 +265,7 @@ def test_other_encodings_and_separators(ws: WS) -> None:
 
 def test_a_failed_write_removes_what_was_written(ws: WS, monkeypatch: pytest.MonkeyPatch,
                                                  ) -> None:
-    from salesflow import yamlio
+    from salesflow.files import yamlio
 
     ws.write("crm.csv", "customer\nA\nB\nC\nD\n")
     before = ws.snapshot()
@@ -320,7 +320,7 @@ def test_read_table_lines_and_quoted_newlines() -> None:
 
 
 def test_progress_bar_only_on_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
-    from salesflow.render import Output
+    from salesflow.output.render import Output
 
     class Tty(io.StringIO):
         def isatty(self) -> bool:
@@ -427,7 +427,7 @@ def test_export_import_export_is_lossless(items: list[dict[str, Any]], ids: list
 
 
 def test_new_deal_text_quotes_flow_breaking_names(process: Any) -> None:
-    from salesflow.workspace import parse_deal
+    from salesflow.files.parse import parse_deal
 
     text = deal_text({"customer": "A", "stage": "G"}, dt.date(2026, 1, 1), "Li, Wei {x}",
                      note="from a,b.csv")

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from salesflow import yamlio
+from salesflow.files import yamlio
 
 # Characters that mean something to YAML, and a few that pyyaml treats as line breaks.
 _TRICKY = [*" -?:,[]{}#&*!|>'\"%@`~.0123456789eExoNnyYtTfF\n\t\r\\",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from salesflow.cli import _common
-from salesflow.workspace import parse_process
+from salesflow.files.parse import parse_process
 from tests.aligned import assert_aligned, table_after
 from tests.conftest import TEMPLATES, WS
 

@@ -6,31 +6,53 @@ so `salesflow --version` and `--help` stay fast.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
 if TYPE_CHECKING:
-    from salesflow.errors import Problem
-    from salesflow.workspace import Overview, Workspace
+    from salesflow.files.workspace import Overview, Workspace
+    from salesflow.model.deal import DealFile
+    from salesflow.model.errors import Problem
+    from salesflow.model.process import Process
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 INTERNAL_ERROR = 3
 
 
-class State:
-    """Options of the top-level callback, read by the commands."""
+@dataclass(frozen=True)
+class Settings:
+    """The top-level options (`--root`, `--no-cache`) of one invocation.
+
+    The callback sets them for the invocation it starts, in a context variable
+    rather than a module global: two invocations in one process (tests, the
+    board) each see their own, and library code never reads them — the CLI
+    passes `cache=` and the root to the library as arguments.
+    """
 
     root: str | None = None
     cache: bool = True
 
 
-state = State()
+_SETTINGS: contextvars.ContextVar[Settings | None] = contextvars.ContextVar(
+    "salesflow_settings", default=None)
+
+
+def begin(settings: Settings) -> None:
+    """Called by the top-level callback: the settings of the command about to run."""
+    _SETTINGS.set(settings)
+
+
+def settings() -> Settings:
+    """The settings of the command being run (the defaults outside a command)."""
+    return _SETTINGS.get() or Settings()
 
 
 def handle_errors(func: F) -> F:
@@ -38,8 +60,8 @@ def handle_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from salesflow.errors import ProblemsError, SalesflowError
-        from salesflow.render import output
+        from salesflow.model.errors import ProblemsError, SalesflowError
+        from salesflow.output.render import output
 
         try:
             return func(*args, **kwargs)
@@ -77,34 +99,39 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def root() -> Path:
-    """The workspace root, from --root, $SALESFLOW_ROOT or the folders above."""
-    from salesflow.workspace import find_root
+def root(override: str | os.PathLike[str] | None = None) -> Path:
+    """The workspace root: `override`, else --root, $SALESFLOW_ROOT or the folders above."""
+    from salesflow.files.workspace import find_root
 
-    return find_root(override=state.root)
+    return find_root(override=override if override is not None else settings().root)
+
+
+def use_cache() -> bool:
+    """False under --no-cache: read every file afresh, neither use nor update the cache."""
+    return settings().cache
 
 
 def load(*, strict: bool = False) -> Workspace:
     """Load the workspace; report invalid deals on stderr (or fail when strict)."""
-    from salesflow.workspace import load_workspace
+    from salesflow.files.load import load_workspace
 
-    ws = load_workspace(root(), cache=state.cache)
+    ws = load_workspace(root(), cache=use_cache())
     _report(ws.problems, strict)
     return ws
 
 
 def overview(*, strict: bool = False) -> Overview:
     """Summaries of every deal, for reports and lists: fast (see `workspace.load_overview`)."""
-    from salesflow.workspace import load_overview
+    from salesflow.files.load import load_overview
 
-    loaded = load_overview(root(), cache=state.cache)
+    loaded = load_overview(root(), cache=use_cache())
     _report(loaded.problems, strict)
     return loaded
 
 
 def _report(problems: list[Problem], strict: bool) -> None:
-    from salesflow.errors import ProblemsError
-    from salesflow.render import output
+    from salesflow.model.errors import ProblemsError
+    from salesflow.output.render import output
 
     if problems:
         if strict:
@@ -126,7 +153,7 @@ def parse_date(value: str | None, option: str) -> Any:
     """A --date style option: ISO date, or today/yesterday."""
     import datetime as dt
 
-    from salesflow.errors import UsageError
+    from salesflow.model.errors import UsageError
 
     if value is None:
         return None
@@ -153,8 +180,8 @@ RootOption = typer.Option(
 
 def check_status(status: str) -> None:
     """A --status option: one of the statuses, or all."""
-    from salesflow.deal import STATUSES
-    from salesflow.errors import UsageError
+    from salesflow.model.deal import STATUSES
+    from salesflow.model.errors import UsageError
 
     if status != "all" and status not in STATUSES:
         raise UsageError(f"--status {status!r} is not a status",
@@ -165,7 +192,7 @@ def pick(items: Any, process: Any, *, status: str, stage: list[str] | None,
          owner: list[str] | None, segment: list[str] | None = None,
          product_line: list[str] | None = None) -> list[Any]:
     """The deals `list` and `export` show: every given filter must match (any of its values)."""
-    from salesflow.errors import UsageError
+    from salesflow.model.errors import UsageError
 
     for code in stage or []:
         if not process.has_stage(code):
@@ -179,3 +206,19 @@ def pick(items: Any, process: Any, *, status: str, stage: list[str] | None,
         and (not segment or i.deal.segment in segment)
         and (not product_line or i.deal.product_line in product_line)
     ]
+
+
+def load_one(ref: str) -> tuple[Process, DealFile]:
+    """One deal by id or path, validated; reads only that deal's file."""
+    from salesflow.files.load import load_deal_file, load_process
+    from salesflow.files.workspace import deal_id_of, locate_deal
+    from salesflow.model.deal import DealFile
+    from salesflow.model.errors import ProblemsError
+
+    base = root()
+    process = load_process(base)
+    path = locate_deal(base, ref, cache=use_cache())
+    item, problems = load_deal_file(base, path, process)
+    if item is None:
+        raise ProblemsError(problems, hint="fix the file, then try again")
+    return process, DealFile(deal_id_of(path), item.path, item.deal)

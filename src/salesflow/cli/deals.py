@@ -6,14 +6,22 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from salesflow.cli import app
-from salesflow.cli._common import check_status, handle_errors, overview, parse_date, pick, root
-from salesflow.render import Format, ShowFormat
+from salesflow.cli._common import (
+    check_status,
+    handle_errors,
+    load_one,
+    overview,
+    parse_date,
+    pick,
+    root,
+    use_cache,
+)
+from salesflow.cli.app import app
+from salesflow.output.render import Format, ShowFormat
 
 if TYPE_CHECKING:
-    from salesflow.deal import DealFile
-    from salesflow.process import Process
-    from salesflow.summary import SummaryFile
+    from salesflow.model.deal import DealFile
+    from salesflow.model.summary import SummaryFile
 
 LIST_FIELDS = ("id", "name", "customer", "owner", "stage", "status", "amount", "currency",
                "expected_close", "segment", "product_line", "path")
@@ -43,20 +51,20 @@ def new(
     """
     import datetime as dt
 
-    from salesflow.errors import DataError, UsageError
-    from salesflow.newdeal import deal_text
-    from salesflow.render import output
-    from salesflow.teamsetup import schema_header
-    from salesflow.workspace import (
+    from salesflow.files.load import load_process
+    from salesflow.files.newdeal import deal_text
+    from salesflow.files.parse import parse_deal
+    from salesflow.files.workspace import (
         DEALS_DIR,
         check_deal_id,
         default_author,
         files_of_id,
-        load_process,
-        parse_deal,
         relative,
     )
-    from salesflow.yamlio import write_atomic
+    from salesflow.files.yamlio import write_atomic
+    from salesflow.model.errors import DataError, UsageError
+    from salesflow.output.render import output
+    from salesflow.team.teamsetup import schema_header
 
     check_deal_id(deal_id)
     base = root()
@@ -65,7 +73,7 @@ def new(
     if not process.has_stage(code):
         raise UsageError(f"--stage {code!r} is not a stage of this process",
                          hint=f"use one of {', '.join(process.codes)}")
-    clash = files_of_id(base, deal_id)
+    clash = files_of_id(base, deal_id, cache=use_cache())
     if clash:
         raise DataError(f"deal {deal_id!r} already exists: {relative(base, clash[0])}",
                         hint="choose another id, or edit the existing deal")
@@ -81,7 +89,7 @@ def new(
     text = schema_header(base, rel) + deal_text(fields, dt.date.today(), author)
     deal, problems = parse_deal(text.encode(), rel, process)
     if deal is None:
-        from salesflow.errors import ProblemsError
+        from salesflow.model.errors import ProblemsError
 
         raise ProblemsError(problems, hint="fix the option values above and try again")
     target = base / DEALS_DIR / f"{deal_id}.yaml"
@@ -97,8 +105,8 @@ def parse_amount(value: str | None) -> Any:
     """An --amount option as exact Decimal money."""
     from pydantic_core import PydanticCustomError
 
-    from salesflow.errors import UsageError
-    from salesflow.fields import parse_money
+    from salesflow.model.errors import UsageError
+    from salesflow.model.fields import parse_money
 
     if value is None:
         return None
@@ -110,7 +118,7 @@ def parse_amount(value: str | None) -> Any:
 
 def deal_row(item: DealFile | SummaryFile) -> dict[str, Any]:
     """The stable JSON/CSV shape of one deal in lists."""
-    from salesflow.render import money_json
+    from salesflow.model.money import money_json
 
     d = item.deal
     return {
@@ -134,7 +142,7 @@ def list_(
 
     Example: salesflow list --owner li.wei --status all --format csv
     """
-    from salesflow.render import money, output
+    from salesflow.output.render import money, output
 
     check_status(status)
     ws = overview()
@@ -169,21 +177,6 @@ def _far() -> Any:
     return dt.date.max
 
 
-def load_one(ref: str) -> tuple[Process, DealFile]:
-    """One deal by id or path, validated; reads only that deal's file."""
-    from salesflow.deal import DealFile
-    from salesflow.errors import ProblemsError
-    from salesflow.workspace import deal_id_of, load_deal_file, load_process, locate_deal
-
-    base = root()
-    process = load_process(base)
-    path = locate_deal(base, ref)
-    item, problems = load_deal_file(base, path, process)
-    if item is None:
-        raise ProblemsError(problems, hint="fix the file, then try again")
-    return process, DealFile(deal_id_of(path), item.path, item.deal)
-
-
 @app.command()
 @handle_errors
 def show(
@@ -195,7 +188,7 @@ def show(
     Example: salesflow show acme-pumps
     """
     from salesflow.cli import views
-    from salesflow.render import output
+    from salesflow.output.render import output
 
     process, item = load_one(deal)
     if fmt == ShowFormat.json:
@@ -215,8 +208,8 @@ def check(
     Example: salesflow check acme-pumps && salesflow advance acme-pumps
     """
     from salesflow.cli import views
-    from salesflow.gates import stage_gate
-    from salesflow.render import output
+    from salesflow.method.gates import stage_gate
+    from salesflow.output.render import output
 
     process, item = load_one(deal)
     stage = process.stage(item.deal.stage)

@@ -1,7 +1,7 @@
 """Commands that change a deal: tick, untick, advance, lose, hold, reopen.
 
-Each builds a pure transition from `salesflow.pipeline` and hands it to
-`salesflow.update.update_deal`, which does the locked, verified, atomic
+Each builds a pure transition from `salesflow.method.transitions` and hands it to
+`salesflow.files.update.update_deal`, which does the locked, verified, atomic
 write. `--dry-run` prints the diff the command would make and writes nothing.
 """
 
@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from salesflow.cli import app
-from salesflow.cli._common import handle_errors, parse_date, root
+from salesflow.cli._common import handle_errors, parse_date, root, use_cache
+from salesflow.cli.app import app
 
 if TYPE_CHECKING:
-    from salesflow.pipeline import Context, GateRefused
-    from salesflow.update import Compute, Outcome
+    from salesflow.files.update import Compute, Outcome
+    from salesflow.method.transitions import Context, GateRefused
 
 DealArg = typer.Argument(..., metavar="DEAL", help="Deal id or path.")
 DateOpt = typer.Option(None, "--date", "-d", metavar="DATE",
@@ -46,7 +46,7 @@ def tick(
 
     Example: salesflow tick acme-pumps visit-committed --note "visit on 12 May agreed"
     """
-    from salesflow import pipeline
+    from salesflow.method import transitions as pipeline
 
     note = _text(note, "--note")
     ctx = _context(deal, date, by)
@@ -66,7 +66,7 @@ def untick(
 
     Example: salesflow untick acme-pumps visit-committed
     """
-    from salesflow import pipeline
+    from salesflow.method import transitions as pipeline
 
     ctx = _context(deal, None, None, author=False)
     _run(ctx, deal, lambda d, data, process: pipeline.untick(d, process, ctx, milestone),
@@ -99,7 +99,7 @@ def advance(
 
     Example: salesflow advance acme-pumps --dry-run
     """
-    from salesflow import pipeline
+    from salesflow.method import transitions as pipeline
 
     reason, note = _text(reason, "--reason"), _text(note, "--note")
     ctx = _context(deal, date, by)
@@ -127,11 +127,11 @@ def lose(
 
     Example: salesflow lose acme-pumps --reason price --note "competitor 18% below us"
     """
-    from salesflow import pipeline
+    from salesflow.method import transitions as pipeline
 
     given = _text(reason, "--reason")
     if given is None:
-        from salesflow.errors import UsageError
+        from salesflow.model.errors import UsageError
 
         raise UsageError("--reason must not be empty")
     note = _text(note, "--note")
@@ -153,7 +153,7 @@ def hold(
 
     Example: salesflow hold acme-pumps --reason "budget frozen until Q2"
     """
-    from salesflow import pipeline
+    from salesflow.method import transitions as pipeline
 
     why = _text(reason, "--reason")
     ctx = _context(deal, date, by)
@@ -178,7 +178,7 @@ def reopen(
 
     Example: salesflow reopen acme-pumps --reason "budget released"
     """
-    from salesflow import pipeline
+    from salesflow.method import transitions as pipeline
 
     why = _text(reason, "--reason")
     ctx = _context(deal, date, by)
@@ -192,11 +192,11 @@ def reopen(
 def _context(ref: str, date: str | None, by: str | None, *, author: bool = True) -> Context:
     import datetime as dt
 
-    from salesflow.pipeline import Context
-    from salesflow.workspace import default_author, locate_deal
+    from salesflow.files.workspace import default_author, locate_deal
+    from salesflow.method.transitions import Context
 
     base = root()
-    deal_id = locate_deal(base, ref).stem
+    deal_id = locate_deal(base, ref, cache=use_cache()).stem
     on = parse_date(date, "--date") if date is not None else dt.date.today()
     who = _text(by, "--by") or (default_author(base) if author else "")
     return Context(deal_id=deal_id, on=on, by=who)
@@ -204,7 +204,7 @@ def _context(ref: str, date: str | None, by: str | None, *, author: bool = True)
 
 def _text(value: str | None, option: str) -> str | None:
     """An option's text: None when not given; refused when empty or not valid UTF-8."""
-    from salesflow.errors import UsageError
+    from salesflow.model.errors import UsageError
 
     if value is None:
         return None
@@ -220,10 +220,10 @@ def _text(value: str | None, option: str) -> str | None:
 
 def _run(ctx: Context, ref: str, compute: Compute, dry_run: bool, *,
          show_gate: bool) -> Outcome:
-    from salesflow.render import output
-    from salesflow.update import update_deal
+    from salesflow.files.update import update_deal
+    from salesflow.output.render import output
 
-    outcome = update_deal(root(), ref, compute, dry_run=dry_run)
+    outcome = update_deal(root(), ref, compute, dry_run=dry_run, cache=use_cache())
     change = outcome.change
     if dry_run:
         if change.empty:
@@ -244,7 +244,7 @@ def _run(ctx: Context, ref: str, compute: Compute, dry_run: bool, *,
 
 def print_diff(lines: list[str]) -> None:
     """A unified diff, coloured like git's on a terminal."""
-    from salesflow.render import output
+    from salesflow.output.render import output
 
     for line in lines:
         if line.startswith(("+++", "---")):
@@ -258,8 +258,8 @@ def print_diff(lines: list[str]) -> None:
 
 def _gate_line(deal_id: str, outcome: Outcome, dry_run: bool) -> None:
     """Where the deal's current stage stands after a tick or untick."""
-    from salesflow.gates import stage_gate
-    from salesflow.render import output
+    from salesflow.method.gates import stage_gate
+    from salesflow.output.render import output
 
     deal, process = outcome.deal, outcome.process
     stage = process.stage(deal.stage)
@@ -277,7 +277,7 @@ def _gate_line(deal_id: str, outcome: Outcome, dry_run: bool) -> None:
 
 def _stage_line(deal_id: str, outcome: Outcome) -> None:
     """After a move: the milestones the deal now has to reach."""
-    from salesflow.render import output
+    from salesflow.output.render import output
 
     deal, process = outcome.deal, outcome.process
     stage = process.stage(deal.stage)
@@ -292,7 +292,7 @@ def _stage_line(deal_id: str, outcome: Outcome) -> None:
 def _refused(exc: GateRefused) -> None:
     """A refused advance: each unmet milestone, what it lacks, and how to record it."""
     from salesflow.cli.views import tick_command
-    from salesflow.render import output
+    from salesflow.output.render import output
 
     several = len({s.stage for s in exc.unmet}) > 1
     output.error(exc.message)

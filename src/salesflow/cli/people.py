@@ -6,16 +6,15 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from salesflow.cli import app
 from salesflow.cli._common import handle_errors
-from salesflow.render import ShowFormat
+from salesflow.cli.app import app
+from salesflow.cli.views import attitude_word
+from salesflow.output.render import ShowFormat
 
 if TYPE_CHECKING:
-    from salesflow.buying_centre import BuyingCentre, Cover, OrgNode
-    from salesflow.deal import DealFile, Stakeholder
+    from salesflow.method.buying_centre import BuyingCentre, Cover, OrgNode
+    from salesflow.model.deal import DealFile, Stakeholder
 
-ATTITUDE_STYLES = {"supporter": "green", "opponent": "red", "neutral": "yellow",
-                   "unknown": "dim"}
 COVERAGE_STYLES = {"supported": "green", "contested": "yellow", "opposed": "red",
                    "not won": "yellow", "missing": "bold red"}
 
@@ -35,9 +34,9 @@ def map_(
 
     Example: salesflow map meida-assembly-mes
     """
-    from salesflow.buying_centre import buying_centre
-    from salesflow.cli.deals import load_one
-    from salesflow.render import output
+    from salesflow.cli._common import load_one
+    from salesflow.method.buying_centre import buying_centre
+    from salesflow.output.render import output
 
     _, item = load_one(deal)
     centre = buying_centre(item.deal)
@@ -81,19 +80,12 @@ def map_json(item: DealFile, centre: BuyingCentre) -> dict[str, Any]:
 # ------------------------------------------------------------------- text
 
 
-def attitude_word(attitude: str) -> str:
-    """The attitude as a word, coloured on a terminal."""
-    from salesflow.render import output
-
-    return output.style(attitude, ATTITUDE_STYLES[attitude])
-
-
 def person_line(person: Stakeholder) -> str:
     """One org-chart label: name, title, level, roles, attitude, influence (rich markup)."""
     from rich.markup import escape
 
-    from salesflow.method import LEVEL_NAMES, ROLE_NOUNS
-    from salesflow.render import output
+    from salesflow.model.words import LEVEL_NAMES, ROLE_NOUNS
+    from salesflow.output.render import output
 
     facets = [escape(person.title or person.department or "")]
     facets.append(LEVEL_NAMES[person.level] if person.level else "level not set")
@@ -117,8 +109,8 @@ def print_map(item: DealFile, centre: BuyingCentre) -> None:
     from rich.markup import escape
     from rich.tree import Tree
 
-    from salesflow.method import LEVEL_NAMES, ROLE_MEANINGS, ROLE_NOUNS, and_list
-    from salesflow.render import output
+    from salesflow.model.words import LEVEL_NAMES, ROLE_MEANINGS, ROLE_NOUNS, and_list
+    from salesflow.output.render import output
 
     d = item.deal
     count = len(d.stakeholders)

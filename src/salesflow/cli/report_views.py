@@ -23,7 +23,7 @@ NONE_LABEL = "(none)"
 
 def human(value: str | None) -> str:
     """A JSON money string for people: '1250000.00' -> '1,250,000'."""
-    from salesflow.render import money
+    from salesflow.output.render import money
 
     return money(None if value is None else Decimal(value))
 
@@ -43,7 +43,7 @@ def esc(text: str) -> str:
 
 def counted(count: int, missing: Sequence[str]) -> str:
     """A deal count, flagged (in colour on a terminal) when some deals have no amount."""
-    from salesflow.render import output
+    from salesflow.output.render import output
 
     return f"{count} " + output.style(f"+{len(missing)}?", "yellow") if missing else str(count)
 
@@ -67,7 +67,7 @@ def fraction(value: str | None, top: Decimal) -> float:
 
 def replay_notes(data: dict[str, Any]) -> None:
     """What history replay could not place: said every time, never silently dropped."""
-    from salesflow.render import output
+    from salesflow.output.render import output
 
     rep = data.get("replay")
     if not rep:
@@ -87,7 +87,7 @@ def replay_notes(data: dict[str, Any]) -> None:
 
 
 def funnel_table(body: dict[str, Any], currency: str, heading: str | None) -> Table:
-    from salesflow.render import output
+    from salesflow.output.render import output
 
     amount, weighted = f"Amount {currency}", f"Weighted {currency}"
     table = output.table("Stage", "Name", "Prob.", "Deals", amount, weighted, "",
@@ -106,7 +106,7 @@ def funnel_table(body: dict[str, Any], currency: str, heading: str | None) -> Ta
 
 
 def funnel_notes(body: dict[str, Any]) -> None:
-    from salesflow.render import output
+    from salesflow.output.render import output
 
     excluded = body["excluded"]
     output.text(f"Left out: {excluded['lost']['count']} lost, {excluded['hold']['count']} "
@@ -118,7 +118,7 @@ def funnel_notes(body: dict[str, Any]) -> None:
 
 
 def print_funnel(data: dict[str, Any], cut: Cut) -> None:
-    from salesflow.render import output
+    from salesflow.output.render import output
 
     output.print(funnel_table(data, data["currency"], title("Funnel", data, cut)))
     funnel_notes(data)
@@ -131,7 +131,7 @@ def group_label(key: str | None) -> str:
 
 def side_table(data: dict[str, Any], heading: str) -> Table:
     """Groups as columns: deals and weighted amount each, then the total's."""
-    from salesflow.render import output
+    from salesflow.output.render import output
 
     cur = data["currency"]
     headers = ["Stage", "Prob."]
@@ -166,7 +166,7 @@ def print_funnel_by(data: dict[str, Any], cut: Cut, layout: str) -> None:
     """Side by side when the groups fit the width (or asked for), else one table each."""
     from rich.measure import Measurement
 
-    from salesflow.render import output
+    from salesflow.output.render import output
 
     by = data["by"].replace("_", " ")
     heading = title("Funnel", data, cut, f"by {by}")
@@ -200,7 +200,7 @@ ROW_LABELS = {"overdue": "Overdue", "no_close": "No expected close"}
 
 
 def print_forecast(data: dict[str, Any], cut: Cut) -> None:
-    from salesflow.render import output
+    from salesflow.output.render import output
 
     cur = data["currency"]
     best, weighted, won = f"Best case {cur}", f"Weighted {cur}", f"Won {cur}"
@@ -266,7 +266,7 @@ def days_text(days: dict[str, Any] | None, key: str) -> str:
 
 
 def print_stats(data: dict[str, Any], cut: Cut) -> None:
-    from salesflow.render import output
+    from salesflow.output.render import output
 
     if data["from"] or data["to"]:
         window = f"{data['from'] or 'the start'} to {data['to'] or 'today'}"

@@ -13,19 +13,19 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from salesflow.cli import app
 from salesflow.cli._common import handle_errors, load, overview, parse_date
-from salesflow.render import Format, GroupBy, Layout, PeriodChoice
+from salesflow.cli.app import app
+from salesflow.output.render import Format, GroupBy, Layout, PeriodChoice
 
 if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Sequence
 
-    from salesflow.deal import DealFile
-    from salesflow.reports.inputs import DealItem
+    from salesflow.files.workspace import Overview, Workspace
+    from salesflow.model.deal import DealFile
+    from salesflow.model.facts import DealItem
     from salesflow.reports.replay import Replay
     from salesflow.reports.select import Cut
-    from salesflow.workspace import Overview, Workspace
 
 FormatOption = typer.Option(Format.table, "--format", "-f", help="table, json or csv.")
 OwnerOption = typer.Option(None, "--owner", "-o", metavar="OWNER",
@@ -47,7 +47,7 @@ AsOfOption = typer.Option(None, "--as-of", metavar="DATE",
 
 def _cut(owner: list[str] | None, segment: list[str] | None, product_line: list[str] | None,
          customer: str | None, close_from: str | None, close_to: str | None) -> Cut:
-    from salesflow.errors import UsageError
+    from salesflow.model.errors import UsageError
     from salesflow.reports.select import Cut
 
     start = parse_date(close_from, "--close-from")
@@ -72,7 +72,7 @@ def _select(ws: Workspace, cut: Cut, as_of: dt.date | None,
 
 
 def _window(start: dt.date | None, end: dt.date | None) -> None:
-    from salesflow.errors import UsageError
+    from salesflow.model.errors import UsageError
 
     if start and end and start > end:
         raise UsageError(f"--from {start} is after --to {end}",
@@ -105,7 +105,7 @@ def funnel(
     Example: salesflow funnel --by owner --segment energy --as-of 2026-09-30
     """
     from salesflow.cli.report_views import print_funnel, print_funnel_by
-    from salesflow.render import output
+    from salesflow.output.render import output
     from salesflow.reports import funnel as build
     from salesflow.reports import funnel_by
     from salesflow.reports.shapes import (
@@ -175,7 +175,7 @@ def forecast(
     import datetime as dt
 
     from salesflow.cli.report_views import print_forecast
-    from salesflow.render import output
+    from salesflow.output.render import output
     from salesflow.reports.forecast import forecast as build
     from salesflow.reports.shapes import FORECAST_CSV, forecast_csv_rows, forecast_json
 
@@ -225,7 +225,7 @@ def stats(
     Example: salesflow stats --from 2026-01-01 --to 2026-12-31 --min-sample 10
     """
     from salesflow.cli.report_views import print_stats
-    from salesflow.render import output
+    from salesflow.output.render import output
     from salesflow.reports.shapes import STATS_CSV, stats_csv_rows, stats_json
     from salesflow.reports.stats import stats as build
 
@@ -274,10 +274,11 @@ def report(
     """
     import datetime as dt
 
-    from salesflow import __version__, yamlio
-    from salesflow.errors import UsageError
-    from salesflow.html import page
-    from salesflow.render import output
+    from salesflow import __version__
+    from salesflow.files import yamlio
+    from salesflow.model.errors import UsageError
+    from salesflow.output.html import page
+    from salesflow.output.render import output
     from salesflow.reports import funnel as build_funnel
     from salesflow.reports.forecast import forecast as build_forecast
     from salesflow.reports.shapes import deals_json, forecast_json, funnel_json, stats_json

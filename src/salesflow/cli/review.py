@@ -6,12 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from salesflow.cli import app
 from salesflow.cli._common import handle_errors, load, parse_date
-from salesflow.render import Format
+from salesflow.cli.app import app
+from salesflow.cli.views import print_risks
+from salesflow.output.render import Format
 
 if TYPE_CHECKING:
-    from salesflow.health import DealReview, Risk
+    from salesflow.method.health import DealReview
 
 REVIEW_CSV = ("id", "name", "customer", "owner", "stage", "status", "weighted", "risk",
               "reason", "move")
@@ -41,8 +42,8 @@ def review(
     Example: salesflow review --owner li.wei --as-of 2026-12-01
     """
     from salesflow.cli import _common
-    from salesflow.health import review as build
-    from salesflow.render import output
+    from salesflow.method.health import review as build
+    from salesflow.output.render import output
 
     day = parse_date(as_of, "--as-of") or _common.today()
     ws = load()
@@ -59,7 +60,7 @@ def review(
 
 
 def review_json(r: DealReview) -> dict[str, Any]:
-    from salesflow.render import money_json
+    from salesflow.model.money import money_json
 
     d = r.item.deal
     return {
@@ -71,7 +72,7 @@ def review_json(r: DealReview) -> dict[str, Any]:
 
 
 def _csv_rows(reviews: list[DealReview]) -> list[list[Any]]:
-    from salesflow.render import money_json
+    from salesflow.model.money import money_json
 
     rows = []
     for r in reviews:
@@ -85,7 +86,7 @@ def _csv_rows(reviews: list[DealReview]) -> list[list[Any]]:
 def print_review(reviews: list[DealReview], day: Any, currency: str, process: Any) -> None:
     from rich.markup import escape
 
-    from salesflow.render import money, output
+    from salesflow.output.render import money, output
 
     risky = [r for r in reviews if r.risks]
     healthy = [r.item.id for r in reviews if not r.risks]
@@ -114,32 +115,3 @@ def print_review(reviews: list[DealReview], day: Any, currency: str, process: An
     if healthy:
         output.print()
         output.text(f"No risks found: {', '.join(healthy)}")
-
-
-def print_risks(risks: tuple[Risk, ...] | list[Risk], width: int, indent: int = 2) -> None:
-    """Each risk: its code, the reason beside it, the next move below the reason.
-
-    On a terminal a grid wraps long reasons under themselves; piped, each
-    reason and each move is one unbroken line, for grep and diff.
-    """
-    from rich.markup import escape
-    from rich.padding import Padding
-
-    from salesflow.render import output
-
-    if not output.fancy:
-        for k in risks:
-            output.text(f"{k.code:<{width}}  {k.reason}", indent=indent)
-            output.text(f"{'':<{width}}  → {k.move}", indent=indent)
-        return
-    grid = output.table("", "")
-    grid.show_header = False
-    grid.columns[0].min_width = width
-    for k in risks:
-        grid.add_row(output.style(k.code, "red" if k.code in SERIOUS else "yellow"),
-                     escape(k.reason) + "\n" + output.style("→ " + k.move, "dim"))
-    output.print(Padding(grid, (0, 0, 0, indent)))
-
-
-# Risks that lose deals outright when ignored; the rest are about discipline.
-SERIOUS = {"opponent-buyer", "out-of-step", "rule-broken", "no-decision-level", "close-passed"}

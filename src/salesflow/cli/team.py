@@ -8,9 +8,9 @@ from typing import Any
 
 import typer
 
-from salesflow.cli import app
 from salesflow.cli._common import handle_errors, root
-from salesflow.render import Format
+from salesflow.cli.app import app
+from salesflow.output.render import Format
 
 
 class SchemaKind(enum.StrEnum):
@@ -36,13 +36,13 @@ def schema(
 
     Example: salesflow schema deal > deal.schema.json
     """
-    from salesflow.errors import UsageError, WorkspaceNotFound
-    from salesflow.render import output
-    from salesflow.schema import deal_schema, stages_schema
-    from salesflow.workspace import load_process
+    from salesflow.files.load import load_process
+    from salesflow.model.errors import UsageError, WorkspaceNotFound
+    from salesflow.output.render import output
+    from salesflow.team.schema import deal_schema, stages_schema
 
     if write:
-        from salesflow.teamsetup import write_schemas
+        from salesflow.team.teamsetup import write_schemas
 
         base = root()
         written = write_schemas(base, load_process(base), only_missing=False)
@@ -83,10 +83,10 @@ def log(
     """
     from rich.markup import escape
 
-    from salesflow import gitrepo
-    from salesflow.cli.deals import load_one
-    from salesflow.render import output
-    from salesflow.timeline import timeline
+    from salesflow.cli._common import load_one
+    from salesflow.method.timeline import timeline
+    from salesflow.output.render import output
+    from salesflow.team import gitrepo
 
     base = root()
     _, item = load_one(deal)
@@ -124,18 +124,18 @@ def git_setup() -> None:
     import shlex
     import sys
 
-    from salesflow import gitrepo
-    from salesflow.errors import DataError, UsageError
-    from salesflow.render import output
-    from salesflow.teamsetup import (
+    from salesflow.files.workspace import relative
+    from salesflow.files.yamlio import write_atomic
+    from salesflow.model.errors import DataError, UsageError
+    from salesflow.output.render import output
+    from salesflow.team import gitrepo
+    from salesflow.team.teamsetup import (
         DRIVER,
         DRIVER_NAME,
         GITATTRIBUTES,
         driver_command,
         gitattributes_text,
     )
-    from salesflow.workspace import relative
-    from salesflow.yamlio import write_atomic
 
     base = root()
     top = gitrepo.toplevel(base)
@@ -192,11 +192,11 @@ def merge_driver(
 
     Example: salesflow merge-driver base.yaml ours.yaml theirs.yaml deals/acme.yaml
     """
-    from salesflow import gitrepo
-    from salesflow.errors import UsageError
-    from salesflow.mergefile import NotMergeable, merge_files
-    from salesflow.render import output
-    from salesflow.yamlio import write_atomic
+    from salesflow.files.yamlio import write_atomic
+    from salesflow.model.errors import UsageError
+    from salesflow.output.render import output
+    from salesflow.team import gitrepo
+    from salesflow.team.mergefile import NotMergeable, merge_files
 
     name = pathname or str(ours)
     raw: list[bytes] = []
@@ -236,8 +236,9 @@ def merge_driver(
 
 def _process_for(folder: Path) -> Any:
     """The process of the workspace holding `folder`, or None when there is none usable."""
-    from salesflow.errors import SalesflowError
-    from salesflow.workspace import find_root, load_process
+    from salesflow.files.load import load_process
+    from salesflow.files.workspace import find_root
+    from salesflow.model.errors import SalesflowError
 
     try:
         return load_process(find_root(start=folder, override=None))
@@ -246,7 +247,7 @@ def _process_for(folder: Path) -> Any:
 
 
 def _shown(value: Any) -> str:
-    from salesflow.merge import MISSING
+    from salesflow.team.merge import MISSING
 
     if value is MISSING:
         return "removed"

@@ -10,8 +10,8 @@ from typing import Any
 
 import typer
 
-from salesflow.cli import app
 from salesflow.cli._common import check_status, handle_errors, load, pick, root
+from salesflow.cli.app import app
 
 
 class ExportFormat(enum.StrEnum):
@@ -59,20 +59,15 @@ def import_(
     """
     import datetime as dt
 
-    from salesflow.errors import DataError, Problem, UsageError
-    from salesflow.newdeal import deal_text
-    from salesflow.render import money, output
-    from salesflow.teamsetup import schema_header
-    from salesflow.transfer import make_spec, plan_rows, read_table
-    from salesflow.workspace import (
-        DEALS_DIR,
-        deal_id_of,
-        deal_paths,
-        default_author,
-        load_process,
-        parse_deal,
-    )
-    from salesflow.yamlio import write_atomic
+    from salesflow.files.load import load_process
+    from salesflow.files.newdeal import deal_text
+    from salesflow.files.parse import parse_deal
+    from salesflow.files.workspace import DEALS_DIR, deal_id_of, deal_paths, default_author
+    from salesflow.files.yamlio import write_atomic
+    from salesflow.model.errors import DataError, Problem, UsageError
+    from salesflow.output.render import money, output
+    from salesflow.team.teamsetup import schema_header
+    from salesflow.team.transfer import make_spec, plan_rows, read_table
 
     base = root()
     process = load_process(base)
@@ -144,7 +139,7 @@ def import_(
                     + "; nothing was written")
         raise typer.Exit(1 if problems else 0)
 
-    from salesflow.update import workspace_lock
+    from salesflow.files.update import workspace_lock
 
     written: list[Path] = []
     try:
@@ -195,8 +190,8 @@ def export(
 
     Example: salesflow export --status open --owner li.wei > open-deals.csv
     """
-    from salesflow.render import output
-    from salesflow.transfer import EXPORT_FIELDS, cell, export_row
+    from salesflow.output.render import output
+    from salesflow.team.transfer import EXPORT_FIELDS, cell, export_row
 
     check_status(status)
     ws = load()

@@ -5,9 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from salesflow.deal import DealFile
-    from salesflow.gates import MilestoneStatus
-    from salesflow.process import Process
+    from salesflow.method.gates import MilestoneStatus
+    from salesflow.method.health import Risk
+    from salesflow.model.deal import DealFile
+    from salesflow.model.process import Process
+
+
+ATTITUDE_STYLES = {"supporter": "green", "opponent": "red", "neutral": "yellow",
+                   "unknown": "dim"}
+# Risks that lose deals outright when ignored; the rest are about discipline.
+SERIOUS = {"opponent-buyer", "out-of-step", "rule-broken", "no-decision-level", "close-passed"}
 
 
 def tick_command(deal_id: str, milestone_id: str) -> str:
@@ -15,7 +22,7 @@ def tick_command(deal_id: str, milestone_id: str) -> str:
 
 
 def mark(met: bool) -> str:
-    from salesflow.render import output
+    from salesflow.output.render import output
 
     if output.fancy:
         return "[green]✔[/green]" if met else "[red]✘[/red]"
@@ -26,7 +33,7 @@ def print_gate(process: Process, item: DealFile, statuses: list[MilestoneStatus]
     """The exit milestones of the deal's stage, each met or not, and what to do next."""
     from rich.markup import escape
 
-    from salesflow.render import output
+    from salesflow.output.render import output
 
     stage = process.stage(item.deal.stage)
     output.print(f"{escape(item.id)}: stage {stage.code} {escape(stage.name)} "
@@ -54,7 +61,7 @@ def print_gate(process: Process, item: DealFile, statuses: list[MilestoneStatus]
 
 def print_missing(status: MilestoneStatus, indent: int) -> None:
     """What an unmet rule lacks: one line per gap, what to do indented below it."""
-    from salesflow.render import output
+    from salesflow.output.render import output
 
     for gap in status.gaps:
         first, *rest = gap.lines()
@@ -66,10 +73,10 @@ def print_missing(status: MilestoneStatus, indent: int) -> None:
 def deal_json(process: Process, item: DealFile) -> dict[str, Any]:
     """Everything about one deal, as the `show --format json` shape."""
     from salesflow.cli import _common
-    from salesflow.gates import stage_gate
-    from salesflow.health import alignment, risks
-    from salesflow.method import RELATIONSHIP_STAGES
-    from salesflow.render import money_json
+    from salesflow.method.gates import stage_gate
+    from salesflow.method.health import alignment, risks
+    from salesflow.model.money import money_json
+    from salesflow.model.words import RELATIONSHIP_STAGES
     from salesflow.reports import in_report_currency
 
     d = item.deal
@@ -112,10 +119,10 @@ def print_deal(process: Process, item: DealFile) -> None:
     from rich.markup import escape
 
     from salesflow.cli import _common
-    from salesflow.gates import stage_gate
-    from salesflow.health import risks
-    from salesflow.method import LEVEL_NAMES, RELATIONSHIP_STAGES
-    from salesflow.render import money, output
+    from salesflow.method.gates import stage_gate
+    from salesflow.method.health import risks
+    from salesflow.model.words import LEVEL_NAMES, RELATIONSHIP_STAGES
+    from salesflow.output.render import money, output
 
     d = item.deal
     now = _common.today()
@@ -168,8 +175,7 @@ def print_deal(process: Process, item: DealFile) -> None:
                 print_missing(s, indent=8)
 
     if d.stakeholders:
-        from salesflow.cli.people import attitude_word
-        from salesflow.method import ROLE_NOUNS
+        from salesflow.model.words import ROLE_NOUNS
 
         output.print()
         table = output.table("Stakeholder", "Title", "Level", "Roles", "Attitude", "Influence",
@@ -201,7 +207,6 @@ def print_deal(process: Process, item: DealFile) -> None:
     found = risks(d, process, now)
     if found:
         output.print()
-        from salesflow.cli.review import print_risks
 
         output.print(output.style(f"Risks today ({len(found)}; salesflow review lists them for "
                                   "every deal)", "bold"))
@@ -233,8 +238,8 @@ def print_processes(process: Process, item: DealFile) -> None:
     """The sales process and the customer's buying process side by side, each marked."""
     from rich.markup import escape
 
-    from salesflow.health import alignment
-    from salesflow.render import output
+    from salesflow.method.health import alignment
+    from salesflow.output.render import output
 
     d = item.deal
     here = process.index(d.stage)
@@ -305,8 +310,8 @@ def print_needs(item: DealFile) -> None:
     """Needs grouped by SPIN kind; implied and explicit told apart at a glance."""
     from rich.markup import escape
 
-    from salesflow.method import SPIN_ADVICE, SPIN_KINDS
-    from salesflow.render import output
+    from salesflow.model.words import SPIN_ADVICE, SPIN_KINDS
+    from salesflow.output.render import output
 
     d = item.deal
     explicit = sum(n.explicit for n in d.needs)
@@ -345,3 +350,35 @@ def _procurement_label(process: Process, step: str | None) -> str:
     if index is None:
         return step
     return f"{index + 1}/{len(process.procurement)} {process.procurement[index].name}"
+
+
+def attitude_word(attitude: str) -> str:
+    """The attitude as a word, coloured on a terminal."""
+    from salesflow.output.render import output
+
+    return output.style(attitude, ATTITUDE_STYLES[attitude])
+
+
+def print_risks(risks: tuple[Risk, ...] | list[Risk], width: int, indent: int = 2) -> None:
+    """Each risk: its code, the reason beside it, the next move below the reason.
+
+    On a terminal a grid wraps long reasons under themselves; piped, each
+    reason and each move is one unbroken line, for grep and diff.
+    """
+    from rich.markup import escape
+    from rich.padding import Padding
+
+    from salesflow.output.render import output
+
+    if not output.fancy:
+        for k in risks:
+            output.text(f"{k.code:<{width}}  {k.reason}", indent=indent)
+            output.text(f"{'':<{width}}  → {k.move}", indent=indent)
+        return
+    grid = output.table("", "")
+    grid.show_header = False
+    grid.columns[0].min_width = width
+    for k in risks:
+        grid.add_row(output.style(k.code, "red" if k.code in SERIOUS else "yellow"),
+                     escape(k.reason) + "\n" + output.style("→ " + k.move, "dim"))
+    output.print(Padding(grid, (0, 0, 0, indent)))

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import typer
 
-from salesflow.cli import app
-from salesflow.cli._common import handle_errors, root, state
-from salesflow.render import Format
+from salesflow.cli._common import handle_errors, root
+from salesflow.cli.app import app
+from salesflow.output.render import Format
 
 
 @app.command()
@@ -30,13 +30,14 @@ def init(
     """
     from importlib import resources
 
-    from salesflow import gitrepo
-    from salesflow.errors import DataError, UsageError
-    from salesflow.render import output
-    from salesflow.schema import MODELINE_PREFIX, STAGES_SCHEMA
-    from salesflow.teamsetup import PRECOMMIT_FILE, precommit_config, write_schemas
-    from salesflow.workspace import DEALS_DIR, PROCESS_FILE, load_process
-    from salesflow.yamlio import write_atomic
+    from salesflow.files.load import load_process
+    from salesflow.files.workspace import DEALS_DIR, PROCESS_FILE
+    from salesflow.files.yamlio import write_atomic
+    from salesflow.model.errors import DataError, UsageError
+    from salesflow.output.render import output
+    from salesflow.team import gitrepo
+    from salesflow.team.schema import MODELINE_PREFIX, STAGES_SCHEMA
+    from salesflow.team.teamsetup import PRECOMMIT_FILE, precommit_config, write_schemas
 
     templates = {"en": "stages.en.yaml", "zh": "stages.zh.yaml"}
     if lang not in templates:
@@ -76,7 +77,7 @@ def init(
                         hint="edit the file, or init a new folder; `salesflow schema --write` "
                         "refreshes the editor schemas")
     output.text("created " + ", ".join(created))
-    from salesflow.update import ignore_lock_file
+    from salesflow.files.update import ignore_lock_file
 
     ignored = ignore_lock_file(directory.resolve())
     if ignored:
@@ -104,13 +105,12 @@ def validate(
 
     Example: salesflow validate deals/acme-pumps.yaml
     """
-    from salesflow.errors import UsageError
-    from salesflow.render import output
-    from salesflow.workspace import DEAL_SUFFIXES, PROCESS_FILE, validate_files
+    from salesflow.files.load import validate_files
+    from salesflow.files.workspace import DEAL_SUFFIXES, PROCESS_FILE
+    from salesflow.model.errors import UsageError
+    from salesflow.output.render import output
 
-    if root_dir is not None:
-        state.root = root_dir
-    base = root()
+    base = root(root_dir)
     files: list[Path] | None = None
     if paths:
         files = []

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
-from salesflow.reports.money import deal_amount, weighted
+from salesflow.model.money import deal_amount, weighted
 from salesflow.reports.replay import won_on
 
 if TYPE_CHECKING:
-    from salesflow.deal import DealFile
-    from salesflow.process import Process
+    from salesflow.model.deal import DealFile
+    from salesflow.model.process import Process
 
 Period = Literal["month", "quarter"]
 PERIODS: tuple[str, ...] = ("month", "quarter")

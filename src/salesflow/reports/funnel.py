@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from salesflow.reports.money import deal_amount, weighted
+from salesflow.model.money import deal_amount, weighted
 from salesflow.reports.select import GroupBy, group_of
 
 if TYPE_CHECKING:
-    from salesflow.reports.inputs import DealItem, ProcessFacts
+    from salesflow.model.facts import DealItem, ProcessFacts
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from salesflow.deal import Deal, DealFile, HistoryEntry, Status
-    from salesflow.process import Process
+    from salesflow.model.deal import Deal, DealFile, HistoryEntry, Status
+    from salesflow.model.process import Process
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def disagrees(deal: Deal, process: Process) -> bool:
 
 def replay(process: Process, deals: Iterable[DealFile], as_of: dt.date) -> Replay:
     """Each deal with the stage, status and history it had at the end of `as_of`."""
-    from salesflow.deal import DealFile
+    from salesflow.model.deal import DealFile
 
     kept: list[DealFile] = []
     no_history: list[str] = []

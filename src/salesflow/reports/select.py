@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 if TYPE_CHECKING:
-    from salesflow.reports.inputs import DealFacts, DealItem
+    from salesflow.model.facts import DealFacts, DealItem
 
     Item = TypeVar("Item", bound=DealItem)
 

@@ -12,12 +12,12 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from salesflow.render import money_json as money
-from salesflow.reports.money import deal_amount, weighted
+from salesflow.model.money import deal_amount, weighted
+from salesflow.model.money import money_json as money
 
 if TYPE_CHECKING:  # only named in annotations: the funnel need not import the others
-    from salesflow.deal import DealFile
-    from salesflow.process import Process
+    from salesflow.model.deal import DealFile
+    from salesflow.model.process import Process
     from salesflow.reports.forecast import Forecast, ForecastRow
     from salesflow.reports.funnel import Funnel
     from salesflow.reports.replay import Replay

@@ -28,12 +28,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from salesflow.reports.money import deal_amount
+from salesflow.model.money import deal_amount
 from salesflow.reports.replay import State, replayable, step
 
 if TYPE_CHECKING:
-    from salesflow.deal import Deal, DealFile
-    from salesflow.process import Process
+    from salesflow.model.deal import Deal, DealFile
+    from salesflow.model.process import Process
 
 DEFAULT_MIN_SAMPLE = 5
 

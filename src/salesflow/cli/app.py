@@ -1,0 +1,53 @@
+"""The Typer app and its top-level options; the command modules add their commands to it.
+
+Kept apart from the package's `__init__` so a command module imports `app`
+from here and the package imports the command modules: no import circle.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from salesflow import __version__
+from salesflow.cli._common import Settings, begin
+
+app = typer.Typer(
+    name="salesflow",
+    help="A B2B sales pipeline kept as plain YAML files in git.\n\n"
+    "Example: salesflow funnel",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"salesflow {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    root: str | None = typer.Option(
+        None, "--root", envvar="SALESFLOW_ROOT", metavar="DIR",
+        help="Workspace folder (the one holding stages.yaml). Default: found from the "
+        "current folder upwards.",
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit.",
+    ),
+    no_cache: bool = typer.Option(
+        False, "--no-cache", help="Read every deal file afresh; neither use nor update the "
+        "cache of parsed deals (kept in ~/.cache/salesflow or $SALESFLOW_CACHE_DIR).",
+    ),
+) -> None:
+    """A B2B sales pipeline kept as plain YAML files in git.
+
+    Example: salesflow funnel
+    """
+    from salesflow.output.render import output
+
+    output.reset()
+    begin(Settings(root=root or None, cache=not no_cache))

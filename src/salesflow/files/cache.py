@@ -1,0 +1,455 @@
+"""The cache of parsed and validated deal files, kept outside the workspace.
+
+Parsing YAML is what a report over tens of thousands of deals spends its time
+on, so each deal file's outcome (its summary and parsed data, or its
+problems) is kept in one SQLite database per workspace, in the user's cache
+folder: `$SALESFLOW_CACHE_DIR`, else `$XDG_CACHE_HOME/salesflow`, else
+`~/.cache/salesflow`. Nothing in it can execute code: rows of text, numbers
+and JSON (no pickle).
+
+It never serves stale data:
+
+- the whole cache is keyed on the format, the salesflow version and the
+  fingerprint of its code and of its parsing libraries, the Python version, and
+  the bytes of `stages.yaml` (deals are validated against it); any change
+  empties it;
+- an entry is used only while the file's device, inode, size, mtime and ctime
+  are those it had when it was read (ctime cannot be set back: `touch -d`,
+  `os.utime` and `git checkout` all move it) ...
+- ... and a file is recorded only if it had already been untouched for
+  RACY_NS when it was read. A file written twice within one timestamp tick can
+  keep all of its stat; a file read that close to its last change is read
+  again next time instead (git's "racily clean" rule);
+- the deal files' names, recorded folder by folder, find one deal only while
+  every recorded folder's stat is unchanged (a file added, removed or renamed
+  changes its folder's), under the same rule.
+
+A cache that cannot be read, is corrupt or cannot be written is ignored and
+rebuilt: it only ever makes things faster, never an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import sys
+import zlib
+from collections.abc import Callable, Collection, Iterable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from salesflow.model.summary import ROW_FIELDS, Row
+
+CACHE_ENV = "SALESFLOW_CACHE_DIR"
+FORMAT = 3
+RACY_NS = 2_000_000_000  # FAT's 2-second mtime granularity is the coarsest in use
+
+_COLUMNS = ", ".join(ROW_FIELDS)
+_SCHEMA = f"""
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files (
+    path TEXT PRIMARY KEY,
+    stat TEXT NOT NULL,     -- stat_key() of the file before it was read
+    problems TEXT,          -- JSON [[line, col, message, code], ...]; NULL when valid
+    data BLOB,              -- zlib(JSON) of the parsed file (see encode_data), if kept
+    {", ".join(f"{name} TEXT" for name in ROW_FIELDS)}
+);
+-- Every deal file's name, and the stat of every folder as it was when listed: a
+-- command on one deal finds it here, after checking only that no folder changed.
+CREATE TABLE folders (path TEXT PRIMARY KEY, stat TEXT NOT NULL);
+CREATE TABLE names (path TEXT PRIMARY KEY, folder TEXT NOT NULL, id TEXT NOT NULL);
+CREATE INDEX names_by_id ON names (id);
+CREATE INDEX names_by_folder ON names (folder);
+"""
+
+
+def stat_key(st: os.stat_result) -> str:
+    """What must not have changed for an entry to stand: device, inode, size, mtime, ctime.
+
+    One short string rather than five large integers: a warm report holds one
+    per deal file.
+    """
+    return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+
+
+def settled(mtime_ns: int, ctime_ns: int, seen_ns: int) -> bool:
+    """True when a file read at `seen_ns` had been untouched for RACY_NS by then.
+
+    Only such files are recorded: a later rewrite of them gets a new mtime and
+    ctime even on a file system with coarse timestamps.
+    """
+    return max(mtime_ns, ctime_ns) < seen_ns - RACY_NS
+
+
+# A cached entry as `Store.entries` returns it: (stat, problems, has_data, summary),
+# the summary being what the caller's `convert` made of the row (None for problems).
+STAT, PROBLEMS, HAS_DATA, SUMMARY = 0, 1, 2, 3
+Cached = tuple[Any, ...]
+
+
+def problems_of(entry: Cached) -> list[tuple[int, int, str, str]] | None:
+    """A cached file's problems (line, col, message, code); None for a valid deal."""
+    text = entry[PROBLEMS]
+    if text is None:
+        return None
+    return [(p[0], p[1], p[2], p[3]) for p in json.loads(text)]
+
+
+class Tree(NamedTuple):
+    """The folders under deals/ as one scan saw them, and the deal files in each.
+
+    `folders` maps each folder (relative to the root) to its stat key, or to
+    None when it had not settled (see `settled`): such a tree is not recorded,
+    since a change within the same tick could go unseen.
+    """
+
+    folders: dict[str, str | None]
+    files: dict[str, list[tuple[str, str]]]  # folder -> [(rel, id), ...]
+
+    @property
+    def complete(self) -> bool:
+        return None not in self.folders.values()
+
+
+class Entry(NamedTuple):
+    """One file's entry to write: its stat key when read, and what parsing it gave."""
+
+    path: str
+    stat: str
+    problems: list[tuple[int, int, str, str]] | None
+    data: bytes | None
+    row: Row | None
+
+
+# ------------------------------------------------------------------ location
+
+
+def cache_dir() -> Path:
+    """The user's cache folder for salesflow (not created here)."""
+    chosen = os.environ.get(CACHE_ENV)
+    if chosen:
+        return Path(chosen).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg).expanduser() if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
+    return base / "salesflow"
+
+
+def cache_file(root: Path) -> Path:
+    """The database of the workspace at `root` (one per workspace, by its absolute path)."""
+    name = hashlib.sha256(str(root).encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    return cache_dir() / f"{name}.sqlite3"
+
+
+def cache_key(process_raw: bytes) -> str:
+    """What the whole cache depends on besides the deal files themselves."""
+    from salesflow import __version__
+
+    h = hashlib.sha256()
+    for part in (str(FORMAT), __version__, sys.version, ",".join(ROW_FIELDS), code_fingerprint()):
+        h.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    h.update(hashlib.sha256(process_raw).digest())
+    return h.hexdigest()
+
+
+def code_fingerprint() -> str:
+    """Size and mtime of salesflow's own modules and of the parsing libraries.
+
+    Validation rules live in code: an upgraded (or, for a developer, edited)
+    salesflow, pydantic or pyyaml may judge the same bytes differently, even
+    where the version number did not move.
+    """
+    import importlib.util
+
+    parts = []
+    package = Path(__file__).resolve().parent
+    for folder in (package, package / "cli"):
+        with contextlib.suppress(OSError), os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(".py"):
+                    st = entry.stat()
+                    parts.append(f"{entry.name}:{st.st_size}:{st.st_mtime_ns}")
+    for name in ("pydantic", "pydantic_core", "yaml"):
+        spec = importlib.util.find_spec(name)
+        origin = spec.origin if spec else None
+        try:
+            found = Path(origin).stat() if origin else None
+        except OSError:
+            found = None
+        parts.append(f"{name}:{found.st_size}:{found.st_mtime_ns}" if found else f"{name}:-")
+    return "|".join(sorted(parts))
+
+
+# ---------------------------------------------------------- the parsed data
+
+
+def encode_data(data: Any) -> bytes:
+    """Plain YAML data (dict, list, str, int, Decimal, bool, None) as compressed JSON.
+
+    Exact, types included: JSON has no decimals, so each Decimal is written as
+    its string and its place is listed beside the data.
+    """
+    try:
+        text = json.dumps([data, []], ensure_ascii=False, separators=(",", ":"))
+    except TypeError:  # a Decimal somewhere: rare (amounts are usually whole numbers)
+        places: list[list[str | int]] = []
+        text = json.dumps([_mark_decimals(data, [], places), places], ensure_ascii=False,
+                          separators=(",", ":"))
+    return zlib.compress(text.encode("utf-8"), 1)
+
+
+def _mark_decimals(value: Any, at: list[str | int], places: list[list[str | int]]) -> Any:
+    if isinstance(value, Decimal):
+        places.append(list(at))
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _mark_decimals(v, [*at, k], places) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mark_decimals(v, [*at, i], places) for i, v in enumerate(value)]
+    return value
+
+
+def decode_data(blob: bytes) -> Any:
+    """The data `encode_data` was given."""
+    data, places = json.loads(zlib.decompress(blob).decode("utf-8"))
+    for place in places:
+        if not place:
+            data = Decimal(data)
+            continue
+        holder = data
+        for step in place[:-1]:
+            holder = holder[step]
+        holder[place[-1]] = Decimal(holder[place[-1]])
+    return data
+
+
+# --------------------------------------------------------------------- store
+
+
+class Store:
+    """The cache database of one workspace, as found at the start of a command.
+
+    `entries` are usable only when the database exists, is readable and has
+    the right key; otherwise the store is empty and `save` writes a new one.
+    """
+
+    def __init__(self, path: Path, key: str) -> None:
+        self.path = path
+        self.key = key
+        self.process: str | None = None  # the cached ProcessSummary JSON
+        self._db: sqlite3.Connection | None = None
+        self._fresh = True  # True: save() writes a whole new database
+        with contextlib.suppress(sqlite3.Error, OSError):
+            self._open()
+
+    def _open(self) -> None:
+        if not self.path.is_file():
+            return
+        db = sqlite3.connect(f"file:{self.path}?mode=rw", uri=True, timeout=0.5)
+        try:
+            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        except BaseException:
+            db.close()
+            raise
+        if meta.get("key") != self.key:
+            db.close()
+            return
+        self._db, self._fresh = db, False
+        self.process = meta.get("process")
+
+    def entries(self, convert: Callable[[Row], Any]) -> dict[str, Cached]:
+        """Every cached file by workspace-relative path (empty when unusable).
+
+        Each valid deal's summary row is handed to `convert` as it is read, so
+        the rows themselves are never all held at once.
+        """
+        if self._db is None:
+            return {}
+        try:
+            cursor = self._db.execute(
+                f"SELECT path, stat, problems, data IS NOT NULL, {_COLUMNS} FROM files")
+            return {r[0]: (r[1], r[2], r[3], None if r[2] is not None else convert(r[4:]))
+                    for r in cursor}
+        except sqlite3.Error:
+            self._forget()
+            return {}
+
+    def folders(self) -> dict[str, str] | None:
+        """The recorded folders and their stat keys; None unless the record is whole."""
+        if self._db is None:
+            return None
+        try:
+            if self._meta("tree") != "1":
+                return None
+            return dict(self._db.execute("SELECT path, stat FROM folders").fetchall())
+        except sqlite3.Error:
+            self._forget()
+            return None
+
+    def files_named(self, deal_id: str) -> list[str] | None:
+        """The recorded deal files with this id (check `folders` first); None on failure."""
+        if self._db is None:
+            return None
+        try:
+            rows = self._db.execute("SELECT path FROM names WHERE id = ?", (deal_id,))
+            return [path for (path,) in rows]
+        except sqlite3.Error:
+            self._forget()
+            return None
+
+    def _meta(self, key: str) -> str | None:
+        assert self._db is not None
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def data(self, paths: Collection[str]) -> Iterator[tuple[str, Any]]:
+        """The parsed data of these cached files (those that have it), by path."""
+        if self._db is None or not paths:
+            return
+        try:
+            rows = self._db.execute("SELECT path, data FROM files WHERE data IS NOT NULL")
+            wanted = set(paths)
+            for path, blob in rows:
+                if path in wanted:
+                    yield path, decode_data(blob)
+        except (sqlite3.Error, ValueError, zlib.error):
+            self._forget()
+            raise CacheUnusable from None
+
+    def save(self, process: str, entries: Iterable[Entry], removed: Collection[str],
+             tree: Tree | None = None) -> None:
+        """Record new entries, forget removed files, record the tree; failures are silent.
+
+        `entries` may be a generator that parses as it goes: it is always
+        consumed to the end, even when the cache cannot be written.
+        """
+        source = _Source(entries)
+        try:
+            if self._fresh:
+                self._write_new(process, source, tree)
+            else:
+                self._update(process, source, removed, tree)
+        except (sqlite3.Error, OSError):
+            if source.failed:  # the caller's own failure, not the cache's
+                raise
+            self._forget()
+        for _ in source:  # the cache failed half-way: finish the caller's work
+            pass
+
+    def close(self) -> None:
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+
+    # ---------------------------------------------------------------- inner
+
+    def _forget(self) -> None:
+        """The database misbehaved: stop using it; the next save writes a new one."""
+        self.close()
+        self._fresh = True
+        self.process = None
+
+    def _update(self, process: str, entries: Iterable[Entry], removed: Collection[str],
+                tree: Tree | None) -> None:
+        assert self._db is not None
+        db = self._db
+        with db:  # one transaction
+            if process != self.process:
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('process', ?)", (process,))
+            if removed:
+                db.executemany("DELETE FROM files WHERE path = ?", ((p,) for p in removed))
+            db.executemany(_INSERT, map(_values, entries))
+            if tree is not None:
+                _record_tree(db, tree, self._meta("tree") == "1")
+
+    def _write_new(self, process: str, entries: Iterable[Entry], tree: Tree | None) -> None:
+        import tempfile
+
+        self.close()
+        folder = self.path.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=folder)
+        os.close(fd)
+        tmp = Path(name)
+        try:
+            db = sqlite3.connect(tmp)
+            try:
+                db.execute("PRAGMA journal_mode = OFF")
+                db.execute("PRAGMA synchronous = OFF")
+                db.executescript(_SCHEMA)
+                db.executemany("INSERT INTO meta VALUES (?, ?)",
+                               [("key", self.key), ("process", process)])
+                db.executemany(_INSERT, map(_values, entries))
+                if tree is not None:
+                    _record_tree(db, tree, False)
+                db.commit()
+            finally:
+                db.close()
+            with tmp.open("rb") as fh:  # on disk before it replaces the old one
+                os.fsync(fh.fileno())
+            tmp.replace(self.path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+
+def _record_tree(db: sqlite3.Connection, tree: Tree, whole: bool) -> None:
+    """Bring the folders and names tables up to `tree`, folder by changed folder."""
+    if not tree.complete:
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('tree', '0')")
+        return
+    before: dict[str, str] = {}
+    if whole:  # the record was whole: redo only the folders that changed
+        before = dict(db.execute("SELECT path, stat FROM folders").fetchall())
+    else:
+        db.execute("DELETE FROM folders")
+        db.execute("DELETE FROM names")
+    changed = [f for f, key in tree.folders.items() if before.get(f) != key]
+    gone = [f for f in before if f not in tree.folders]
+    db.executemany("DELETE FROM names WHERE folder = ?", ((f,) for f in (*changed, *gone)))
+    db.executemany("DELETE FROM folders WHERE path = ?", ((f,) for f in gone))
+    db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?)",
+                   ((f, tree.folders[f]) for f in changed))
+    db.executemany("INSERT INTO names VALUES (?, ?, ?)",
+                   ((rel, folder, deal_id) for folder in changed
+                    for rel, deal_id in tree.files.get(folder, ())))
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('tree', '1')")
+
+
+class _Source:
+    """An iterator that remembers whether it, rather than its consumer, failed."""
+
+    def __init__(self, items: Iterable[Entry]) -> None:
+        self._items = iter(items)
+        self.failed = False
+
+    def __iter__(self) -> Iterator[Entry]:
+        return self
+
+    def __next__(self) -> Entry:
+        try:
+            return next(self._items)
+        except StopIteration:
+            raise
+        except BaseException:
+            self.failed = True
+            raise
+
+
+class CacheUnusable(Exception):
+    """The cache failed half-way through a read: the caller reloads without it."""
+
+
+_INSERT = (f"INSERT OR REPLACE INTO files (path, stat, problems, data, {_COLUMNS}) "
+           f"VALUES ({', '.join('?' * (4 + len(ROW_FIELDS)))})")
+
+
+def _values(entry: Entry) -> tuple[Any, ...]:
+    row = entry.row if entry.row is not None else (None,) * len(ROW_FIELDS)
+    problems = None if entry.problems is None else json.dumps(entry.problems,
+                                                              ensure_ascii=False)
+    return (entry.path, entry.stat, problems, entry.data, *row)

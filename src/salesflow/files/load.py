@@ -1,0 +1,354 @@
+"""Loading the workspace: the process, every deal, every problem.
+
+Loading returns values and problems side by side (like beancount's loader):
+one bad deal file never hides the others, and every problem carries the file,
+line and column to fix.
+
+Loading many deals goes through the cache (`salesflow.files.cache`) and, for
+the files it cannot vouch for, the parallel parser (`salesflow.files.bulk`).
+Reports that read only the top-level fields of each deal use `load_overview`,
+which needs neither pydantic nor YAML when nothing changed; this module
+imports neither at the top for that reason.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from salesflow.files.parse import parse_deal, parse_process
+from salesflow.files.workspace import (
+    DEALS_DIR,
+    PROCESS_FILE,
+    DealPath,
+    Overview,
+    Workspace,
+    bad_id,
+    deal_id_of,
+    deal_paths,
+    is_inside,
+    outside,
+    read_bytes,
+    refusal,
+    relative,
+    scan_deals,
+)
+from salesflow.model.errors import Problem, ProblemsError
+from salesflow.model.ids import ID_RE
+
+if TYPE_CHECKING:
+    from salesflow.files.bulk import Parsed
+    from salesflow.files.cache import Cached, Entry, Store
+    from salesflow.model.deal import Deal, DealFile
+    from salesflow.model.process import Process
+    from salesflow.model.summary import DealSummary, ProcessSummary
+
+
+def load_process(root: Path) -> Process:
+    """The workspace's process; raises ProblemsError when `stages.yaml` is invalid."""
+    return _process_of(_process_bytes(root))
+
+
+def _process_bytes(root: Path) -> bytes:
+    raw, problem = read_bytes(root / PROCESS_FILE, PROCESS_FILE)
+    if raw is None:
+        raise ProblemsError([problem] if problem else [])
+    return raw
+
+
+def _process_of(raw: bytes) -> Process:
+    process, problems = parse_process(raw)
+    if process is None:
+        raise ProblemsError(problems, hint=f"fix {PROCESS_FILE} first: every deal depends on it")
+    return process
+
+
+def load_deal_file(root: Path, path: Path, process: Process) -> tuple[DealFile | None,
+                                                                      list[Problem]]:
+    from salesflow.model.deal import DealFile
+
+    rel = relative(root, path)
+    refused = refusal(root, path, rel)
+    if refused:
+        return None, refused
+    deal_id = deal_id_of(path)
+    raw, problem = read_bytes(path, rel)
+    if raw is None:
+        return None, [problem] if problem else []
+    deal, problems = parse_deal(raw, rel, process)
+    return (DealFile(deal_id, rel, deal) if deal is not None else None), problems
+
+
+def load_workspace(root: Path, *, cache: bool = True) -> Workspace:
+    """The process and every deal; invalid deals become problems, not exceptions.
+
+    Files the cache vouches for are rebuilt from their cached data (validation
+    without parsing); the others are parsed, in parallel when there are many.
+    `cache=False` reads every file afresh and leaves the cache alone.
+    """
+    from salesflow.model.deal import DealFile
+
+    with _no_gc():
+        loaded = _Load(root, cache=cache, full=True)
+        assert loaded.process is not None
+        ws = Workspace(root=root, process=loaded.process, problems=loaded.problems)
+        deals = loaded.deals()
+        ws.deals = [DealFile(deal_id, rel, deals[rel]) for deal_id, rel, _ in loaded.valid]
+    return ws
+
+
+def validate_files(root: Path, files: list[Path] | None = None) -> tuple[int, list[Problem]]:
+    """Check stages.yaml and the given deal files (default: all): (files checked, problems).
+
+    Every problem of every file is returned, sorted, including ids used twice.
+    Every file is read afresh (the cache is not consulted: this is the check CI
+    trusts), in parallel when there are many.
+    """
+    from salesflow.files import bulk
+
+    problems: list[Problem] = []
+    raw, problem = read_bytes(root / PROCESS_FILE, PROCESS_FILE)
+    if raw is None:
+        return 0, [problem] if problem else []
+    process, found = parse_process(raw)
+    problems.extend(found)
+    if process is None:
+        return 0, sorted(problems)
+    every = list(deal_paths(root))
+    users: dict[str, list[str]] = {}
+    for path in every:
+        users.setdefault(deal_id_of(path), []).append(relative(root, path))
+    targets = every if files is None else files
+    readable: list[tuple[str, str]] = []
+    for path in targets:
+        rel = relative(root, path)
+        refused = refusal(root, path, rel)
+        if refused:
+            problems.extend(refused)
+        else:
+            readable.append((str(path), rel))
+        others = [o for o in users.get(deal_id_of(path), []) if o != rel]
+        if others:
+            problems.append(Problem(rel, 0, 0, f"deal id {deal_id_of(path)!r} is also used by "
+                                    f"{', '.join(others)}; ids (file names) must be unique",
+                                    "duplicate-id"))
+    for result in bulk.parse_files(readable, process):
+        problems.extend(result.problems)
+    return len(targets), sorted(problems)
+
+
+def load_overview(root: Path, *, cache: bool = True) -> Overview:
+    """The process and a summary of every valid deal, with every problem found.
+
+    What a report over many deals needs: when the cache vouches for every
+    file, no YAML is parsed and no pydantic model built (pydantic is not even
+    imported). `cache=False` reads every file afresh and leaves the cache alone.
+    """
+    from salesflow.model.summary import SummaryFile
+
+    with _no_gc():
+        loaded = _Load(root, cache=cache, full=False)
+        deals = [SummaryFile(*valid) for valid in loaded.valid]
+    return Overview(root, loaded.summary, deals, loaded.problems)
+
+
+def _by_folder(files: list[DealPath]) -> dict[str, list[tuple[str, str]]]:
+    """(rel, id) of each deal file, by the folder holding it."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for item in files:
+        rel = item.rel
+        cut = rel.rfind("/")
+        name = rel[cut + 1:]
+        out.setdefault(rel[:cut], []).append((rel, name[:name.rfind(".")]))
+    return out
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cyclic collector while thousands of long-lived values are built.
+
+    They hold no cycles, yet every few hundred allocations the collector would
+    walk all of them again: a fifth of a cold load's time at 10,000 deals.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class _Load:
+    """One load of the deal files: scan, consult the cache, parse the rest, record.
+
+    The outcome is `problems` and `valid`: (id, rel, DealSummary) of each valid
+    deal, in path order; with `full`, `deals()` builds their Deal objects.
+    """
+
+    def __init__(self, root: Path, *, cache: bool, full: bool) -> None:
+        from salesflow.files import cache as cache_module
+        from salesflow.model.summary import ProcessSummary, summary_of
+
+        self.root = root
+        self.full = full
+        self.shared: dict[Any, Any] = {}  # one object per distinct owner, stage, date, ...
+        seen_ns = time.time_ns()  # before any file is looked at: see cache.settled
+        raw = _process_bytes(root)
+        folders: dict[str, str | None] | None = {} if cache else None
+        files = scan_deals(root, seen_ns=seen_ns, folders=folders)
+        self.store: Store | None = None
+        cached: dict[str, Cached] = {}
+        self.process: Process | None = None
+        summary: ProcessSummary | None = None
+        tree: cache_module.Tree | None = None
+        if cache:
+            self.store = cache_module.Store(cache_module.cache_file(root),
+                                            cache_module.cache_key(raw))
+            cached = self.store.entries(lambda row: summary_of(row, self.shared))
+            if self.store.process is not None:
+                summary = ProcessSummary.from_json(self.store.process)
+            assert folders is not None
+            if self.store.folders() != folders:  # a file or folder came, went or moved
+                tree = cache_module.Tree(folders, _by_folder(files))
+        if summary is None or full:
+            self.process = _process_of(raw)
+            summary = ProcessSummary.of(self.process)
+        self.summary = summary
+
+        # Which files the cache vouches for, and which must be parsed.
+        stat_at, problems_at, data_at = (
+            cache_module.STAT, cache_module.PROBLEMS, cache_module.HAS_DATA)
+        deals_dir = root / DEALS_DIR
+        early: dict[str, list[Problem]] = {}  # problems found without reading the file
+        todo: list[DealPath] = []
+        for item in files:
+            rel = item.rel
+            name = rel[rel.rfind("/") + 1:]
+            if item.stat is None and not is_inside(deals_dir, root / rel):
+                early[rel] = [outside(rel)]
+            elif not ID_RE.match(name[:name.rfind(".")]):
+                early[rel] = [bad_id(rel, name)]
+            else:
+                entry = cached.get(rel)
+                if (entry is None or item.stat is None or entry[stat_at] != item.stat
+                        or (full and not entry[data_at] and entry[problems_at] is None)):
+                    todo.append(item)
+        removed = cached.keys() - {item.rel for item in files}
+        self.cached = cached
+        self.parsed: dict[str, Parsed] = {}
+        if todo and self.process is None:
+            self.process = _process_of(raw)
+        entries = self._parse(todo)
+        if self.store is not None and (todo or removed or tree is not None
+                                       or self.store.process is None):
+            self.store.save(summary.to_json(), entries, removed, tree)
+        else:
+            for _ in entries:
+                pass
+
+        # The outcome, file by file in path order; the first valid file of an id wins.
+        self.problems: list[Problem] = []
+        self.valid: list[tuple[str, str, DealSummary]] = []
+        owner: dict[str, str] = {}
+        summary_at = cache_module.SUMMARY
+        for item in files:
+            rel = item.rel
+            if rel in early:
+                self.problems.extend(early[rel])
+                continue
+            entry = None if rel in self.parsed else cached.get(rel)
+            facts = entry[summary_at] if entry is not None else None
+            if facts is None:  # parsed now, or cached with problems
+                facts = self._summary(rel)
+                if facts is None:
+                    continue
+            name = rel[rel.rfind("/") + 1:]
+            deal_id = name[:name.rfind(".")]
+            if deal_id in owner:
+                self.problems.append(Problem(
+                    rel, 0, 0, f"deal id {deal_id!r} is also used by {owner[deal_id]}; ids "
+                    "(file names) must be unique", "duplicate-id"))
+                continue
+            owner[deal_id] = rel
+            self.valid.append((deal_id, rel, facts))
+        if not full:
+            self.cached = {}
+            if self.store is not None:
+                self.store.close()
+
+    def _parse(self, todo: list[DealPath]) -> Iterator[Entry]:
+        """Parse the files the cache cannot vouch for; yield what to record of each.
+
+        Only a file that had settled when it was read is recorded (see
+        `cache.settled`); the others are read again next time.
+        """
+        if not todo:  # before importing the parser: it brings YAML and pydantic
+            return
+        from salesflow.files import bulk
+        from salesflow.files.cache import Entry
+
+        assert self.process is not None
+        recordable = {item.rel: item.stat for item in todo if item.settled}
+        base = f"{self.root}{os.sep}"  # no Path per file
+        for result in bulk.parse_files([(base + item.rel, item.rel) for item in todo],
+                                       self.process, full=self.full):
+            self.parsed[result.rel] = result
+            stat = recordable.get(result.rel)
+            if result.cacheable and stat is not None:
+                problems = ([(p.line, p.col, p.message, p.code) for p in result.problems]
+                            if result.row is None else None)
+                yield Entry(result.rel, stat, problems, result.data, result.row)
+
+    def _summary(self, rel: str) -> DealSummary | None:
+        """The summary of a valid file; a problem file's problems go to `problems`."""
+        from salesflow.files.cache import SUMMARY, problems_of
+        from salesflow.model.summary import summary_of
+
+        result = self.parsed.get(rel)
+        if result is not None:
+            self.problems.extend(result.problems)
+            return None if result.row is None else summary_of(result.row, self.shared)
+        entry = self.cached[rel]
+        problems = problems_of(entry)
+        if problems is not None:
+            self.problems.extend(Problem(rel, *p) for p in problems)
+            return None
+        return entry[SUMMARY]  # type: ignore[no-any-return]
+
+    def deals(self) -> dict[str, Deal]:
+        """The Deal of every valid file, by relative path (for `full` loads)."""
+        from salesflow.files import bulk
+        from salesflow.files.cache import CacheUnusable, decode_data
+        from salesflow.model.deal import Deal
+
+        assert self.process is not None
+        wanted = {rel for _, rel, _ in self.valid}
+        deals: dict[str, Deal] = {}
+        for rel in wanted & self.parsed.keys():
+            result = self.parsed[rel]
+            if result.deal is not None:
+                deals[rel] = result.deal
+            elif result.data is not None:
+                deals[rel] = Deal.model_validate(decode_data(result.data))
+        from_cache = wanted - deals.keys()
+        if from_cache and self.store is not None:
+            try:
+                for rel, data in self.store.data(from_cache):
+                    deals[rel] = Deal.model_validate(data)
+            except CacheUnusable:
+                pass
+            self.store.close()
+        for rel in wanted - deals.keys():  # the cache let us down: read the file again
+            result = bulk.parse_one(str(self.root / rel), rel, self.process, keep=True)
+            if result.deal is None:  # changed since it was scanned; report the next time
+                raise ProblemsError(result.problems or [Problem(rel, 0, 0, "changed while "
+                                    "salesflow was reading it; run the command again",
+                                    "changed")])
+            deals[rel] = result.deal
+        return deals

@@ -1,0 +1,142 @@
+"""One file's bytes into a model, or the located problems that prevent it.
+
+Pure but for imports: it takes bytes and gives values and problems, so the
+loader, the parallel parser, the editor's read-back and the merge driver all
+validate a file the same way.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import TYPE_CHECKING, Any
+
+from salesflow.files.workspace import PROCESS_FILE
+from salesflow.model.errors import Problem
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from salesflow.files import yamlio
+    from salesflow.method.checks import Finding
+    from salesflow.model.deal import Deal
+    from salesflow.model.process import Process
+
+
+def _problems(findings: list[Finding], marks: yamlio.Marks, path: str) -> list[Problem]:
+    out = []
+    for f in findings:
+        line, col = marks.locate(f.loc, key=f.key)
+        out.append(Problem(path, line, col, f.message, f.code))
+    return out
+
+
+def _validate(model: type[BaseModel], doc: yamlio.Document, path: str, what: str,
+              ) -> tuple[Any, list[Problem]]:
+    from pydantic import ValidationError
+
+    from salesflow.files import yamlio
+
+    if doc.data is None:
+        return None, [Problem(path, 1, 1, f"file is empty; {what}", "empty")]
+    if not isinstance(doc.data, dict):
+        kind = "a list" if isinstance(doc.data, list) else "a single value"
+        return None, [Problem(path, 1, 1, f"expected a mapping of `key: value` lines at the top "
+                              f"level, found {kind}; {what}", "not-a-mapping")]
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        return None, yamlio.problems_from_validation(
+            errors, doc.marks, path, lambda loc: allowed_keys(model, loc))
+
+
+def parse_process(raw: bytes, path: str = PROCESS_FILE) -> tuple[Process | None, list[Problem]]:
+    """A Process from the bytes of `stages.yaml`, or the problems that prevent it."""
+    from salesflow.files import yamlio
+    from salesflow.method.checks import check_process
+    from salesflow.model.process import Process
+
+    try:
+        doc = yamlio.parse(raw, path)
+    except yamlio.YamlProblem as exc:
+        return None, [exc.problem]
+    process, problems = _validate(
+        Process, doc, path, "stages.yaml needs `currency:` and a list of `stages:`")
+    if process is None:
+        return None, problems
+    problems = _problems(check_process(process), doc.marks, path)
+    return (None if problems else process), problems
+
+
+def parse_deal(raw: bytes, path: str, process: Process) -> tuple[Deal | None, list[Problem]]:
+    """A Deal from the bytes of a deal file, checked against the process."""
+    from salesflow.files import yamlio
+
+    try:
+        doc = yamlio.parse(raw, path)
+    except yamlio.YamlProblem as exc:
+        return None, [exc.problem]
+    return validate_deal_document(doc, path, process)
+
+
+def validate_deal_document(doc: yamlio.Document, path: str, process: Process,
+                           ) -> tuple[Deal | None, list[Problem]]:
+    from salesflow.method.checks import check_deal
+    from salesflow.model.deal import Deal
+
+    deal, problems = _validate(Deal, doc, path, "a deal needs at least `customer:` and `stage:`")
+    if deal is None:
+        return None, problems
+    problems = _problems(check_deal(deal, process), doc.marks, path)
+    return (None if problems else deal), problems
+
+
+def allowed_keys(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
+    """The keys a mapping at `loc` inside a `model` document may hold."""
+    from pydantic import BaseModel
+
+    current: Any = model
+    for item in loc:
+        current = _step(current, item)
+        if current is None:
+            return []
+    current = _plain(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [_key(name, f) for name, f in current.model_fields.items() if name != "extensions"]
+    return []
+
+
+def _key(name: str, f: Any) -> str:
+    return f.validation_alias if isinstance(f.validation_alias, str) else name
+
+
+def _plain(tp: Any) -> Any:
+    """Strip Annotated[...] and `| None`."""
+    for _ in range(8):
+        if typing.get_origin(tp) is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif typing.get_origin(tp) is typing.Union or isinstance(tp, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            if len(args) != 1:
+                return tp
+            tp = args[0]
+        else:
+            break
+    return tp
+
+
+def _step(tp: Any, item: str | int) -> Any:
+    from pydantic import BaseModel
+
+    tp = _plain(tp)
+    origin = typing.get_origin(tp)
+    if origin is list and isinstance(item, int):
+        return typing.get_args(tp)[0]
+    if origin is dict:
+        return typing.get_args(tp)[1]
+    if isinstance(tp, type) and issubclass(tp, BaseModel) and isinstance(item, str):
+        for name, f in tp.model_fields.items():
+            if _key(name, f) == item:
+                return f.annotation
+    return None

@@ -1,0 +1,327 @@
+"""Cross-field checks: each a small named function yielding findings.
+
+Pydantic checks each value's shape; these check what relates values to each
+other and to the process (unique codes, known stages, reports_to trees, ...).
+A finding carries the data path of the offending value so the loader can
+point at its line and column.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from salesflow.model.deal import Deal
+from salesflow.model.edits import DataPath as Path
+from salesflow.model.process import Process, Rule
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem at a data path; `key` points at the key rather than its value."""
+
+    loc: Path
+    message: str
+    code: str
+    key: bool = False
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+# --------------------------------------------------------------------- process
+
+
+def unique_stage_codes(process: Process) -> Iterator[Finding]:
+    seen: set[str] = set()
+    for i, stage in enumerate(process.stages):
+        if stage.code in seen:
+            yield Finding(("stages", i, "code"), f"duplicate stage code {stage.code!r}",
+                          "duplicate-stage")
+        seen.add(stage.code)
+
+
+def unique_milestone_ids(process: Process) -> Iterator[Finding]:
+    seen: dict[str, str] = {}
+    for i, stage in enumerate(process.stages):
+        for j, milestone in enumerate(stage.exit):
+            if milestone.id in seen:
+                yield Finding(
+                    ("stages", i, "exit", j, "id"),
+                    f"duplicate milestone id {milestone.id!r} (already used in stage "
+                    f"{seen[milestone.id]}); milestone ids must be unique across the process",
+                    "duplicate-milestone",
+                )
+            seen.setdefault(milestone.id, stage.code)
+
+
+def probabilities_non_decreasing(process: Process) -> Iterator[Finding]:
+    for i in range(1, len(process.stages)):
+        before, stage = process.stages[i - 1], process.stages[i]
+        if stage.probability < before.probability:
+            yield Finding(
+                ("stages", i, "probability"),
+                f"probability {stage.probability} of stage {stage.code} is lower than "
+                f"{before.probability} of the stage before it ({before.code}); probabilities "
+                "must not decrease along the process",
+                "probability-order",
+            )
+
+
+def last_stage_is_won(process: Process) -> Iterator[Finding]:
+    last = process.stages[-1]
+    if last.probability != 100:
+        yield Finding(
+            ("stages", len(process.stages) - 1, "probability"),
+            f"the last stage ({last.code}) is the won stage and must have probability 100, "
+            f"not {last.probability}",
+            "won-stage",
+        )
+
+
+def procurement_steps_known(process: Process) -> Iterator[Finding]:
+    seen: set[str] = set()
+    codes = process.codes
+    for i, step in enumerate(process.procurement):
+        if step.id in seen:
+            yield Finding(("procurement", i, "id"), f"duplicate procurement step {step.id!r}",
+                          "duplicate-procurement")
+        seen.add(step.id)
+        for j, code in enumerate(step.stages):
+            if code not in codes:
+                yield Finding(("procurement", i, "stages", j),
+                              f"unknown stage {code!r} (expected one of {', '.join(codes)})",
+                              "unknown-stage")
+
+
+def unique_lost_reasons(process: Process) -> Iterator[Finding]:
+    seen: set[str] = set()
+    for i, reason in enumerate(process.lost_reasons):
+        if reason in seen:
+            yield Finding(("lost_reasons", i), f"duplicate lost reason {reason!r}", "duplicate")
+        seen.add(reason)
+
+
+RULE_PARTS = ("fields", "stakeholders", "procurement", "needs", "any_of")
+
+
+def rules_refer_to_known_things(process: Process) -> Iterator[Finding]:
+    from salesflow.model.deal import DEAL_KEYS
+
+    steps = [p.id for p in process.procurement]
+
+    def walk(rule: Rule, at: Path) -> Iterator[Finding]:
+        for k, name in enumerate(rule.fields or []):
+            if name not in DEAL_KEYS:
+                yield Finding((*at, "fields", k),
+                              f"unknown deal field {name!r}{did_you_mean(name, list(DEAL_KEYS))}",
+                              "unknown-field")
+        if rule.procurement and rule.procurement.at_least not in steps:
+            step = rule.procurement.at_least
+            if not steps:
+                hint = "; stages.yaml has no `procurement:` steps"
+            else:
+                hint = did_you_mean(step, steps) or (
+                    f" (expected one of the ids under `procurement:`: {', '.join(steps)})")
+            yield Finding((*at, "procurement", "at_least"),
+                          f"unknown procurement step {step!r}{hint}", "unknown-procurement")
+        for k, sub in enumerate(rule.any_of or []):
+            yield from walk(sub, (*at, "any_of", k))
+
+    for i, stage in enumerate(process.stages):
+        for j, milestone in enumerate(stage.exit):
+            if milestone.rule is not None:
+                yield from walk(milestone.rule, ("stages", i, "exit", j, "rule"))
+
+
+def rules_are_well_formed(process: Process) -> Iterator[Finding]:
+    """A rule that checks nothing, or a list that matches nobody, is a mistake, not a rule."""
+
+    def empty_list(at: Path, key: str, what: str) -> Finding:
+        return Finding((*at, key), f"`{key}: []` {what}: list at least one, or leave "
+                       f"`{key}` out", "empty-rule", key=True)
+
+    def walk(rule: Rule, at: Path) -> Iterator[Finding]:
+        if all(getattr(rule, part) is None for part in RULE_PARTS):
+            instead = ("remove this alternative" if "any_of" in at else
+                       "remove `rule:` and record the milestone with `salesflow tick`")
+            yield Finding(at, "this rule checks nothing: give it at least one of "
+                          f"{', '.join(RULE_PARTS)} (or {instead})", "empty-rule")
+        if rule.fields is not None:
+            if not rule.fields:
+                yield empty_list(at, "fields", "checks nothing")
+            seen: set[str] = set()
+            for k, name in enumerate(rule.fields):
+                if name in seen:
+                    yield Finding((*at, "fields", k), f"field {name!r} is listed twice",
+                                  "duplicate")
+                seen.add(name)
+        if rule.stakeholders is not None:
+            crit = rule.stakeholders
+            for key in ("attitude", "level", "roles", "influence"):
+                if getattr(crit, key) == []:
+                    yield empty_list((*at, "stakeholders"), key, "matches nobody")
+        if rule.needs is not None and rule.needs.kind == []:
+            yield empty_list((*at, "needs"), "kind", "matches no need")
+        if rule.any_of is not None:
+            if not rule.any_of:
+                yield empty_list(at, "any_of", "offers no alternative")
+            for k, sub in enumerate(rule.any_of):
+                yield from walk(sub, (*at, "any_of", k))
+
+    for i, stage in enumerate(process.stages):
+        for j, milestone in enumerate(stage.exit):
+            if milestone.rule is not None:
+                yield from walk(milestone.rule, ("stages", i, "exit", j, "rule"))
+
+
+PROCESS_CHECKS: list[Callable[[Process], Iterator[Finding]]] = [
+    unique_stage_codes,
+    unique_milestone_ids,
+    probabilities_non_decreasing,
+    last_stage_is_won,
+    procurement_steps_known,
+    unique_lost_reasons,
+    rules_refer_to_known_things,
+    rules_are_well_formed,
+]
+
+
+# ------------------------------------------------------------------------ deal
+
+
+def stage_known(deal: Deal, process: Process) -> Iterator[Finding]:
+    if not process.has_stage(deal.stage):
+        yield Finding(("stage",), f"unknown stage {deal.stage!r} (expected one of "
+                      f"{', '.join(process.codes)})", "unknown-stage")
+
+
+def status_fits_stage(deal: Deal, process: Process) -> Iterator[Finding]:
+    won = process.won.code
+    if deal.status == "won" and deal.stage != won:
+        yield Finding(("status",), f"status 'won' is only for deals in the last stage ({won}); "
+                      f"this deal is in {deal.stage}: advance it to {won}, or set another status",
+                      "won-stage")
+    if deal.stage == won and deal.status == "open":
+        yield Finding(("status",), f"a deal in the last stage ({won}) is won: set `status: won`",
+                      "won-stage")
+
+
+def milestones_known(deal: Deal, process: Process) -> Iterator[Finding]:
+    ids = process.milestone_ids
+    for mid in deal.milestones:
+        if process.milestone(mid) is None:
+            yield Finding(("milestones", mid),
+                          f"unknown milestone {mid!r}{did_you_mean(mid, ids)}",
+                          "unknown-milestone", key=True)
+
+
+def currency_has_rate(deal: Deal, process: Process) -> Iterator[Finding]:
+    if deal.currency and process.rate(deal.currency) is None:
+        yield Finding(("currency",),
+                      f"no exchange rate for {deal.currency}: add `{deal.currency}: <value of 1 "
+                      f"{deal.currency} in {process.currency}>` under `rates:` in stages.yaml",
+                      "missing-rate")
+
+
+def history_consistent(deal: Deal, process: Process) -> Iterator[Finding]:
+    previous = None
+    for i, entry in enumerate(deal.history):
+        for attr, key in (("from_", "from"), ("to", "to")):
+            code = getattr(entry, attr)
+            if code is not None and not process.has_stage(code):
+                yield Finding(("history", i, key), f"unknown stage {code!r} (expected one of "
+                              f"{', '.join(process.codes)})", "unknown-stage")
+        if entry.to is None and entry.status is None:
+            yield Finding(("history", i), "a history entry needs `to:` (a stage) or `status:`",
+                          "history-entry")
+        if previous is not None and entry.date < previous:
+            yield Finding(("history", i, "date"),
+                          f"history is out of order: {entry.date} comes after {previous}; "
+                          "keep entries oldest first", "history-order")
+        previous = entry.date
+
+
+def procurement_step_known(deal: Deal, process: Process) -> Iterator[Finding]:
+    step = deal.procurement_step
+    if step is not None and process.procurement_index(step) is None:
+        steps = [p.id for p in process.procurement]
+        hint = did_you_mean(step, steps) if steps else "; stages.yaml defines no procurement steps"
+        yield Finding(("procurement_step",), f"unknown procurement step {step!r}{hint}",
+                      "unknown-procurement")
+
+
+def lost_reason_known(deal: Deal, process: Process) -> Iterator[Finding]:
+    if deal.lost_reason and process.lost_reasons and deal.lost_reason not in process.lost_reasons:
+        yield Finding(("lost_reason",), f"unknown lost reason {deal.lost_reason!r} (expected one "
+                      f"of {', '.join(process.lost_reasons)})", "unknown-lost-reason")
+
+
+def stakeholders_form_a_tree(deal: Deal, process: Process) -> Iterator[Finding]:
+    names: dict[str, int] = {}
+    for i, person in enumerate(deal.stakeholders):
+        if person.name in names:
+            yield Finding(("stakeholders", i, "name"),
+                          f"duplicate stakeholder {person.name!r}: names must be unique in a deal",
+                          "duplicate-stakeholder")
+        else:
+            names[person.name] = i
+    for i, person in enumerate(deal.stakeholders):
+        boss = person.reports_to
+        if boss is None:
+            continue
+        if boss not in names:
+            yield Finding(("stakeholders", i, "reports_to"),
+                          f"reports_to {boss!r} is not a stakeholder of this deal"
+                          f"{did_you_mean(boss, list(names))}", "unknown-stakeholder")
+    # cycles: walk up from each person; each name is visited once, so this is linear
+    boss_of = {p.name: p.reports_to for p in deal.stakeholders}
+    state: dict[str, int] = {}  # 1: on the current walk, 2: finished
+    for person in deal.stakeholders:
+        trail: list[str] = []
+        current: str | None = person.name
+        while current is not None and current in boss_of and current not in state:
+            state[current] = 1
+            trail.append(current)
+            current = boss_of[current]
+        if current is not None and state.get(current) == 1:
+            cycle = trail[trail.index(current):]
+            yield Finding(("stakeholders", names[cycle[-1]], "reports_to"),
+                          "reports_to forms a cycle: " + " → ".join([*cycle, current]),
+                          "reports-to-cycle")
+        for name in trail:
+            state[name] = 2
+
+
+def needs_from_known(deal: Deal, process: Process) -> Iterator[Finding]:
+    names = [p.name for p in deal.stakeholders]
+    for i, need in enumerate(deal.needs):
+        if need.from_ is not None and need.from_ not in names:
+            yield Finding(("needs", i, "from"),
+                          f"{need.from_!r} is not a stakeholder of this deal"
+                          f"{did_you_mean(need.from_, names)}; add them under `stakeholders:`",
+                          "unknown-stakeholder")
+
+
+DEAL_CHECKS: list[Callable[[Deal, Process], Iterator[Finding]]] = [
+    stage_known,
+    status_fits_stage,
+    milestones_known,
+    currency_has_rate,
+    history_consistent,
+    procurement_step_known,
+    lost_reason_known,
+    stakeholders_form_a_tree,
+    needs_from_known,
+]
+
+
+def check_process(process: Process) -> list[Finding]:
+    return [f for check in PROCESS_CHECKS for f in check(process)]
+
+
+def check_deal(deal: Deal, process: Process) -> list[Finding]:
+    return [f for check in DEAL_CHECKS for f in check(deal, process)]

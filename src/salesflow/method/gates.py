@@ -1,0 +1,372 @@
+"""Milestone gates: which exit milestones of a stage a deal meets, and why not.
+
+A milestone without a rule is met when the deal records it under
+`milestones:`. A milestone with a rule is met when the deal's data satisfy
+the rule, whatever is recorded: the rule is the method's own check (a
+supporter at the decision level, a known amount, ...). Every unmet rule says
+in words what is missing, so `check` and a refused `advance` can tell a
+salesperson exactly what to do next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from salesflow.model.deal import Deal, MilestoneRecord, Need, Stakeholder
+from salesflow.model.process import (
+    Milestone,
+    NeedsCriteria,
+    Process,
+    Rule,
+    Stage,
+    StakeholderCriteria,
+)
+from salesflow.model.words import (
+    ATTITUDE_NOUNS,
+    ATTITUDE_ORDER,
+    INFLUENCE_ORDER,
+    LEVEL_NAMES,
+    ROLE_NOUNS,
+    SPIN_ADVICE,
+    SPIN_KINDS,
+    a,
+    and_list,
+    or_list,
+)
+
+
+@dataclass(frozen=True)
+class MilestoneStatus:
+    """Whether one exit milestone is met, with the record and the rule's verdict."""
+
+    stage: str
+    milestone: Milestone
+    met: bool
+    record: MilestoneRecord | None
+    missing: tuple[str, ...] = ()  # for rule milestones: what the rule still lacks, in words
+    gaps: tuple[Gap, ...] = ()  # the same, structured, for screens that lay it out
+
+    @property
+    def by_rule(self) -> bool:
+        return self.milestone.rule is not None
+
+
+def milestone_status(deal: Deal, stage: Stage, milestone: Milestone,
+                     process: Process) -> MilestoneStatus:
+    record = deal.milestones.get(milestone.id)
+    if milestone.rule is None:
+        return MilestoneStatus(stage.code, milestone, record is not None, record)
+    gaps = tuple(rule_gaps(milestone.rule, deal, process))
+    return MilestoneStatus(stage.code, milestone, not gaps, record,
+                           tuple(g.text() for g in gaps), gaps)
+
+
+def stage_gate(deal: Deal, stage: Stage, process: Process) -> list[MilestoneStatus]:
+    """The status of every exit milestone of `stage` for `deal`, in process order."""
+    return [milestone_status(deal, stage, m, process) for m in stage.exit]
+
+
+def gates_between(deal: Deal, process: Process, target: str) -> list[MilestoneStatus]:
+    """Exit milestones to meet to move from the deal's stage forward to `target`.
+
+    That is the current stage's and those of every stage skipped over.
+    """
+    start, end = process.index(deal.stage), process.index(target)
+    return [s for stage in process.stages[start:end] for s in stage_gate(deal, stage, process)]
+
+
+def ready(deal: Deal, process: Process) -> bool:
+    return all(s.met for s in stage_gate(deal, process.stage(deal.stage), process))
+
+
+# ---------------------------------------------------------------------- rules
+#
+# An unmet rule is explained as gaps, one per failing part. A gap says what is
+# wanted, where the deal stands, and what to do about it; for stakeholder
+# parts it names who already exists and whom to win over, because "needs a
+# supporter at the decision level" alone does not tell a salesperson where to
+# go next. Alternatives (`any_of`) are merged into one gap so the same people
+# are not listed twice.
+
+MAX_NAMED = 4  # people or needs named in one message before "and N more"
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One failing part of a rule, in words."""
+
+    want: str  # "a supporter at the decision level"
+    status: str  # "none yet", "found 1: ...", "not set"
+    notes: tuple[str, ...] = ()  # whole sentences: who exists, what to do
+    candidates: tuple[Stakeholder, ...] = ()  # people to win over, best first
+    candidates_label: str = "Win over one of"
+    unlisted: tuple[str, ...] = ()  # kinds of people nobody listed is: "at the decision level"
+    ask: str = ""  # " (ask your coach 陈丽)"
+
+    def lines(self) -> list[str]:
+        """The gap as sentences: what is wanted and where it stands, then what to do."""
+        head = self.want + (f" — {self.status}" if self.status else "")
+        parts = [head + ".", *self.notes]
+        if len(self.unlisted) == 1:
+            parts.append(f"Nobody {self.unlisted[0]} is listed under `stakeholders:`: find out "
+                         f"who that is{self.ask} and add them.".replace("Nobody  ", "Nobody "))
+        elif self.unlisted:
+            parts.append("Nobody is listed under `stakeholders:` " + ", nor ".join(self.unlisted)
+                         + f": find out who they are{self.ask} and add them.")
+        if self.candidates:
+            parts.append(f"{self.candidates_label}: {_people(self.candidates)}.")
+        return parts
+
+    def text(self) -> str:
+        return " ".join(self.lines())
+
+
+def unmet_parts(rule: Rule, deal: Deal, process: Process) -> list[str]:
+    """What the deal lacks for `rule` to hold, in words; empty when it holds."""
+    return [gap.text() for gap in rule_gaps(rule, deal, process)]
+
+
+def rule_gaps(rule: Rule, deal: Deal, process: Process) -> list[Gap]:
+    """Every failing part of `rule` for `deal`; empty when the rule holds."""
+    gaps: list[Gap] = []
+    for name in rule.fields or []:
+        gap = _field_gap(name, deal, process)
+        if gap is not None:
+            gaps.append(gap)
+    if rule.stakeholders is not None:
+        gap = _stakeholder_gap(rule.stakeholders, deal)
+        if gap is not None:
+            gaps.append(gap)
+    if rule.procurement is not None:
+        gap = _procurement_gap(rule.procurement.at_least, deal, process)
+        if gap is not None:
+            gaps.append(gap)
+    if rule.needs is not None:
+        gap = _needs_gap(rule.needs, deal)
+        if gap is not None:
+            gaps.append(gap)
+    if rule.any_of:
+        alternatives = [rule_gaps(sub, deal, process) for sub in rule.any_of]
+        if all(alternatives):
+            gaps.append(_merge(alternatives))
+    return gaps
+
+
+# ------------------------------------------------------------- the parts
+
+_FIELD_EXAMPLES: dict[str, str] = {
+    "name": "name: Pump station retrofit",
+    "owner": "owner: li.wei",
+    "amount": "amount: 1250000",
+    "currency": "currency: USD",
+    "expected_close": "expected_close: 2027-03-31",
+    "segment": "segment: municipal",
+    "product_line": "product_line: pumps",
+    "relationship": "relationship: initial",
+    "lost_reason": "lost_reason: price",
+}
+_LIST_FIELDS = {"stakeholders", "needs", "next_steps", "history", "milestones"}
+
+
+def _field_gap(name: str, deal: Deal, process: Process) -> Gap | None:
+    value = getattr(deal, name, None)
+    if value is not None and value not in ("", [], {}):
+        return None
+    if name in _LIST_FIELDS:
+        return Gap(f"at least one entry under `{name}:`", "none yet")
+    example = _FIELD_EXAMPLES.get(name)
+    if name == "procurement_step" and process.procurement:
+        example = f"procurement_step: {process.procurement[0].id}"
+    todo = (f"Add it to the deal file, e.g. `{example}`." if example
+            else f"Add `{name}:` to the deal file.")
+    return Gap(f"the deal's `{name}` is not set", "", (todo,))
+
+
+def _matches(person: Stakeholder, crit: StakeholderCriteria, *, attitude: bool = True) -> bool:
+    if attitude and crit.attitude is not None and person.attitude not in crit.attitude:
+        return False
+    if crit.level is not None and person.level not in crit.level:
+        return False
+    if crit.roles is not None and not set(person.roles) & set(crit.roles):
+        return False
+    return crit.influence is None or person.influence in crit.influence
+
+
+def _stakeholder_gap(crit: StakeholderCriteria, deal: Deal) -> Gap | None:
+    people = deal.stakeholders
+    found = [p for p in people if _matches(p, crit)]
+    if len(found) >= crit.min:
+        return None
+    want = describe_criteria(crit)
+    if not people:
+        return Gap(want, "the deal lists no `stakeholders:` yet", (
+            "Add the people you have met under `stakeholders:`, each with level, roles and "
+            "attitude.",))
+    status = f"found {len(found)}: {_people(found, facets=False)}" if found else "none yet"
+    notes: list[str] = []
+    shaped = [p for p in people if _matches(p, crit, attitude=False)]
+    if crit.attitude:
+        plural = or_list([ATTITUDE_NOUNS[x][1] for x in crit.attitude])
+        others = [p for p in people if p.attitude in crit.attitude and p not in found]
+        if others:
+            notes.append(f"{plural[:1].upper()}{plural[1:]} now: "
+                         f"{_people(others, attitude=False)}.")
+        elif not found:
+            notes.append(f"No {plural} at all yet.")
+    unlisted: tuple[str, ...] = ()
+    if not shaped:
+        unlisted = (_shape(crit),)
+    elif crit.attitude is None and len(shaped) < crit.min:
+        where = f"only {len(shaped)} {'person' if len(shaped) == 1 else 'people'} {_shape(crit)}"
+        notes.append(f"{where[:1].upper()}{where[1:].rstrip()} is listed under `stakeholders:`: "
+                     f"find out who else{_ask_coach(deal)} and add them.")
+    candidates: tuple[Stakeholder, ...] = ()
+    if crit.attitude:
+        candidates = tuple(sorted((p for p in shaped if p not in found), key=_priority))
+    label = "Win over one of" if crit.attitude == ["supporter"] else "Candidates"
+    return Gap(want, status, tuple(notes), candidates, label, unlisted, _ask_coach(deal))
+
+
+def _procurement_gap(want_id: str, deal: Deal, process: Process) -> Gap | None:
+    want_at = process.procurement_index(want_id)
+    if want_at is None:  # validation refuses such rules; nothing to check against
+        return None
+    have = deal.procurement_step
+    have_at = process.procurement_index(have) if have else None
+    if have_at is not None and have_at >= want_at:
+        return None
+    want = f"the customer's buying process at step {_step(process, want_at)} or later"
+    if have_at is None:
+        return Gap(want, "the deal records no `procurement_step:`", (
+            f"Ask your coach where the customer's buying process stands and record it, e.g. "
+            f"`procurement_step: {want_id}`.",))
+    return Gap(want, f"it is at step {_step(process, have_at)}", (
+        "Update `procurement_step:` when the customer moves on.",))
+
+
+def _needs_gap(crit: NeedsCriteria, deal: Deal) -> Gap | None:
+    def kind_ok(need: Need) -> bool:
+        return crit.kind is None or need.kind in crit.kind
+
+    found = [n for n in deal.needs if kind_ok(n)
+             and (crit.explicit is None or n.explicit == crit.explicit)]
+    if len(found) >= crit.min:
+        return None
+    adjective = "" if crit.explicit is None else ("explicit " if crit.explicit else "implied ")
+    noun = "need" if crit.min == 1 else "needs"
+    kinds = (" of kind " + or_list([f"{k} ({SPIN_KINDS[k].lower()})" for k in crit.kind])
+             if crit.kind else "")
+    want = (a(adjective + noun) if crit.min == 1 else f"{crit.min} {adjective}{noun}") + kinds
+    status = f"found {len(found)}" if found else "none yet"
+    notes: list[str] = []
+    if not deal.needs:
+        notes.append("Record what you learn under `needs:` as SPIN notes (kind S, P, I or N).")
+    elif crit.explicit:
+        implied = [n for n in deal.needs if kind_ok(n) and not n.explicit]
+        if implied:
+            shown = ", ".join(f"{n.kind} “{_short(n.text)}”" for n in implied[:MAX_NAMED])
+            more = f" and {len(implied) - MAX_NAMED} more" if len(implied) > MAX_NAMED else ""
+            notes.append(f"Implied so far: {shown}{more}. Confirm one with the customer "
+                         "(need-payoff questions) and mark it `explicit: true`.")
+    if crit.kind and not any(kind_ok(n) for n in deal.needs):
+        notes.append(f"To find one, {SPIN_ADVICE[crit.kind[0]]}.")
+    return Gap(want, status, tuple(notes))
+
+
+def _merge(alternatives: list[list[Gap]]) -> Gap:
+    """One gap for an `any_of`: the alternatives side by side, people named once."""
+    singles = [gaps[0] for gaps in alternatives if len(gaps) == 1]
+    if len(singles) == len(alternatives) and len({g.status for g in singles}) == 1:
+        want, status = ", or ".join(g.want for g in singles), singles[0].status
+    else:
+        described = [" and ".join(g.want + (f" ({g.status})" if g.status else "") for g in gaps)
+                     for gaps in alternatives]
+        want, status = "one of: " + "; or ".join(described), ""
+    notes: list[str] = []
+    people: list[Stakeholder] = []
+    unlisted: list[str] = []
+    for gaps in alternatives:
+        for gap in gaps:
+            notes.extend(n for n in gap.notes if n not in notes)
+            people.extend(p for p in gap.candidates if p not in people)
+            unlisted.extend(u for u in gap.unlisted if u not in unlisted)
+    labels = [g.candidates_label for gaps in alternatives for g in gaps if g.candidates]
+    asks = [g.ask for gaps in alternatives for g in gaps if g.ask]
+    return Gap(want, status, tuple(notes), tuple(sorted(people, key=_priority)),
+               labels[0] if labels else "Win over one of", tuple(unlisted),
+               asks[0] if asks else "")
+
+
+# ------------------------------------------------------------------ words
+
+
+def describe_criteria(crit: StakeholderCriteria) -> str:
+    """'a supporter at the decision level', '2 supporters who are evaluators', ..."""
+    one = crit.min == 1
+    if crit.attitude:
+        nouns = [ATTITUDE_NOUNS[x][0 if one else 1] for x in crit.attitude]
+    else:
+        nouns = ["stakeholder" if one else "stakeholders"]
+    head = a(or_list(nouns)) if one else f"{crit.min} {or_list(nouns)}"
+    shape = _shape(crit)
+    return f"{head} {shape}" if shape else head
+
+
+def _shape(crit: StakeholderCriteria) -> str:
+    """The criteria other than attitude: 'at the decision level who is an evaluator'."""
+    parts: list[str] = []
+    if crit.level:
+        parts.append(f"at the {or_list(list(crit.level))} level")
+    if crit.roles:
+        if crit.min == 1:
+            parts.append("who is " + or_list([a(ROLE_NOUNS[r]) for r in crit.roles]))
+        else:
+            parts.append("who are " + or_list([_plural(ROLE_NOUNS[r]) for r in crit.roles]))
+    if crit.influence:
+        parts.append(f"with {or_list(list(crit.influence))} influence")
+    return " ".join(parts)
+
+
+def person_label(person: Stakeholder, *, attitude: bool = True) -> str:
+    """'罗伟 (生产副总经理; decision level; user buyer, evaluator; attitude unknown)'."""
+    facets = [person.title] if person.title else []
+    facets.append(LEVEL_NAMES[person.level] if person.level else "level not set")
+    if person.roles:
+        facets.append(", ".join(ROLE_NOUNS[r] for r in person.roles))
+    if attitude:
+        facets.append("attitude unknown" if person.attitude == "unknown" else person.attitude)
+    return f"{person.name} ({'; '.join(facets)})"
+
+
+def _people(people: list[Stakeholder] | tuple[Stakeholder, ...], *, facets: bool = True,
+            attitude: bool = True) -> str:
+    shown = [person_label(p, attitude=attitude) if facets else p.name
+             for p in people[:MAX_NAMED]]
+    more = len(people) - MAX_NAMED
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+def _priority(person: Stakeholder) -> tuple[int, int, int]:
+    """Whom to win over first: most influence, then undecided before opposed, then senior."""
+    level = {"decision": 0, "management": 1, "operations": 2}.get(person.level or "", 3)
+    return (INFLUENCE_ORDER.get(person.influence, 3), ATTITUDE_ORDER[person.attitude], level)
+
+
+def _ask_coach(deal: Deal) -> str:
+    coaches = [p.name for p in deal.stakeholders
+               if "coach" in p.roles and p.attitude != "opponent"]
+    return f" (ask your coach {and_list(coaches)})" if coaches else ""
+
+
+def _step(process: Process, index: int) -> str:
+    step = process.procurement[index]
+    return f"{index + 1}/{len(process.procurement)} “{step.name}”"
+
+
+def _plural(noun: str) -> str:
+    return noun + ("es" if noun.endswith(("ch", "s")) else "s")
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,340 @@
+"""Deal health: the risks a sales manager looks for, each with the next move.
+
+Every risk check is a small named function over one deal, the process and the
+as-of date, yielding `Risk`s; `RISK_CHECKS` lists them in the order a review
+prints them. They follow METHODOLOGY.md: a deal that does not move, a close
+date in the past, no agreed next step; the buying centre without a coach, with
+nobody at the decision level, with an opponent holding the budget or the
+decision; the sale running ahead of (or behind) the customer's own buying
+process; no explicit need late in the process; and a milestone rule of a
+passed stage that no longer holds.
+
+Open deals get every check. A held deal is frozen, so only its follow-up
+matters: it gets the next-step check alone, so that it is not forgotten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from salesflow.method.gates import stage_gate
+from salesflow.model.deal import Deal, DealFile, Stakeholder
+from salesflow.model.money import deal_amount, weighted
+from salesflow.model.process import Process, ProcurementStep, Rule
+from salesflow.model.words import ROLE_NOUNS, and_list
+
+
+@dataclass(frozen=True)
+class Risk:
+    """One thing wrong with a deal: a short code, why in one line, and what to do."""
+
+    code: str
+    reason: str
+    move: str
+
+
+# --------------------------------------------------------- shared answers
+
+
+def last_activity(deal: Deal, as_of: dt.date) -> dt.date | None:
+    """The latest history entry or milestone record on or before `as_of`."""
+    dates = [h.date for h in deal.history] + [m.date for m in deal.milestones.values()]
+    dates = [d for d in dates if d <= as_of]
+    return max(dates) if dates else None
+
+
+def coaches(deal: Deal) -> list[Stakeholder]:
+    return [p for p in deal.stakeholders if "coach" in p.roles and p.attitude != "opponent"]
+
+
+def _best_contact(deal: Deal) -> Stakeholder | None:
+    """Whom to call first: the coach, else the most influential supporter."""
+    found = coaches(deal)
+    if found:
+        return found[0]
+    supporters = sorted((p for p in deal.stakeholders if p.attitude == "supporter"),
+                        key=lambda p: {"high": 0, "medium": 1, "low": 2}.get(p.influence or "", 3))
+    return supporters[0] if supporters else None
+
+
+def _ask(deal: Deal) -> str:
+    contact = _best_contact(deal)
+    if contact is None:
+        return ""
+    role = "your coach" if "coach" in contact.roles else "who supports us"
+    return f" (ask {contact.name}, {role})"
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'' if n == 1 else 's'}"
+
+
+def _stages(n: int) -> str:
+    return f"{n} stage{'' if n == 1 else 's'}"
+
+
+def _past_first_stage(deal: Deal, process: Process) -> bool:
+    """People checks start after the first visit: in the first stage we know nobody yet."""
+    return process.index(deal.stage) > 0
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """Where the sale stands against the customer's own buying process."""
+
+    number: int  # 1-based number of the customer's step
+    of: int
+    step: ProcurementStep
+    apart: int  # > 0: the sale is this many stages ahead; < 0: behind; 0: in step
+
+    @property
+    def label(self) -> str:
+        return f"{self.number}/{self.of} “{self.step.name}”"
+
+
+def alignment(deal: Deal, process: Process) -> Alignment | None:
+    """The customer's step and how far the sales stage is from the stages it goes with.
+
+    None when the deal records no step or the step names no stages.
+    """
+    if deal.procurement_step is None:
+        return None
+    index = process.procurement_index(deal.procurement_step)
+    if index is None:
+        return None
+    step = process.procurement[index]
+    expected = [process.index(c) for c in step.stages if process.has_stage(c)]
+    if not expected:
+        return None
+    here = process.index(deal.stage)
+    if here > max(expected):
+        apart = here - max(expected)
+    elif here < min(expected):
+        apart = here - min(expected)
+    else:
+        apart = 0
+    return Alignment(index + 1, len(process.procurement), step, apart)
+
+
+def _asks_explicit_need(rule: Rule) -> bool:
+    if rule.needs is not None and rule.needs.explicit:
+        return True
+    return any(_asks_explicit_need(sub) for sub in rule.any_of or [])
+
+
+def explicit_need_stage(process: Process) -> str | None:
+    """From which stage on a deal should have an explicit need.
+
+    The first stage whose exit rules ask for one (C in the method's process);
+    failing that, a stage coded C; else none.
+    """
+    for stage in process.stages:
+        if any(m.rule is not None and _asks_explicit_need(m.rule) for m in stage.exit):
+            return stage.code
+    return "C" if process.has_stage("C") else None
+
+
+# ------------------------------------------------------------- the checks
+
+
+def idle(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
+    stage = process.stage(deal.stage)
+    last = last_activity(deal, as_of)
+    if stage.rot_days is None or last is None:
+        return
+    days = (as_of - last).days
+    if days > stage.rot_days:
+        yield Risk("idle", f"idle for {_days(days)} in stage {stage.code} (stalled after "
+                   f"{stage.rot_days}); last move or milestone {last.isoformat()}",
+                   f"find out where the project stands{_ask(deal)} and agree on a next step; "
+                   "if it has stopped, put the deal on hold")
+
+
+def close_passed(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
+    close = deal.expected_close
+    if close is not None and close < as_of:
+        yield Risk("close-passed", f"expected close {close.isoformat()} passed "
+                   f"{_days((as_of - close).days)} ago",
+                   "agree a realistic close date with the customer and update "
+                   "`expected_close:`; a past date distorts the forecast")
+
+
+def next_step(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
+    held = deal.status == "hold"
+    if not deal.next_steps:
+        if held:
+            yield Risk("no-next-step", "on hold with no follow-up planned",
+                       "add a date to check back under `next_steps:`, so the deal is not "
+                       "forgotten")
+        else:
+            yield Risk("no-next-step", "no next step agreed with the customer",
+                       "agree the next action and its date with the customer; add it under "
+                       "`next_steps:`")
+        return
+    overdue = sorted((s for s in deal.next_steps if s.due < as_of), key=lambda s: s.due)
+    if overdue:
+        first = overdue[0]
+        more = f" (and {len(overdue) - 1} more)" if len(overdue) > 1 else ""
+        yield Risk("next-step-overdue", f"next step overdue by {_days((as_of - first.due).days)}"
+                   f"{more}: “{first.action}” (due {first.due.isoformat()})",
+                   "do it now, or agree a new date and update `next_steps:`; remove steps "
+                   "that are done")
+
+
+def no_coach(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
+    if not _past_first_stage(deal, process) or coaches(deal):
+        return
+    supporters = [p.name for p in deal.stakeholders if p.attitude == "supporter"][:3]
+    if len(supporters) == 1:
+        move = (f"develop a coach: {supporters[0]} already supports us; ask for guidance on how "
+                "the customer will buy and, if they help, add `coach` to their roles")
+    elif supporters:
+        move = (f"develop a coach: {and_list(supporters)} already support us; ask them for "
+                "guidance on how the customer will buy and add `coach` to the roles of whoever "
+                "helps")
+    else:
+        move = ("develop a coach early: find someone in the using or technical department who "
+                "gains from our solution and wants us to win")
+    yield Risk("no-coach", "no coach: nobody inside the customer is known to want us to win",
+               move)
+
+
+def no_decision_level(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
+    if not _past_first_stage(deal, process):
+        return
+    if not any(p.level == "decision" for p in deal.stakeholders):
+        yield Risk("no-decision-level", "nobody at the decision level is known",
+                   f"find out who makes the final call{_ask(deal)} and get an introduction; "
+                   "add them with `level: decision`")
+
+
+def opponent_buyer(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
+    for p in deal.stakeholders:
+        held = [r for r in p.roles if r in ("decision", "financial")]
+        if p.attitude != "opponent" or not held:
+            continue
+        title = f" ({p.title})" if p.title else ""
+        allies = [s.name for s in deal.stakeholders if s.attitude == "supporter"
+                  and s.level in ("decision", "management") and s.name != p.name]
+        through = f", e.g. {' or '.join(allies[:2])}" if allies else ""
+        what = "decision" if "decision" in held else "budget"
+        yield Risk("opponent-buyer", f"{p.name}{title}, {and_list([ROLE_NOUNS[r] for r in held])}"
+                   ", is an opponent",
+                   f"learn what {p.name} objects to and answer it through someone they "
+                   f"trust{through}; do not leave the {what} to {p.name} alone")
+
+
+def out_of_step(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
+    if not process.procurement:
+        return
+    if deal.procurement_step is None:
+        if _past_first_stage(deal, process):
+            yield Risk("no-procurement-step", "the customer's own buying step is not recorded",
+                       f"ask where the customer's buying process stands{_ask(deal)} and set "
+                       "`procurement_step:`")
+        return
+    where = alignment(deal, process)
+    if where is None or where.apart == 0:
+        return
+    goes_with = ", ".join(where.step.stages)
+    if where.apart > 0:
+        yield Risk("out-of-step", f"sales stage {deal.stage} is {_stages(where.apart)} ahead of "
+                   f"the customer, who is at step {where.label} (goes with {goes_with})",
+                   "confirm with the customer where their process really is; help them through "
+                   "the steps they still need (budget, approval) before pushing the sale, and "
+                   "do not negotiate price before the budget is set")
+    else:
+        yield Risk("out-of-step", f"the customer is {_stages(-where.apart)} ahead of the sale: "
+                   f"at step {where.label} (goes with {goes_with}) while the deal is in "
+                   f"{deal.stage}",
+                   f"catch up: meet the milestones of stage {deal.stage} and advance "
+                   "(`salesflow check`); find out who is driving the process, it may be a "
+                   "competitor; if the deal is already further, update `stage:`")
+
+
+def no_explicit_need(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
+    start = explicit_need_stage(process)
+    if start is None or process.index(deal.stage) < process.index(start):
+        return
+    if any(n.explicit for n in deal.needs):
+        return
+    implied = len(deal.needs)
+    have = f"{implied} implied need{'s' if implied != 1 else ''}" if implied else "no needs"
+    yield Risk("no-explicit-need", f"stage {deal.stage} with no explicit need ({have} "
+               "recorded)",
+               "confirm the customer's deepest pain with implication and need-payoff questions; "
+               "record the need they state with `explicit: true`")
+
+
+def rule_broken(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
+    current = process.index(deal.stage)
+    for stage in process.stages[:current]:
+        for status in stage_gate(deal, stage, process):
+            if status.met or not status.gaps:
+                continue
+            first, *rest = status.gaps[0].lines()
+            more = [line for g in status.gaps[1:] for line in g.lines()]
+            yield Risk("rule-broken", f"{stage.code} milestone {status.milestone.id} no longer "
+                       f"holds: missing {first.rstrip('.')}",
+                       " ".join([*rest, *more]).rstrip(".")
+                       or "restore what the milestone's rule asks for")
+
+
+RiskCheck = Callable[[Deal, Process, dt.date], Iterator[Risk]]
+
+RISK_CHECKS: list[RiskCheck] = [
+    idle,
+    close_passed,
+    next_step,
+    no_coach,
+    no_decision_level,
+    opponent_buyer,
+    out_of_step,
+    no_explicit_need,
+    rule_broken,
+]
+
+HOLD_CHECKS: list[RiskCheck] = [next_step]
+
+
+def risks(deal: Deal, process: Process, as_of: dt.date) -> list[Risk]:
+    """Every risk of one deal: all checks for an open deal, the follow-up for a held one."""
+    checks = RISK_CHECKS if deal.status == "open" else HOLD_CHECKS if deal.status == "hold" else []
+    return [r for check in checks for r in check(deal, process, as_of)]
+
+
+# ------------------------------------------------------------- the review
+
+
+@dataclass(frozen=True)
+class DealReview:
+    item: DealFile
+    amount: Decimal | None  # in the report currency
+    weighted: Decimal | None
+    risks: tuple[Risk, ...]
+
+
+def review(process: Process, deals: Iterable[DealFile], as_of: dt.date,
+           owners: Iterable[str] = ()) -> list[DealReview]:
+    """Open and held deals with their risks, the biggest weighted amount first.
+
+    Held deals (out of the weighted funnel) follow the open ones, deals without
+    an amount come last in each group, and ties go by id so the order is stable.
+    """
+    wanted = set(owners)
+    out: list[DealReview] = []
+    for item in deals:
+        d = item.deal
+        if d.status not in ("open", "hold") or (wanted and d.owner not in wanted):
+            continue
+        amount = deal_amount(d, process)
+        value = None  # a held deal is kept out of the weighted pipeline
+        if amount is not None and d.status == "open":
+            value = weighted(amount, process.stage(d.stage).probability)
+        out.append(DealReview(item, amount, value, tuple(risks(d, process, as_of))))
+    out.sort(key=lambda r: (r.item.deal.status == "hold", r.weighted is None,
+                           -(r.weighted or r.amount or 0), r.item.id))
+    return out

@@ -1,0 +1,78 @@
+"""A deal's timeline: its history entries and the commits that touched its file.
+
+The history says what happened to the deal (stage and status moves); git says
+who changed the file and why (every hand edit too). Merged, newest first, they
+answer "who did what" without reading `git log -p`. Pure: the commits are
+handed in by `salesflow.team.gitrepo`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from salesflow.model.deal import Deal, HistoryEntry
+
+
+@dataclass(frozen=True)
+class Commit:
+    """One commit that touched a file."""
+
+    sha: str
+    author: str
+    date: str  # ISO 8601 with offset, as git prints it
+    subject: str
+    path: str  # the file's path in that commit (it may have been renamed since)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One line of the timeline."""
+
+    kind: str  # "history" or "commit"
+    date: dt.date
+    time: str | None  # the commit's ISO timestamp; history entries have a date only
+    by: str | None
+    change: str  # "C → B", "created in G", "lost", "commit 1a2b3c4"
+    detail: str | None  # the note or reason, or the commit subject
+    data: dict[str, Any]  # the JSON shape
+
+
+def describe(entry: HistoryEntry) -> str:
+    """A history entry in a few words: `C → B`, `created in G`, `lost`."""
+    if entry.to and entry.from_:
+        change = f"{entry.from_} → {entry.to}"
+    elif entry.to:
+        change = f"created in {entry.to}"
+    else:
+        change = ""
+    if entry.status:
+        change = f"{change}, {entry.status}" if change else entry.status
+    return change
+
+
+def timeline(deal: Deal, commits: list[Commit]) -> list[Event]:
+    """History entries and commits together, newest first.
+
+    On the same day commits come before history entries: a move is recorded
+    in the file first and committed after.
+    """
+    keyed: list[tuple[tuple[dt.date, int, str, int], Event]] = []
+    for i, entry in enumerate(deal.history):
+        data = {"kind": "history", "date": entry.date.isoformat(), "time": None,
+                **entry.model_dump(mode="json", by_alias=True, exclude_none=True)}
+        data["date"] = entry.date.isoformat()
+        event = Event("history", entry.date, None, entry.by, describe(entry),
+                      entry.reason or entry.note, data)
+        keyed.append(((entry.date, 0, "", i), event))
+    for i, c in enumerate(commits):
+        when = dt.datetime.fromisoformat(c.date)
+        data = {"kind": "commit", "date": when.date().isoformat(), "time": c.date,
+                "sha": c.sha, "author": c.author, "subject": c.subject, "path": c.path}
+        event = Event("commit", when.date(), c.date, c.author, f"commit {c.sha[:7]}",
+                      c.subject, data)
+        utc = when.astimezone(dt.UTC).isoformat() if when.tzinfo else when.isoformat()
+        keyed.append(((when.date(), 1, utc, -i), event))
+    keyed.sort(key=lambda pair: pair[0], reverse=True)
+    return [event for _, event in keyed]

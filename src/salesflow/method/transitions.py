@@ -1,0 +1,306 @@
+"""Transitions of a deal as pure functions: tick, untick, advance, lose, hold, reopen.
+
+Each takes the validated deal (and the plain data of its file, where the
+file's own shape matters), the process and who/when, and returns a `Change`:
+the edits to make (as `salesflow.files.edit` operations on the file's data) and a
+sentence saying what they do. Or it refuses, with an exception that says why
+and what to do instead: `GateRefused` (exit 1) when exit milestones are unmet,
+`DataError` when the deal's state forbids the move, `UsageError` (exit 2)
+when the command line asks for something that does not exist. No I/O here:
+`salesflow.files.update` reads, locks, edits and writes.
+
+History entries: a stage move is `{date, from, to, by, note?, reason?}`, a
+status change `{date, status, by, note?, reason?}`; a move into the last
+stage is both (`{date, from: A, to: S, status: won, by}`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from salesflow.method.checks import did_you_mean
+from salesflow.method.gates import MilestoneStatus, gates_between, milestone_status
+from salesflow.model.deal import Deal
+from salesflow.model.edits import Append, Delete, Op, Set
+from salesflow.model.errors import DataError, UsageError
+from salesflow.model.process import Process
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who makes a change, when, and to which deal (its id, for messages and hints)."""
+
+    deal_id: str
+    on: dt.date
+    by: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a command will do to one deal file: edits, a summary and remarks."""
+
+    ops: tuple[Op, ...]
+    summary: str
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def empty(self) -> bool:
+        return not self.ops
+
+
+class GateRefused(DataError):
+    """An advance refused because exit milestones are unmet; carries them."""
+
+    def __init__(self, ctx: Context, from_code: str, to_code: str,
+                 unmet: list[MilestoneStatus], total: int, *, to_given: bool) -> None:
+        stages = sorted({s.stage for s in unmet}, key=[s.stage for s in unmet].index)
+        where = f"stage {stages[0]}" if len(stages) == 1 else f"stages {', '.join(stages)}"
+        again = f"salesflow advance {ctx.deal_id}" + (f" --to {to_code}" if to_given else "")
+        super().__init__(
+            f"cannot advance {ctx.deal_id} from {from_code} to {to_code}: {len(unmet)} of "
+            f"{total} exit milestone(s) of {where} not met",
+            hint=f"nothing was changed. Reach the milestones above, then run `{again}` "
+            f"again; to move anyway: {again} --force --reason \"why\"",
+        )
+        self.deal_id = ctx.deal_id
+        self.from_code = from_code
+        self.to_code = to_code
+        self.unmet = unmet
+
+
+# ---------------------------------------------------------------- milestones
+
+
+def tick(deal: Deal, data: Mapping[str, Any], process: Process, ctx: Context,
+         milestone_id: str, *, note: str | None = None, date_given: bool = False) -> Change:
+    """Record that a milestone output is reached (any stage's milestone).
+
+    Ticking a milestone already recorded changes nothing unless an explicitly
+    given `--date` or `--note` differs; then that record is updated in place.
+    """
+    stage, milestone = _milestone(deal, process, ctx, milestone_id)
+    notes: list[str] = []
+    if milestone.rule is not None:
+        status = milestone_status(deal, stage, milestone, process)
+        verdict = ("its rule holds now" if status.met
+                   else "its rule does not hold yet: "
+                   + "; ".join(g.lines()[0].rstrip(".") for g in status.gaps))
+        notes.append(f"{milestone_id} is checked from the deal's data by a rule, which a "
+                     f"record does not override; {verdict}")
+    path = ("milestones", milestone_id)
+    existing = deal.milestones.get(milestone_id)
+    if existing is None:
+        record: dict[str, Any] = {"date": ctx.on}
+        if note is not None:
+            record["note"] = note
+        record["by"] = ctx.by
+        return Change((Set(path, record),),
+                      f"{ctx.deal_id}: recorded {milestone_id} ({stage.code}) on "
+                      f"{ctx.on.isoformat()}", tuple(notes))
+    new_date = ctx.on if date_given and ctx.on != existing.date else None
+    new_note = note if note is not None and note != existing.note else None
+    if new_date is None and new_note is None:
+        return Change((), f"{ctx.deal_id}: {milestone_id} is already recorded "
+                      f"(on {existing.date.isoformat()}); nothing changed", tuple(notes))
+    raw = data.get("milestones", {}).get(milestone_id)
+    ops: list[Op] = []
+    if isinstance(raw, dict):  # `{date: ..., note: ...}` or block lines: change the fields
+        if new_date is not None:
+            ops.append(Set((*path, "date"), new_date))
+        if new_note is not None:
+            ops.append(Set((*path, "note"), new_note))
+    elif new_note is None:  # a bare date: stays a bare date
+        ops.append(Set(path, new_date))
+    else:
+        ops.append(Set(path, {"date": new_date or existing.date, "note": new_note}))
+    what = " and ".join(w for w, v in (("date", new_date), ("note", new_note)) if v is not None)
+    return Change(tuple(ops), f"{ctx.deal_id}: updated the {what} of {milestone_id}",
+                  tuple(notes))
+
+
+def untick(deal: Deal, process: Process, ctx: Context, milestone_id: str) -> Change:
+    """Remove a milestone record (a tick made by mistake)."""
+    _milestone(deal, process, ctx, milestone_id)
+    if milestone_id not in deal.milestones:
+        return Change((), f"{ctx.deal_id}: {milestone_id} is not recorded; nothing changed")
+    return Change((Delete(("milestones", milestone_id)),),
+                  f"{ctx.deal_id}: removed the record of {milestone_id}")
+
+
+def _milestone(deal: Deal, process: Process, ctx: Context, milestone_id: str) -> Any:
+    found = process.milestone(milestone_id)
+    if found is None:
+        stage = process.stage(deal.stage)
+        here = (f"the milestones of stage {stage.code} are: {', '.join(stage.milestone_ids)}"
+                if stage.exit else f"stage {stage.code} has no exit milestones")
+        raise UsageError(
+            f"unknown milestone {milestone_id!r}"
+            f"{did_you_mean(milestone_id, process.milestone_ids)}",
+            hint=f"{here}; `salesflow check {ctx.deal_id}` shows them with their texts",
+        )
+    return found
+
+
+# ---------------------------------------------------------------- stage moves
+
+
+def advance(deal: Deal, process: Process, ctx: Context, *, to: str | None = None,
+            force: bool = False, reason: str | None = None,
+            note: str | None = None) -> Change:
+    """Move the deal to the next stage, or to `to` (forward through gates, or back)."""
+    current = process.stage(deal.stage)
+    if to is not None and not process.has_stage(to):
+        raise UsageError(f"--to {to!r} is not a stage of this process",
+                         hint=f"use one of {', '.join(process.codes)}")
+    if deal.status != "open":
+        raise _not_open(deal, process, ctx)
+    target = process.stage(to) if to is not None else process.next_stage(current.code)
+    if target is None:  # pragma: no cover - the last stage is won, refused above
+        raise DataError(f"{ctx.deal_id} is in the last stage ({current.code})")
+    if target.code == current.code:
+        raise UsageError(f"{ctx.deal_id} is already in stage {current.code}",
+                         hint=f"`salesflow check {ctx.deal_id}` shows its milestones")
+    if force and not reason:
+        raise UsageError("--force needs --reason: say why the milestones are skipped; "
+                         "it is recorded in the deal's history")
+    backwards = process.index(target.code) < process.index(current.code)
+    if backwards and not reason:
+        raise UsageError(
+            f"moving {ctx.deal_id} back from {current.code} to {target.code} needs --reason",
+            hint=f"salesflow advance {ctx.deal_id} --to {target.code} --reason \"why\"")
+    _check_date(deal, ctx)
+    notes: list[str] = []
+    if not backwards:
+        gates = gates_between(deal, process, target.code)
+        unmet = [s for s in gates if not s.met]
+        if unmet and not force:
+            raise GateRefused(ctx, current.code, target.code, unmet, len(gates),
+                              to_given=to is not None)
+        if unmet:
+            notes.append("forced past unmet milestone(s): "
+                         + ", ".join(s.milestone.id for s in unmet))
+    won = target.code == process.won.code
+    ops: list[Op] = [Set(("stage",), target.code)]
+    if won:
+        ops.append(Set(("status",), "won"))
+    ops.append(Append(("history",), _entry(
+        ctx, from_=current.code, to=target.code, status="won" if won else None,
+        note=note, reason=reason)))
+    summary = (f"{ctx.deal_id}: {current.code} → {target.code} ({target.name}, "
+               f"{target.probability}%)" + (": won" if won else "")
+               + (" (back)" if backwards else ""))
+    return Change(tuple(ops), summary, tuple(notes))
+
+
+def _not_open(deal: Deal, process: Process, ctx: Context) -> DataError:
+    if deal.status == "won":
+        back = process.stages[-2].code
+        return DataError(
+            f"{ctx.deal_id} is won (stage {deal.stage}): a won deal does not move",
+            hint=f"to undo the win: salesflow reopen {ctx.deal_id} --reason \"why\" "
+            f"(moves it back to {back})")
+    why = {"lost": "lost" + (f" ({deal.lost_reason})" if deal.lost_reason else ""),
+           "hold": "on hold"}[deal.status]
+    return DataError(
+        f"{ctx.deal_id} is {why}: only open deals move between stages",
+        hint=f"reopen it first: salesflow reopen {ctx.deal_id} --reason \"why\"")
+
+
+# --------------------------------------------------------------- status changes
+
+
+def lose(deal: Deal, process: Process, ctx: Context, reason: str,
+         note: str | None = None) -> Change:
+    """Mark the deal lost, with a reason (one of `lost_reasons` when the process has them)."""
+    allowed = process.lost_reasons
+    if allowed and reason not in allowed:
+        raise UsageError(f"--reason {reason!r} is not one of this process's lost reasons"
+                         f"{did_you_mean(reason, allowed)}",
+                         hint=f"use one of: {', '.join(allowed)} (stages.yaml `lost_reasons`); "
+                         "tell the story with --note")
+    if deal.status == "lost":
+        return Change((), f"{ctx.deal_id} is already lost ({deal.lost_reason or 'no reason'}); "
+                      "nothing changed")
+    if deal.status == "won":
+        raise DataError(f"{ctx.deal_id} is won: a won deal cannot be lost",
+                        hint=f"if the win fell through, reopen it first: salesflow reopen "
+                        f"{ctx.deal_id} --reason \"why\"")
+    _check_date(deal, ctx)
+    ops: tuple[Op, ...] = (
+        Set(("status",), "lost"),
+        Set(("lost_reason",), reason),
+        Append(("history",), _entry(ctx, status="lost", note=note, reason=reason)),
+    )
+    return Change(ops, f"{ctx.deal_id}: lost ({reason}) in stage {deal.stage}")
+
+
+def hold(deal: Deal, process: Process, ctx: Context, reason: str | None = None) -> Change:
+    """Put an open deal on hold: it stays in its stage, out of the weighted funnel."""
+    if deal.status == "hold":
+        return Change((), f"{ctx.deal_id} is already on hold; nothing changed")
+    if deal.status != "open":
+        raise DataError(f"{ctx.deal_id} is {deal.status}: only an open deal can be put on hold",
+                        hint=f"reopen it first: salesflow reopen {ctx.deal_id} --reason \"why\"")
+    _check_date(deal, ctx)
+    ops: tuple[Op, ...] = (
+        Set(("status",), "hold"),
+        Append(("history",), _entry(ctx, status="hold", reason=reason)),
+    )
+    return Change(ops, f"{ctx.deal_id}: on hold in stage {deal.stage}")
+
+
+def reopen(deal: Deal, data: Mapping[str, Any], process: Process, ctx: Context,
+           reason: str | None = None) -> Change:
+    """Make a lost or held deal open again, in its stage.
+
+    A won deal can be reopened too, but only with a reason: the win is undone
+    and the deal moves back to the stage before the last one (an open deal
+    cannot sit in the won stage).
+    """
+    if deal.status == "open":
+        return Change((), f"{ctx.deal_id} is already open; nothing changed")
+    _check_date(deal, ctx)
+    if deal.status == "won":
+        if not reason:
+            raise UsageError(f"reopening a won deal needs --reason: it undoes the win of "
+                             f"{ctx.deal_id}",
+                             hint=f"salesflow reopen {ctx.deal_id} --reason \"why\"")
+        back = process.stages[-2]
+        ops: list[Op] = [
+            Set(("stage",), back.code),
+            Set(("status",), "open"),
+            Append(("history",), _entry(ctx, from_=deal.stage, to=back.code, status="open",
+                                        reason=reason)),
+        ]
+        return Change(tuple(ops), f"{ctx.deal_id}: reopened; the win is undone and it is back "
+                      f"in stage {back.code} ({back.name})")
+    was = deal.status
+    ops = [Set(("status",), "open")]
+    if "lost_reason" in data:  # the reason stays in the history entry of the loss
+        ops.append(Delete(("lost_reason",)))
+    ops.append(Append(("history",), _entry(ctx, status="open", reason=reason)))
+    return Change(tuple(ops), f"{ctx.deal_id}: reopened (was {was}) in stage {deal.stage}")
+
+
+# ------------------------------------------------------------------- helpers
+
+
+def _entry(ctx: Context, *, from_: str | None = None, to: str | None = None,
+           status: str | None = None, note: str | None = None,
+           reason: str | None = None) -> dict[str, Any]:
+    """A history entry in the usual key order, without empty fields."""
+    fields = {"date": ctx.on, "from": from_, "to": to, "status": status, "by": ctx.by,
+              "note": note, "reason": reason}
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def _check_date(deal: Deal, ctx: Context) -> None:
+    if deal.history and ctx.on < deal.history[-1].date:
+        last = deal.history[-1].date.isoformat()
+        raise UsageError(
+            f"the date {ctx.on.isoformat()} is before {ctx.deal_id}'s last history entry "
+            f"({last}); history is kept oldest first",
+            hint=f"use --date {last} or later")

@@ -1,0 +1,173 @@
+"""Field types shared by the process and deal models.
+
+The loader hands pydantic plain values from a YAML 1.2 core-schema resolver:
+quoted scalars are text, plain scalars may be int, Decimal, bool or None.
+These annotated types decide, per field, what is acceptable, so that a value
+becomes a date only where a date is expected and money never passes through
+float.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import BaseModel as _BaseModel
+from pydantic import BeforeValidator, ConfigDict, PlainSerializer, Strict, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from salesflow.model import ids
+
+ID_PATTERN = ids.ID_PATTERN
+_ID_RE = ids.ID_RE
+
+MAX_AMOUNT = Decimal("1e15")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class Model(_BaseModel):
+    """Immutable, strict about unknown keys: the base of every file model."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=False)
+
+
+def _text(value: Any) -> str:
+    if value.__class__ is str:  # nearly always: answer it first
+        return value
+    if isinstance(value, bool) or value is None:
+        raise PydanticCustomError(
+            "text_type", "expected text, found {found}; put it in quotes if you mean the word",
+            {"found": _show(value)},
+        )
+    if isinstance(value, int | Decimal):
+        return str(value)
+    if isinstance(value, str):
+        return value
+    raise PydanticCustomError(
+        "text_type", "expected text, found {found}", {"found": _kind(value)}
+    )
+
+
+def _nonempty_text(value: Any) -> str:
+    text = _text(value)
+    if not text.strip():
+        raise PydanticCustomError("text_empty", "must not be empty")
+    return text
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, str):
+        if _DATE_RE.match(value):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+    elif isinstance(value, dt.datetime):
+        return value.date()
+    elif isinstance(value, dt.date):
+        return value
+    raise PydanticCustomError(
+        "date_type",
+        "expected a date like 2027-03-31 (year-month-day), found {found}",
+        {"found": _show(value)},
+    )
+
+
+def parse_money(value: Any) -> Decimal:
+    if isinstance(value, bool) or value is None:
+        raise PydanticCustomError(
+            "money_type", "expected an amount like 1250000, found {found}", {"found": _show(value)}
+        )
+    if isinstance(value, int):
+        amount = Decimal(value)
+    elif isinstance(value, Decimal):
+        amount = value
+    elif isinstance(value, str):
+        try:
+            amount = Decimal(value.strip())
+        except InvalidOperation:
+            raise PydanticCustomError(
+                "money_type",
+                "expected an amount like 1250000 (digits, an optional decimal point, "
+                "no thousands separators or currency), found {found}",
+                {"found": _show(value)},
+            ) from None
+    else:
+        raise PydanticCustomError(
+            "money_type", "expected an amount, found {found}", {"found": _kind(value)}
+        )
+    if not amount.is_finite():
+        raise PydanticCustomError(
+            "money_finite", "expected a finite amount, found {found}", {"found": _show(value)}
+        )
+    if amount < 0:
+        raise PydanticCustomError(
+            "money_negative", "must not be negative, found {found}", {"found": _show(value)}
+        )
+    if amount >= MAX_AMOUNT:
+        raise PydanticCustomError(
+            "money_range", "{found} is implausibly large (the limit is 10^15)",
+            {"found": _show(value)},
+        )
+    if amount == 0:
+        amount = Decimal(0)  # no negative zero
+    return amount
+
+
+def _ident(value: Any) -> str:
+    text = _text(value)
+    if not _ID_RE.match(text):
+        raise PydanticCustomError(
+            "id_format",
+            "{found} is not a valid id: use lowercase letters, digits, '.', '_' and '-', "
+            "starting with a letter or digit",
+            {"found": _show(text)},
+        )
+    return text
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, int | Decimal):
+        return str(value)
+    return _kind(value)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+# The JSON Schemas (`salesflow schema`) say what the loader accepts: text may be
+# written as a plain number (`owner: 1024`), money as a number or a quoted number.
+_TEXT_SCHEMA: dict[str, Any] = {"type": ["string", "number"]}
+
+Text = Annotated[str, BeforeValidator(_text), WithJsonSchema(_TEXT_SCHEMA)]
+NonEmptyText = Annotated[
+    str, BeforeValidator(_nonempty_text), WithJsonSchema({**_TEXT_SCHEMA, "minLength": 1}),
+]
+YDate = Annotated[dt.date, BeforeValidator(_date),
+                  WithJsonSchema({"type": "string", "format": "date"})]
+Money = Annotated[
+    Decimal,
+    BeforeValidator(parse_money),
+    PlainSerializer(lambda d: str(d), return_type=str, when_used="json"),
+    WithJsonSchema({"anyOf": [
+        {"type": "number", "minimum": 0, "exclusiveMaximum": 1e15},
+        {"type": "string", "pattern": r"^\s*[0-9]+(\.[0-9]+)?\s*$"},
+    ]}, mode="validation"),
+]
+Ident = Annotated[str, BeforeValidator(_ident),
+                  WithJsonSchema({"type": "string", "pattern": ID_PATTERN})]
+# Only YAML's true/false: "yes", "on" or 1 are not silently taken for a boolean.
+Flag = Annotated[bool, Strict()]

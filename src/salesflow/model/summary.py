@@ -1,0 +1,198 @@
+"""Summaries: the few fields of a deal and of the process that reports read.
+
+A report over fifty thousand deals reads a handful of top-level fields of
+each (stage, status, amount, owner, ...), never the stakeholders or the
+needs. Summaries hold exactly those, as plain immutable values, so the cache
+can hand them back without building a pydantic Deal per file, and without
+importing YAML or the models (a quarter of a warm report's time). They are
+made from validated models only, so they carry the models' guarantees, and
+`salesflow.reports` reads them wherever it reads a Deal's top-level fields.
+
+A summary travels through the cache as a *row*: a tuple of str/int/None in
+`ROW_FIELDS` order. Fresh parses and cached entries both become summaries
+through `from_row`, so the two paths cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from salesflow.model.deal import Deal, DealFile
+    from salesflow.model.process import Process
+
+
+class DealSummary(NamedTuple):
+    """The top-level facts of one valid deal: what lists and reports read of a Deal."""
+
+    name: str | None
+    customer: str
+    owner: str | None
+    amount: Decimal | None
+    currency: str | None
+    stage: str
+    status: str
+    expected_close: dt.date | None
+    segment: str | None
+    product_line: str | None
+    relationship: str | None
+    procurement_step: str | None
+    lost_reason: str | None
+    created: dt.date | None  # the date of the first history entry
+    changed: dt.date | None  # the date of the last history entry: the last move
+
+
+class SummaryFile(NamedTuple):
+    """A valid deal file, summarized: like `deal.DealFile`, with a DealSummary as `deal`."""
+
+    id: str
+    path: str  # relative to the workspace root, with forward slashes
+    deal: DealSummary
+
+
+Row = tuple[str | None, ...]
+
+ROW_FIELDS: tuple[str, ...] = DealSummary._fields  # the cached columns
+
+
+def summary_row(deal: Deal) -> Row:
+    """A validated deal's summary as plain text values, in ROW_FIELDS order."""
+    history = deal.history
+    return (
+        deal.name, deal.customer, deal.owner,
+        None if deal.amount is None else str(deal.amount),
+        deal.currency, deal.stage, deal.status,
+        _iso(deal.expected_close), deal.segment, deal.product_line, deal.relationship,
+        deal.procurement_step, deal.lost_reason,
+        _iso(history[0].date) if history else None,
+        _iso(history[-1].date) if history else None,
+    )
+
+
+def from_row(deal_id: str, path: str, row: Row | tuple[Any, ...],
+             shared: dict[Any, Any] | None = None) -> SummaryFile:
+    """The summarized deal file of a row (see `summary_of`)."""
+    return _new(SummaryFile, (deal_id, path, summary_of(row, shared)))
+
+
+def summary_of(row: Row | tuple[Any, ...], shared: dict[Any, Any] | None = None,
+               ) -> DealSummary:
+    """The summary of a row; exact: Decimal and ISO dates read back as they were.
+
+    With `shared`, equal texts become one object across the rows given the
+    same dict (dates always do): owners, stages and segments repeat across
+    tens of thousands of deals, and SQLite returns a new string for each.
+    """
+    (name, customer, owner, amount, currency, stage, status, close, segment, product_line,
+     relationship, step, lost_reason, created, changed) = row
+    one = (shared if shared is not None else {}).setdefault
+    return _new(DealSummary, (
+        name, one(customer, customer), one(owner, owner),
+        None if amount is None else Decimal(amount), one(currency, currency),
+        one(stage, stage), one(status, status), None if close is None else _day(close),
+        one(segment, segment), one(product_line, product_line),
+        one(relationship, relationship), one(step, step), one(lost_reason, lost_reason),
+        None if created is None else _day(created), None if changed is None else _day(changed),
+    ))
+
+
+# One date object per ISO date: a workspace has a few thousand distinct dates.
+_day = functools.lru_cache(maxsize=1 << 14)(dt.date.fromisoformat)
+_new = tuple.__new__  # a NamedTuple without its Python-level __new__: one per deal, warm
+
+
+def summarize(item: DealFile) -> SummaryFile:
+    """The summary of a loaded deal file."""
+    return from_row(item.id, item.path, summary_row(item.deal))
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+# --------------------------------------------------------------------- process
+
+
+@dataclass(frozen=True)
+class StageSummary:
+    code: str
+    name: str
+    probability: int
+    rot_days: int | None = None
+
+
+@dataclass(frozen=True)
+class ProcessSummary:
+    """What reports read from `stages.yaml`: currency, rates and the stages in order."""
+
+    currency: str
+    rates: tuple[tuple[str, Decimal], ...]
+    stages: tuple[StageSummary, ...]
+    lost_reasons: tuple[str, ...] = ()
+    _by_code: dict[str, int] = field(init=False, repr=False, compare=False, hash=False)
+    _rates: dict[str, Decimal] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_code", {s.code: i for i, s in enumerate(self.stages)})
+        object.__setattr__(self, "_rates", dict(self.rates))
+
+    @classmethod
+    def of(cls, process: Process) -> ProcessSummary:
+        return cls(
+            currency=process.currency,
+            rates=tuple(process.rates.items()),
+            stages=tuple(StageSummary(s.code, s.name, s.probability, s.rot_days)
+                         for s in process.stages),
+            lost_reasons=tuple(process.lost_reasons),
+        )
+
+    @property
+    def codes(self) -> list[str]:
+        return [s.code for s in self.stages]
+
+    @property
+    def first(self) -> StageSummary:
+        return self.stages[0]
+
+    @property
+    def won(self) -> StageSummary:
+        """The last stage is the won stage."""
+        return self.stages[-1]
+
+    def has_stage(self, code: str) -> bool:
+        return code in self._by_code
+
+    def index(self, code: str) -> int:
+        return self._by_code[code]
+
+    def stage(self, code: str) -> StageSummary:
+        return self.stages[self._by_code[code]]
+
+    def rate(self, currency: str) -> Decimal | None:
+        """Value of one unit of `currency` in the report currency, if known."""
+        if currency == self.currency:
+            return Decimal(1)
+        return self._rates.get(currency)
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "currency": self.currency,
+            "rates": [[code, str(rate)] for code, rate in self.rates],
+            "stages": [[s.code, s.name, s.probability, s.rot_days] for s in self.stages],
+            "lost_reasons": list(self.lost_reasons),
+        }, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> ProcessSummary:
+        data = json.loads(text)
+        return cls(
+            currency=data["currency"],
+            rates=tuple((code, Decimal(rate)) for code, rate in data["rates"]),
+            stages=tuple(StageSummary(*s) for s in data["stages"]),
+            lost_reasons=tuple(data["lost_reasons"]),
+        )

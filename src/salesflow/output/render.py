@@ -1,0 +1,297 @@
+"""All terminal output: results on stdout, problems on stderr.
+
+Rich tables, trees and bars when stdout is a terminal; the same content as
+plain aligned text when piped (no colour, no box lines, `#` bars), and colour
+never when NO_COLOR is set. JSON and CSV have stable shapes: money is a
+decimal string with two places, dates are ISO strings.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import enum
+import io
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+    from rich.table import Table
+
+    from salesflow.model.errors import Problem
+
+
+class Format(enum.StrEnum):
+    """Output formats of reports and lists."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class GroupBy(enum.StrEnum):
+    """What `funnel --by` cuts the funnel by."""
+
+    owner = "owner"
+    segment = "segment"
+    product_line = "product_line"
+
+
+class Layout(enum.StrEnum):
+    """How `funnel --by` shows its groups: side by side when they fit, or one under another."""
+
+    auto = "auto"
+    side = "side"
+    stacked = "stacked"
+
+
+class PeriodChoice(enum.StrEnum):
+    """Forecast periods."""
+
+    month = "month"
+    quarter = "quarter"
+
+
+class ShowFormat(enum.StrEnum):
+    """Output formats of single-object commands."""
+
+    text = "text"
+    json = "json"
+
+
+def money(value: Decimal | None) -> str:
+    """Money for people: thousands separators, whole units (JSON keeps the cents)."""
+    if value is None:
+        return "—"
+    from decimal import ROUND_HALF_UP
+
+    return f"{value.quantize(Decimal(1), rounding=ROUND_HALF_UP):,.0f}"
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple | set | frozenset):
+        return list(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+class _RStrip:
+    """A text stream that drops trailing spaces from each line (rich pads table cells)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self._pending = ""
+
+    def write(self, text: str) -> int:
+        lines = (self._pending + text).split("\n")
+        self._pending = lines.pop()
+        for line in lines:
+            self._stream.write(line.rstrip(" ") + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            self._stream.write(self._pending.rstrip(" "))
+            self._pending = ""
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+    @property
+    def encoding(self) -> str:
+        return getattr(self._stream, "encoding", "utf-8") or "utf-8"
+
+
+class Output:
+    """The two streams of a command, created lazily so `--version` stays fast."""
+
+    def __init__(self) -> None:
+        self._out: Console | None = None
+        self._err: Console | None = None
+
+    @staticmethod
+    def _console(stream: Any) -> Console:
+        from rich.console import Console
+
+        terminal = stream.isatty() if hasattr(stream, "isatty") else False
+        return Console(
+            file=stream if terminal else _RStrip(stream),  # type: ignore[arg-type]
+            highlight=False,
+            soft_wrap=not terminal,
+            width=None if terminal else 200,
+            no_color=bool(os.environ.get("NO_COLOR")) or None,
+            color_system="auto" if terminal else None,
+            force_terminal=terminal or None,
+            emoji=False,
+        )
+
+    @property
+    def out(self) -> Console:
+        if self._out is None:
+            self._out = self._console(sys.stdout)
+        return self._out
+
+    @property
+    def err(self) -> Console:
+        if self._err is None:
+            self._err = self._console(sys.stderr)
+        return self._err
+
+    @property
+    def fancy(self) -> bool:
+        """True on a real terminal: colours, boxes and block bars allowed."""
+        return bool(self.out.is_terminal)
+
+    # -------------------------------------------------------------- results
+
+    def print(self, *items: RenderableType | str, **kwargs: Any) -> None:
+        self.out.print(*items, **kwargs)
+
+    def text(self, line: str = "", indent: int = 0) -> None:
+        """A plain line on stdout, never interpreted as markup.
+
+        With `indent`, a terminal wraps the line under its own first character
+        (a hanging indent); piped output is never wrapped.
+        """
+        if indent and self.fancy:
+            from rich.padding import Padding
+            from rich.text import Text
+
+            self.out.print(Padding(Text(line), (0, 0, 0, indent)))
+        else:
+            self.out.print(" " * indent + line, markup=False, highlight=False)
+
+    def verbatim(self, line: str, style: str | None = None) -> None:
+        """A line on stdout exactly as given, e.g. of a diff, where trailing spaces matter.
+
+        On a terminal it may be coloured with `style`; piped, it is written raw.
+        """
+        if self.fancy:
+            self.out.print(line, style=style, markup=False, highlight=False, soft_wrap=True,
+                           emoji=False)
+        else:
+            sys.stdout.write(line + "\n")
+
+    def json(self, value: Any) -> None:
+        sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=_default))
+        sys.stdout.write("\n")
+
+    def raw(self, text: str) -> None:
+        """Text on stdout exactly as given (a whole HTML page, say): no wrapping, no markup."""
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+    def csv(self, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        # the csv module does not quote a lone "\r" with a "\n" line end, and readers
+        # would split the row there: such rows are written fully quoted
+        quoted = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
+        writer.writerow(header)
+        for row in rows:
+            cells = ["" if v is None else _default(v) if isinstance(
+                v, Decimal | dt.date) else v for v in row]
+            (quoted if any("\r" in str(c) for c in cells) else writer).writerow(cells)
+        sys.stdout.write(buf.getvalue())
+
+    def table(self, *headers: str, title: str | None = None,
+              right: Iterable[str] = ()) -> Table:
+        """An empty table styled for where the output goes; fill and print it."""
+        from rich import box
+        from rich.table import Table
+
+        fancy = self.fancy
+        table = Table(
+            title=title,
+            box=box.SIMPLE_HEAD if fancy else None,
+            show_edge=False,
+            pad_edge=False,
+            header_style="bold" if fancy else "",
+            title_style="bold" if fancy else "",
+            title_justify="left",
+        )
+        right = set(right)
+        for name in headers:  # numbers (right-aligned) never break across lines
+            table.add_column(name, justify="right" if name in right else "left",
+                             overflow="fold", no_wrap=name in right)
+        return table
+
+    def bar(self, fraction: float, width: int = 24) -> str:
+        fraction = min(max(fraction, 0.0), 1.0)
+        if not self.fancy:
+            return "#" * round(fraction * width)
+        eighths = round(fraction * width * 8)
+        full, part = divmod(eighths, 8)
+        return "█" * full + ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")[part]
+
+    def style(self, text: str, style: str) -> str:
+        """Rich markup for `text` on a terminal; the bare text when piped."""
+        from rich.markup import escape
+
+        return f"[{style}]{escape(text)}[/{style}]" if self.fancy else escape(text)
+
+    # ------------------------------------------------------------- problems
+
+    def problem(self, problem: Problem) -> None:
+        self.err.print(str(problem), markup=False, highlight=False)
+
+    def problems(self, problems: Iterable[Problem], *, stream: str = "err") -> None:
+        console = self.err if stream == "err" else self.out
+        for p in problems:
+            console.print(str(p), markup=False, highlight=False)
+
+    def note(self, message: str) -> None:
+        """A remark about the result (not the result itself): stderr."""
+        self.err.print(message, markup=False, highlight=False)
+
+    def error(self, message: str, hint: str | None = None) -> None:
+        from rich.markup import escape
+
+        label = "[bold red]error:[/bold red] " if self.err.is_terminal else "error: "
+        self.err.print(label + escape(message), highlight=False)
+        if hint:
+            self.err.print(("[dim]hint:[/dim] " if self.err.is_terminal else "hint: ")
+                           + escape(hint), highlight=False)
+
+
+    @contextlib.contextmanager
+    def progress(self, total: int, description: str, *,
+                 minimum: int = 100) -> Iterator[Callable[[int], None]]:
+        """A progress bar on stderr for a long job; nothing when stderr is not a terminal.
+
+        Yields `advance(n)`. Jobs of fewer than `minimum` steps get no bar: it
+        would only flicker.
+        """
+        if total < minimum or not self.err.is_terminal:
+            yield lambda n: None
+            return
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeRemainingColumn(), console=self.err) as bar:
+            task = bar.add_task(description, total=total)
+            yield lambda n: bar.advance(task, n)
+
+    def reset(self) -> None:
+        """Forget the consoles: the CLI calls this per invocation, streams may change."""
+        self._out = None
+        self._err = None
+
+
+output = Output()

@@ -1,0 +1,91 @@
+"""The few git questions salesflow asks, each one `git` subprocess.
+
+Everything here degrades gracefully: outside a git repository, or on a
+machine without git, the answers are "no repository" and "no commits", never
+a traceback. The workspace may sit in a subfolder of the repository.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from salesflow.method.timeline import Commit
+
+TIMEOUT = 30
+
+
+def git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str] | None:
+    """Run git in `cwd`; None when git is not installed or does not answer."""
+    try:
+        return subprocess.run(
+            ["git", *args], cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT,
+            check=False, encoding="utf-8", errors="replace",
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def toplevel(path: Path) -> Path | None:
+    """The root of the git work tree holding `path`, or None outside one."""
+    folder = path if path.is_dir() else path.parent
+    done = git(folder, "rev-parse", "--show-toplevel")
+    if done is None or done.returncode != 0 or not done.stdout.strip():
+        return None
+    return Path(done.stdout.strip()).resolve()
+
+
+def git_dir(path: Path) -> Path | None:
+    """The repository's .git folder (where `git config` and hooks live)."""
+    done = git(path, "rev-parse", "--absolute-git-dir")
+    if done is None or done.returncode != 0:
+        return None
+    return Path(done.stdout.strip())
+
+
+_SEP = "\x1f"
+_START = "\x1e"
+
+
+def file_log(path: Path) -> list[Commit]:
+    """Commits that touched `path`, newest first, following renames."""
+    top = toplevel(path)
+    if top is None:
+        return []
+    rel = path.resolve().relative_to(top).as_posix()
+    done = git(top, "log", "--follow", "--name-only", "--no-color", "-z",
+               f"--format={_START}%H{_SEP}%an{_SEP}%aI{_SEP}%s", "--", rel)
+    if done is None or done.returncode != 0:
+        return []
+    commits = []
+    for chunk in done.stdout.split(_START)[1:]:
+        # -z: "<header>\0\n<name>\0" per commit
+        header, *rest = chunk.split("\x00")
+        parts = header.split(_SEP)
+        if len(parts) != 4:
+            continue
+        names = [n.strip("\n") for n in rest if n.strip("\n")]
+        commits.append(Commit(sha=parts[0], author=parts[1], date=parts[2], subject=parts[3],
+                              path=names[0] if names else rel))
+    return commits
+
+
+def config_get(repo: Path, key: str) -> str | None:
+    done = git(repo, "config", "--local", "--get", key)
+    if done is None or done.returncode != 0:
+        return None
+    return done.stdout.rstrip("\n")
+
+
+def config_set(repo: Path, key: str, value: str) -> bool:
+    done = git(repo, "config", "--local", key, value)
+    return done is not None and done.returncode == 0
+
+
+def merge_file(ours: Path, base: Path, theirs: Path) -> tuple[str, int] | None:
+    """git's own line merge of three files: (merged text, number of conflicts), or None."""
+    done = git(ours.parent, "merge-file", "-p", "-L", "ours", "-L", "base", "-L", "theirs",
+               str(ours), str(base), str(theirs))
+    if done is None or done.returncode < 0 or done.returncode > 127:
+        return None
+    return done.stdout, done.returncode

@@ -1,0 +1,253 @@
+"""JSON Schemas of the two file kinds, for editors that check YAML while typing.
+
+The schemas start from the pydantic models (so they cannot drift from what the
+loader accepts) and are then made specific to one workspace: the stage codes,
+milestone ids, procurement steps, currencies and lost reasons of its
+`stages.yaml` become enums, so an editor running the YAML language server
+completes `stage: ` with the team's own codes. Keys starting with `x-` are the
+team's own and are allowed everywhere a hand-written mapping is.
+
+Pure: data in, data out. The files under `.salesflow/schema/` are written by
+`salesflow init` and `salesflow schema --write`.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from salesflow.model.process import Process
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+SCHEMA_DIR = ".salesflow/schema"
+DEAL_SCHEMA = f"{SCHEMA_DIR}/deal.json"
+STAGES_SCHEMA = f"{SCHEMA_DIR}/stages.json"
+MODELINE_PREFIX = "# yaml-language-server: $schema="
+
+# What each key means, shown by editors on hover. Keyed by model, then by the
+# key as written in the file. tests/test_schema.py checks every field has one.
+DESCRIPTIONS: dict[str, dict[str, str]] = {
+    "Deal": {
+        "name": "A short name for the deal, e.g. the project's name.",
+        "customer": "The customer's name (required).",
+        "owner": "Who in the team owns the deal (a login or name).",
+        "amount": "The deal's value: a plain number such as 1250000 or 99.50; no separators.",
+        "currency": "Currency of `amount` if not the report currency; needs a rate in "
+                    "stages.yaml.",
+        "stage": "The stage the deal is in (a stage code of stages.yaml).",
+        "status": "open, won (only in the last stage), lost or hold.",
+        "expected_close": "When the contract is expected to be signed (YYYY-MM-DD).",
+        "segment": "Market segment, for funnel cuts.",
+        "product_line": "Product or service line, for funnel cuts.",
+        "relationship": "Where the account relationship stands: gestation, initial, middle, "
+                        "high, strategic or interrupted.",
+        "procurement_step": "Where the customer's own buying process stands (a procurement "
+                            "step id of stages.yaml).",
+        "milestones": "Milestone outputs reached: milestone id -> date, or {date, note, by}.",
+        "stakeholders": "The people in the customer's buying centre.",
+        "needs": "The customer's needs as SPIN notes.",
+        "next_steps": "Agreed next actions with due dates.",
+        "history": "Stage and status changes, oldest first; appended by salesflow.",
+        "lost_reason": "Why the deal was lost (one of stages.yaml's lost_reasons if it has "
+                       "them).",
+        "notes": "Free text.",
+    },
+    "MilestoneRecord": {
+        "date": "When the milestone output was reached (YYYY-MM-DD).",
+        "note": "How it was reached, in a few words.",
+        "by": "Who recorded it.",
+    },
+    "HistoryEntry": {
+        "date": "When the change happened (YYYY-MM-DD).",
+        "from": "The stage the deal left.",
+        "to": "The stage the deal entered.",
+        "status": "The status the deal took: open, won, lost or hold.",
+        "by": "Who made the change.",
+        "note": "A remark about the change.",
+        "reason": "Why: required for a forced, backward or lost move.",
+    },
+    "Stakeholder": {
+        "name": "The person's name, unique within the deal.",
+        "title": "Job title.",
+        "department": "Department.",
+        "level": "Level in the organisation: decision, management or operations.",
+        "roles": "Buyer roles: decision, financial, technical, user, evaluator, coach, "
+                 "influencer.",
+        "attitude": "Attitude towards us: supporter, neutral, opponent or unknown.",
+        "relationship": "How far our relationship with this person has developed.",
+        "influence": "How much weight the person carries: high, medium or low.",
+        "reports_to": "The name of another stakeholder of this deal this person reports to.",
+        "notes": "Free text.",
+    },
+    "Need": {
+        "kind": "SPIN kind: S (situation), P (problem), I (implication), N (need-payoff).",
+        "text": "The need, in the customer's words where possible.",
+        "explicit": "true once the customer states the need outright; false while implied.",
+        "from": "The stakeholder who voiced it (a name from stakeholders).",
+        "date": "When it was learnt.",
+    },
+    "NextStep": {
+        "due": "When it is due (YYYY-MM-DD).",
+        "action": "What will be done.",
+        "by": "Who does it.",
+    },
+    "Process": {
+        "currency": "The report currency, a three-letter code such as CNY.",
+        "rates": "Value of one unit of each other currency in the report currency.",
+        "lost_reasons": "The allowed reasons for losing a deal (ids).",
+        "procurement": "The customer's internal buying process, step by step.",
+        "stages": "The sales stages in order; the last one is the won stage (100%).",
+    },
+    "Stage": {
+        "code": "The stage code, e.g. G; deals refer to it.",
+        "name": "The stage's name.",
+        "probability": "Win probability in percent (0-100), never decreasing along the "
+                       "process.",
+        "task": "The work task of the stage.",
+        "entry": "What must be true to be in the stage.",
+        "rot_days": "A deal idle this many days in the stage is stalled.",
+        "exit": "The milestone outputs needed to leave the stage.",
+    },
+    "Milestone": {
+        "id": "The milestone id; deals record it under milestones.",
+        "text": "What must be reached.",
+        "rule": "A condition over the deal's data that meets the milestone automatically.",
+    },
+    "ProcurementStep": {
+        "id": "The step id; deals refer to it in procurement_step.",
+        "name": "The step's name.",
+        "stages": "The sales stages that usually go with this step.",
+    },
+    "Rule": {
+        "fields": "Deal fields that must be set.",
+        "stakeholders": "Stakeholders that must exist.",
+        "procurement": "The customer's buying process must have reached a step.",
+        "needs": "SPIN needs that must be recorded.",
+        "any_of": "At least one of these rules must hold.",
+    },
+    "StakeholderCriteria": {
+        "attitude": "Allowed attitudes (one or a list).",
+        "level": "Allowed levels (one or a list).",
+        "roles": "Roles of which the person must hold at least one.",
+        "influence": "Allowed influence (one or a list).",
+        "min": "How many such stakeholders at least.",
+    },
+    "ProcurementCriteria": {
+        "at_least": "The procurement step id that must have been reached.",
+    },
+    "NeedsCriteria": {
+        "kind": "Allowed SPIN kinds (one or a list).",
+        "explicit": "Whether the needs must be explicit.",
+        "min": "How many such needs at least.",
+    },
+}
+
+_X_KEYS = {"^x-": {"description": "The team's own key: anything goes."}}
+
+
+def deal_schema(process: Process | None = None) -> dict[str, Any]:
+    """The JSON Schema of a deal file, made specific to `process` when given."""
+    from salesflow.model.deal import Deal
+
+    schema = _tidy(Deal.model_json_schema(by_alias=True))
+    schema["title"] = "salesflow deal file"
+    if process is not None:
+        _enrich_deal(schema, process)
+    return {"$schema": DRAFT, **schema}
+
+
+def stages_schema() -> dict[str, Any]:
+    """The JSON Schema of `stages.yaml`."""
+    from salesflow.model.deal import DEAL_KEYS
+    from salesflow.model.process import Process
+
+    schema = _tidy(Process.model_json_schema(by_alias=True))
+    schema["title"] = "salesflow process file (stages.yaml)"
+    rule = schema["$defs"]["Rule"]["properties"]["fields"]
+    _replace_value(rule, {"type": "array", "items": {"enum": list(DEAL_KEYS)}})
+    for name in ("StakeholderCriteria", "NeedsCriteria"):  # one value or a list of them
+        for prop in schema["$defs"][name]["properties"].values():
+            for branch in prop.get("anyOf", []):
+                if branch.get("type") == "array":
+                    prop["anyOf"] = [branch["items"], *prop["anyOf"]]
+                    break
+    return {"$schema": DRAFT, **schema}
+
+
+def modeline(deal_rel_path: str) -> str:
+    """The first line of a deal file that points editors at the workspace's schema.
+
+    `deal_rel_path` is the deal's path relative to the workspace root
+    (`deals/sub/acme.yaml`); the schema path is relative to the deal's folder.
+    """
+    depth = deal_rel_path.count("/")
+    return f"{MODELINE_PREFIX}{'../' * depth}{DEAL_SCHEMA}"
+
+
+# ------------------------------------------------------------------ internals
+
+
+def _tidy(schema: dict[str, Any]) -> dict[str, Any]:
+    """Descriptions from the table, `x-` keys allowed, pydantic's noise removed."""
+    schema = copy.deepcopy(schema)
+    models = dict(schema.get("$defs", {}))
+    models[schema.get("title", "")] = schema
+    for name, body in models.items():
+        props = body.get("properties")
+        if not isinstance(props, dict):
+            continue
+        if "x-*" in props:
+            del props["x-*"]
+            body["patternProperties"] = dict(_X_KEYS)
+        texts = DESCRIPTIONS.get(name, {})
+        for key, prop in props.items():
+            prop.pop("title", None)
+            if prop.get("default") is None or prop.get("default") in ([], {}):
+                prop.pop("default", None)
+            if key in texts:
+                prop["description"] = texts[key]
+    return schema
+
+
+def _enrich_deal(schema: dict[str, Any], process: Process) -> None:
+    props = schema["properties"]
+    codes = process.codes
+    stage_lines = "; ".join(f"{s.code} {s.probability}% {s.name}" for s in process.stages)
+    props["stage"] = {"enum": codes, "description": f"{props['stage']['description']} "
+                      f"Stages: {stage_lines}."}
+    history = schema["$defs"]["HistoryEntry"]["properties"]
+    for key in ("from", "to"):
+        _replace_value(history[key], {"enum": codes})
+    currencies = [process.currency, *process.rates]
+    _replace_value(props["currency"], {"enum": currencies})
+    if process.procurement:
+        _replace_value(props["procurement_step"], {"enum": [p.id for p in process.procurement]})
+        props["procurement_step"]["description"] += " Steps: " + "; ".join(
+            f"{p.id} ({p.name})" for p in process.procurement) + "."
+    if process.lost_reasons:
+        _replace_value(props["lost_reason"], {"enum": list(process.lost_reasons)})
+    record = {"anyOf": [{"type": "string", "format": "date"},
+                        {"$ref": "#/$defs/MilestoneRecord"}]}
+    milestones: dict[str, Any] = {}
+    for stage in process.stages:
+        for m in stage.exit:
+            milestones[m.id] = {**record, "description": f"Stage {stage.code}: {m.text}"}
+    props["milestones"] = {
+        "type": "object",
+        "description": props["milestones"]["description"],
+        "properties": milestones,
+        "additionalProperties": False,
+    }
+
+
+def _replace_value(prop: dict[str, Any], value: dict[str, Any]) -> None:
+    """Swap the non-null part of a (possibly nullable) property, keeping its description."""
+    branches = prop.get("anyOf")
+    if isinstance(branches, list) and {"type": "null"} in branches:
+        prop["anyOf"] = [value, {"type": "null"}]
+        for key in ("type", "enum", "pattern", "items"):
+            prop.pop(key, None)
+        return
+    for key in ("type", "enum", "pattern", "items", "anyOf", "format"):
+        prop.pop(key, None)
+    prop.update(value)

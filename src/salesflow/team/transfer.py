@@ -1,0 +1,450 @@
+"""Deals in and out as table rows: CSV import from a CRM export, and export.
+
+Import is planned completely before anything is written: every row becomes
+either a deal (id, fields, the text of its file) or problems at its line and
+column in the CSV file, so the command can refuse the whole file, or write
+only the good rows when asked to. Values are converted per field, then checked
+by the same models and cross-field checks as a hand-written deal file.
+
+Pure: text in, rows and problems out. `salesflow.cli.transfer` reads the file
+and writes the deals.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import PydanticCustomError
+
+from salesflow.model.deal import DEAL_KEYS, STATUSES, Deal, DealFile
+from salesflow.model.errors import Problem, UsageError
+from salesflow.model.fields import ID_PATTERN, parse_money
+from salesflow.model.process import Process
+
+# What a row may set, in the order a deal file lists it; `created` is the date
+# of the deal's first history entry. Keys starting with x- are the team's own.
+IMPORT_FIELDS: tuple[str, ...] = (
+    "name", "customer", "owner", "amount", "currency", "stage", "status", "expected_close",
+    "segment", "product_line", "relationship", "procurement_step", "lost_reason", "notes",
+    "created",
+)
+EXPORT_FIELDS: tuple[str, ...] = ("id", *IMPORT_FIELDS)
+DATE_FIELDS = frozenset({"expected_close", "created"})
+TEXT_FIELDS = frozenset({"name", "customer", "owner", "segment", "product_line", "notes"})
+ANY = "*"
+ID_MAX = 60
+_ID_RE = re.compile(ID_PATTERN)
+_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe",
+                       "Œ": "OE", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "þ": "th",
+                       "Þ": "TH", "ð": "d", "Ð": "D", "ı": "i"})
+
+
+# ------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class Table:
+    """A CSV file: its header and its rows, each with the line it starts on."""
+
+    path: str
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_table(text: str, path: str) -> Table:
+    """Rows of a CSV text (comma, semicolon or tab separated, as the header shows)."""
+    text = text.removeprefix("\ufeff")
+    first = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first.count) if first else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    problems: list[Problem] = []
+    line = 1
+    try:
+        for cells in reader:
+            start, line = line, reader.line_num + 1
+            if not any(c.strip() for c in cells):
+                continue
+            if header is None:
+                header = [c.strip() for c in cells]
+                continue
+            if len(cells) > len(header):
+                problems.append(Problem(path, start, len(header) + 1,
+                                        f"row has {len(cells)} cells but the header has "
+                                        f"{len(header)} columns", "csv-cells"))
+                continue
+            rows.append((start, cells + [""] * (len(header) - len(cells))))
+    except csv.Error as exc:
+        problems.append(Problem(path, reader.line_num, 1, f"CSV syntax error: {exc}", "csv"))
+    if header is None:
+        problems.append(Problem(path, 1, 1, "the file has no header row: the first row must "
+                                "name the columns", "csv-header"))
+        header = []
+    return Table(path, header, rows, problems)
+
+
+# ------------------------------------------------------------------ the plan
+
+
+@dataclass(frozen=True)
+class ImportSpec:
+    """Which column feeds which field, and how CRM values translate."""
+
+    columns: dict[str, int]  # field (or x- key) -> column index
+    id_column: int | None = None
+    stage_map: dict[str, str] = field(default_factory=dict)
+    status_map: dict[str, str] = field(default_factory=dict)
+    date_formats: tuple[str, ...] = ()
+
+
+def _pairs(values: Iterable[str], option: str) -> list[tuple[str, str]]:
+    out = []
+    for value in values:
+        left, sep, right = value.partition("=")
+        if not sep or not left.strip():
+            raise UsageError(f"{option} {value!r}: expected KEY=VALUE",
+                             hint=f"e.g. {option} 'customer=Company name'")
+        out.append((left.strip(), right.strip()))
+    return out
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+
+
+def find_column(header: Sequence[str], name: str, option: str) -> int:
+    """The index of a column named `name` (exact, else ignoring case); a usage error if none."""
+    import difflib
+
+    exact = [i for i, h in enumerate(header) if h == name]
+    loose = exact or [i for i, h in enumerate(header) if h.lower() == name.lower()]
+    if len(loose) == 1:
+        return loose[0]
+    if len(loose) > 1:
+        raise UsageError(f"{option}: more than one column is named {name!r}",
+                         hint="rename one of them in the CSV file")
+    close = difflib.get_close_matches(name, list(header), n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise UsageError(f"{option}: the file has no column {name!r}",
+                     hint=f"{hint}the columns are: {', '.join(repr(h) for h in header)}")
+
+
+def make_spec(header: Sequence[str], process: Process, *, maps: Iterable[str] = (),
+              stage_maps: Iterable[str] = (), status_maps: Iterable[str] = (),
+              date_formats: Iterable[str] = (), id_column: str | None = None) -> ImportSpec:
+    """Check the command line against the file's header; usage errors say what to fix."""
+    import difflib
+
+    columns: dict[str, int] = {}
+    for name, column in _pairs(maps, "--map"):
+        if name not in IMPORT_FIELDS and not name.startswith("x-"):
+            close = difflib.get_close_matches(name, IMPORT_FIELDS, n=1)
+            raise UsageError(f"--map {name}=...: {name!r} is not a field salesflow imports"
+                             + (f" (did you mean {close[0]!r}?)" if close else ""),
+                             hint=f"fields: {', '.join(IMPORT_FIELDS)}, or your own x-... key")
+        columns[name] = find_column(header, column, f"--map {name}")
+    # columns named like a field (Amount, expected_close, x-crm-id) need no --map
+    for i, h in enumerate(header):
+        key = h.strip() if h.strip().startswith("x-") else _norm(h)
+        wanted = key in IMPORT_FIELDS or key.startswith("x-")
+        if wanted and key not in columns and i not in columns.values():
+            columns[key] = i
+    id_index: int | None = None
+    if id_column is not None:
+        id_index = find_column(header, id_column, "--id-column")
+    elif "id" in [_norm(h) for h in header]:
+        id_index = [_norm(h) for h in header].index("id")
+    if "customer" not in columns:
+        raise UsageError("no column for the customer: add --map customer=COLUMN",
+                         hint=f"the columns are: {', '.join(repr(h) for h in header)}")
+    stage_map = dict(_pairs(stage_maps, "--stage-map"))
+    for value, code in stage_map.items():
+        if not process.has_stage(code):
+            raise UsageError(f"--stage-map {value}={code}: {code!r} is not a stage code",
+                             hint=f"use one of {', '.join(process.codes)}")
+    status_map = dict(_pairs(status_maps, "--status-map"))
+    for value, status in status_map.items():
+        if status not in STATUSES:
+            raise UsageError(f"--status-map {value}={status}: {status!r} is not a status",
+                             hint=f"use one of {', '.join(STATUSES)}")
+    formats = tuple(date_formats)
+    for fmt in formats:
+        try:
+            dt.date(2027, 3, 31).strftime(fmt)
+        except ValueError:
+            raise UsageError(f"--date-format {fmt!r} is not a date format",
+                             hint="use strftime codes, e.g. %d/%m/%Y or '%Y-%m-%d %H:%M'") from None
+    return ImportSpec(columns, id_index, stage_map, status_map, formats)
+
+
+# ------------------------------------------------------------------ the rows
+
+
+@dataclass(frozen=True)
+class PlannedDeal:
+    """One good row: the deal file it becomes."""
+
+    line: int
+    id: str
+    deal: Deal
+    fields: dict[str, Any]  # what the file sets, in file order
+    created: dt.date | None
+
+
+class _CellError(Exception):
+    def __init__(self, message: str, code: str = "import-value") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def slugify(text: str) -> str:
+    """A deal id from a name: ASCII-folded, lowercase, words joined by '-'.
+
+    Letters with accents lose them (Müller -> muller); scripts without an ASCII
+    form (Chinese, Cyrillic, ...) are dropped, so such a name may give "".
+    """
+    folded = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    plain = folded.encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+    if len(slug) > ID_MAX:
+        cut = slug[:ID_MAX]
+        slug = (cut.rsplit("-", 1)[0] if "-" in cut else cut).strip("-")
+    return slug
+
+
+def _lookup(mapping: dict[str, str], value: str) -> str | None:
+    if value in mapping:
+        return mapping[value]
+    for key, target in mapping.items():
+        if key.lower() == value.lower() and key != ANY:
+            return target
+    return None
+
+
+def parse_amount(value: str) -> Decimal:
+    """An amount as CRMs export it: `1,250,000.50`, `$1250000`, `1 250 000 CNY` are fine."""
+    text = value.strip()
+    text = re.sub(r"^[A-Z]{3}\s*|\s*[A-Z]{3}$", "", text)
+    text = text.strip("$€£¥￥ \u00a0")
+    text = re.sub(r"(?<=\d)[,_ \u00a0'](?=\d{3}\b)", "", text)
+    try:
+        return parse_money(text)
+    except PydanticCustomError as exc:
+        raise _CellError(exc.message().replace(repr(text), repr(value))) from None
+
+
+def parse_date(value: str, formats: tuple[str, ...]) -> dt.date:
+    """A date in one of `formats`, else ISO (a time after the date is ignored)."""
+    text = value.strip()
+    for fmt in formats:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    if not formats:
+        match = re.match(r"^(\d{4}-\d{2}-\d{2})(?:[T ][0-9:.]+(?:Z|[+-][0-9:]+)?)?$", text)
+        if match:
+            try:
+                return dt.date.fromisoformat(match.group(1))
+            except ValueError:
+                pass
+        raise _CellError(f"{value!r} is not a date like 2027-03-31; for other layouts give "
+                         "--date-format, e.g. --date-format %d/%m/%Y", "import-date")
+    raise _CellError(f"{value!r} does not match --date-format "
+                     f"{' or '.join(repr(f) for f in formats)}", "import-date")
+
+
+def _stage(value: str, spec: ImportSpec, process: Process) -> str:
+    text = value.strip()
+    mapped = _lookup(spec.stage_map, text)
+    if mapped is not None:
+        return mapped
+    if text and process.has_stage(text):
+        return text
+    if ANY in spec.stage_map:
+        return spec.stage_map[ANY]
+    if not text:
+        raise _CellError("the stage is empty; give every row a stage, or --stage-map '*=CODE' "
+                         "for a default", "import-stage")
+    raise _CellError(f"{text!r} is not a stage code (expected one of {', '.join(process.codes)}"
+                     f"); translate it with --stage-map '{text}=CODE'", "import-stage")
+
+
+def _status(value: str, spec: ImportSpec) -> str | None:
+    text = value.strip()
+    mapped = _lookup(spec.status_map, text)
+    if mapped is not None:
+        return mapped
+    if text in STATUSES:
+        return text
+    if ANY in spec.status_map:
+        return spec.status_map[ANY]
+    if not text:
+        return None
+    raise _CellError(f"{text!r} is not a status (expected one of {', '.join(STATUSES)}); "
+                     f"translate it with --status-map '{text}=STATUS'", "import-status")
+
+
+def _convert(name: str, raw: str, spec: ImportSpec, process: Process) -> Any:
+    if name == "stage":
+        return _stage(raw, spec, process)
+    if name == "status":
+        return _status(raw, spec)
+    if name == "customer" and not raw.strip():
+        raise _CellError("the customer is empty: every deal needs one", "import-customer")
+    if raw == "" or (name not in TEXT_FIELDS and not name.startswith("x-") and not raw.strip()):
+        return None
+    if name == "amount":
+        return parse_amount(raw)
+    if name in DATE_FIELDS:
+        return parse_date(raw, spec.date_formats)
+    if name == "currency":
+        return raw.strip().upper()
+    if name in TEXT_FIELDS or name.startswith("x-"):
+        return raw
+    return raw.strip()
+
+
+def plan_rows(table: Table, spec: ImportSpec, process: Process, existing: set[str],
+              *, progress: Callable[[int], None] | None = None,
+              ) -> tuple[list[PlannedDeal], list[Problem]]:
+    """Every row as a planned deal or as problems; ids are unique against `existing`."""
+    from salesflow.files.yamlio import Marks, problems_from_validation
+    from salesflow.method.checks import check_deal
+
+    names = dict(enumerate(table.header))
+    taken = set(existing)
+    planned: list[PlannedDeal] = []
+    problems: list[Problem] = list(table.problems)
+    won = process.won.code
+    for line, cells in table.rows:
+        row_problems: list[Problem] = []
+
+        def at(column: int | None, message: str, code: str, line: int = line) -> Problem:
+            if column is None:
+                return Problem(table.path, line, 1, message, code)
+            return Problem(table.path, line, column + 1,
+                           f"column {names[column]!r}: {message}", code)
+
+        values: dict[str, Any] = {}
+        for name, column in spec.columns.items():
+            try:
+                values[name] = _convert(name, cells[column], spec, process)
+            except _CellError as exc:
+                row_problems.append(at(column, exc.message, exc.code))
+        if "stage" not in spec.columns:
+            values["stage"] = spec.stage_map.get(ANY, process.first.code)
+        if values.get("status") is None and values.get("stage") is not None:
+            values["status"] = "won" if values["stage"] == won else "open"
+        created = values.pop("created", None)
+        fields = {k: values[k] for k in DEAL_KEYS if values.get(k) is not None}
+        fields.update({k: v for k, v in values.items() if k.startswith("x-") and v is not None})
+
+        deal: Deal | None = None
+        if not row_problems:
+            marks = Marks(values={(): (line - 1, 0)})
+            for name, column in spec.columns.items():
+                marks.values[(name,)] = (line - 1, column)
+            data = {k: (v.isoformat() if isinstance(v, dt.date) else v)
+                    for k, v in fields.items()}
+            try:
+                deal = Deal.model_validate(data)
+            except ValidationError as exc:
+                for p in problems_from_validation(exc.errors(include_url=False), marks,
+                                                  table.path):
+                    row_problems.append(_in_column(p, names, spec))
+            if deal is not None:
+                for finding in check_deal(deal, process):
+                    row_line, col = marks.locate(finding.loc)
+                    row_problems.append(_in_column(
+                        Problem(table.path, row_line, col, finding.message, finding.code),
+                        names, spec))
+
+        deal_id = _assign_id(cells, spec, fields, line, taken)
+        if isinstance(deal_id, tuple):
+            row_problems.append(at(deal_id[0], deal_id[1], "import-id"))
+        elif not row_problems and deal is not None:
+            taken.add(deal_id)
+            planned.append(PlannedDeal(line, deal_id, deal, fields, created))
+        problems.extend(row_problems)
+        if progress is not None:
+            progress(1)
+    return planned, problems
+
+
+def _in_column(problem: Problem, names: dict[int, str], spec: ImportSpec) -> Problem:
+    """Name the column a model problem came from (the column number is in `col`)."""
+    column = problem.col - 1
+    if column in names and column in spec.columns.values() and problem.line:
+        return Problem(problem.path, problem.line, problem.col,
+                       f"column {names[column]!r}: {problem.message}", problem.code)
+    return problem
+
+
+def _assign_id(cells: list[str], spec: ImportSpec, fields: dict[str, Any], line: int,
+               taken: set[str]) -> str | tuple[int, str]:
+    """The row's deal id, or (column, message) when its id column gives none."""
+    if spec.id_column is not None and cells[spec.id_column].strip():
+        raw = cells[spec.id_column].strip()
+        deal_id = raw if _ID_RE.match(raw) and len(raw) <= 120 else slugify(raw)
+        if not deal_id:
+            return spec.id_column, f"{raw!r} gives no usable deal id"
+        if deal_id in taken:
+            return spec.id_column, (f"deal id {deal_id!r} is already taken (by an existing "
+                                    "deal or an earlier row)")
+        return deal_id
+    base = slugify(str(fields.get("name") or "")) or slugify(str(fields.get("customer") or ""))
+    base = base or f"deal-{line}"
+    deal_id, n = base, 1
+    while deal_id in taken:
+        n += 1
+        deal_id = f"{base}-{n}"
+    return deal_id
+
+
+# -------------------------------------------------------------------- export
+
+
+def export_row(item: DealFile) -> dict[str, Any]:
+    """One deal as a flat row: the fields `salesflow import` reads back."""
+    from salesflow.model.money import money_json
+
+    d = item.deal
+    created = d.created()
+    row: dict[str, Any] = {
+        "id": item.id, "name": d.name, "customer": d.customer, "owner": d.owner,
+        "amount": money_json(d.amount), "currency": d.currency, "stage": d.stage,
+        "status": d.status,
+        "expected_close": d.expected_close.isoformat() if d.expected_close else None,
+        "segment": d.segment, "product_line": d.product_line, "relationship": d.relationship,
+        "procurement_step": d.procurement_step, "lost_reason": d.lost_reason, "notes": d.notes,
+        "created": created.isoformat() if created else None,
+    }
+    row.update(d.extensions)
+    return row
+
+
+def cell(value: Any) -> str:
+    """A value as CSV text that `salesflow import` turns back into the same value."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int | Decimal):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return json.dumps(value, ensure_ascii=False, default=str)
