@@ -371,11 +371,12 @@ def test_init_makes_git_ignore_the_lock_file(ws: WS, tmp_path: Path) -> None:
     assert (other / ".gitignore").read_text(encoding="utf-8") == "*.pdf\n.salesflow.lock\n"
 
 
-def test_the_readme_shows_the_real_refusal(ws: WS) -> None:
+def test_the_docs_show_the_real_refusal(ws: WS) -> None:
     import re
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    shown = re.search(r"A refused advance exits 1.*?```text\n(.*?)```", readme, re.S)
+    docs = Path(__file__).resolve().parent.parent / "docs" / "moving-deals.md"
+    shown = re.search(r"A refused advance exits 1.*?```text\n(.*?)```",
+                      docs.read_text(encoding="utf-8"), re.S)
     assert shown is not None
     ws.deal("acme-pumps", "customer: Acme\nstage: G\n")
     result = ws.run("advance", "acme-pumps")
