@@ -38,6 +38,52 @@ def test_every_command_is_documented() -> None:
         assert f"`salesflow {name}" in reference, f"{name} is missing from docs/commands.md"
 
 
+def test_readme_is_a_front_page() -> None:
+    size = len(README.encode("utf-8"))
+    assert size < 12_000, f"README.md is {size} bytes: move reference text into docs/"
+
+
+def _without_code(text: str) -> str:
+    """Markdown text with fenced code blocks and inline code spans blanked out."""
+    text = re.sub(r"^(```|~~~).*?^\1[^\n]*$", "", text, flags=re.S | re.M)
+    return re.sub(r"(`+)(?!`).+?(?<!`)\1(?!`)", "", text, flags=re.S)
+
+
+def _anchors(markdown: Path) -> set[str]:
+    """The `#anchor`s GitHub gives the headings of a Markdown file."""
+    found: set[str] = set()
+    text = re.sub(r"^(```|~~~).*?^\1[^\n]*$", "", markdown.read_text(encoding="utf-8"),
+                  flags=re.S | re.M)
+    for heading in re.findall(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", text, re.M):
+        words = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading)  # a link: its text
+        slug = re.sub(r"[^\w\- ]", "", words.strip().lower()).replace(" ", "-")
+        unique, n = slug, 0
+        while unique in found:
+            n += 1
+            unique = f"{slug}-{n}"
+        found.add(unique)
+    return found
+
+
+def test_every_relative_link_in_the_docs_resolves() -> None:
+    pages = [REPO / "README.md", REPO / "CONTRIBUTING.md", *sorted((REPO / "docs").glob("*.md"))]
+    checked = 0
+    for page in pages:
+        text = _without_code(page.read_text(encoding="utf-8"))
+        for target in re.findall(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)", text):
+            if re.match(r"[a-z][a-z0-9+.-]*:", target, re.I):  # https:, mailto:, ...
+                continue
+            path, _, anchor = target.partition("#")
+            where = (page.parent / path).resolve() if path else page
+            name = f"{page.relative_to(REPO)}: {target}"
+            assert where.exists(), f"{name}: no such file"
+            if anchor:
+                assert where.suffix == ".md", f"{name}: an anchor into a non-Markdown file"
+                assert anchor in _anchors(where), f"{name}: no such heading"
+            checked += 1
+    assert checked >= 30
+
+
 def test_readme_starts_with_the_two_setup_commands() -> None:
     blocks = re.findall(r"```sh\n(.*?)\n```", README, re.S)
     assert blocks[0].endswith("salesflow funnel")
