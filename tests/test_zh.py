@@ -85,7 +85,7 @@ def test_the_zh_template_is_the_same_process_in_the_methods_words() -> None:
     assert [(p.id, p.stages) for p in zh.procurement] == [(p.id, p.stages)
                                                          for p in en.procurement]
     assert zh.lost_reasons == en.lost_reasons
-    # the method's own words (METHODOLOGY.md, in Simplified characters)
+    # the method's own words (docs/method.md, in Simplified characters)
     assert [s.name for s in zh.stages] == [
         "客户规划与电话邀约", "客户拜访与初步调研", "提交初步方案", "方案演示与技术交流",
         "需求分析与正式方案设计", "项目评估", "商务谈判", "签约成交并移交实施"]

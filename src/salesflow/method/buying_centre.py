@@ -1,6 +1,6 @@
 """The customer's buying centre: the org chart and who covers which buyer role.
 
-"Find the right people" (METHODOLOGY.md section 3): draw the organisation
+"Find the right people" (docs/method.md section 3): draw the organisation
 chart, then look at each buyer role and each level of the organisation —
 who holds it, and whether they are for us. Plain data here; `salesflow map`
 draws it and `salesflow review` draws conclusions from it.

@@ -2,7 +2,7 @@
 
 Every risk check is a small named function over one deal, the process and the
 as-of date, yielding `Risk`s; `RISK_CHECKS` lists them in the order a review
-prints them. They follow METHODOLOGY.md: a deal that does not move, a close
+prints them. They follow docs/method.md: a deal that does not move, a close
 date in the past, no agreed next step; the buying centre without a coach, with
 nobody at the decision level, with an opponent holding the budget or the
 decision; the sale running ahead of (or behind) the customer's own buying

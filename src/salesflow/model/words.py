@@ -3,7 +3,7 @@
 The models only hold codes (`evaluator`, `middle`, `N`); every screen and
 every message that explains them to a salesperson takes the words from here,
 so `map`, `show`, `check` and `review` speak the same language as
-METHODOLOGY.md.
+docs/method.md (the method in English, with its Chinese terms).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ ROLE_NOUNS: dict[str, str] = {
     "influencer": "influencer",
 }
 
-# What each role does in the buying centre (METHODOLOGY.md section 3).
+# What each role does in the buying centre (docs/method.md section 3).
 ROLE_MEANINGS: dict[str, str] = {
     "decision": "makes the final call",
     "financial": "controls the budget",
@@ -81,7 +81,7 @@ SPIN_KINDS: dict[str, str] = {
     "N": "Need-payoff",
 }
 
-# What to ask when a kind of need is still missing (METHODOLOGY.md section 5).
+# What to ask when a kind of need is still missing (docs/method.md section 5).
 SPIN_ADVICE: dict[str, str] = {
     "S": "ask situation questions (6W3H: who, what, where, when, why, which; how, how much, "
     "how long)",
