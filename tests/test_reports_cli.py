@@ -261,12 +261,12 @@ Not forecast: 1 on hold; lost deals never are.
 Without history, cannot be replayed, left out: 1 deal(s): noamount
 """
     assert hand.run("forecast", "--as-of", "2026-11-15", "--format", "csv").stdout == """\
-period,kind,start,end,count,best_case,weighted,won_count,won,without_amount
-,overdue,,,0,0.00,0.00,0,0.00,0
-2026-Q4,period,2026-10-01,2026-12-31,1,710003.55,177500.89,1,200000.00,0
-2027-Q1,period,2027-01-01,2027-03-31,1,1250000.00,625000.00,0,0.00,0
-,no_close,,,0,0.00,0.00,0,0.00,0
-TOTAL,,,,2,1960003.55,802500.89,1,200000.00,0
+period,kind,start,end,count,best_case,weighted,won_count,won,without_amount,target,gap,coverage,below_goal
+,overdue,,,0,0.00,0.00,0,0.00,0,,,,
+2026-Q4,period,2026-10-01,2026-12-31,1,710003.55,177500.89,1,200000.00,0,,,,
+2027-Q1,period,2027-01-01,2027-03-31,1,1250000.00,625000.00,0,0.00,0,,,,
+,no_close,,,0,0.00,0.00,0,0.00,0,,,,
+TOTAL,,,,2,1960003.55,802500.89,1,200000.00,0,,,,
 """
 
 
@@ -282,7 +282,8 @@ def test_forecast_overdue_and_no_close_rows(hand: WS) -> None:
         "noamount"]
     assert rows["2027-03"]["best_case"] == "1250000.00"
     assert list(data) == ["currency", "period", "today", "from", "to", "rows", "total",
-                          "held", "left_out", "won_undated", "as_of", "replay", "filters"]
+                          "held", "left_out", "won_undated", "as_of", "replay", "filters",
+                          "coverage_goal", "targets_defined", "targets_apply", "owners"]
 
 
 def test_forecast_names_overdue_deals_in_the_table(hand: WS) -> None:

@@ -162,6 +162,8 @@ def forecast(
     close_from: str | None = CloseFromOption,
     close_to: str | None = CloseToOption,
     as_of: str | None = AsOfOption,
+    per_owner: bool = typer.Option(False, "--per-owner", help="Also each owner against "
+                                   "their targets (with --format csv: only those rows)."),
 ) -> None:
     """Forecast per month or quarter of expected close: weighted, best case and won.
 
@@ -169,15 +171,26 @@ def forecast(
     stage's probability, and unweighted as the best case); won deals count in
     the period they were won, from their history. Open deals whose expected
     close is already past, and open deals without one, get rows of their own.
+    With `targets:` in stages.yaml each period shows its target, the gap
+    (target - won) and the coverage (open pipeline / gap), flagged below the
+    `coverage_goal` (default 3.0).
 
     Example: salesflow forecast --by month --from 2027-01-01 --to 2027-06-30
     """
     import datetime as dt
 
     from salesflow.cli.report_views import print_forecast
+    from salesflow.cli.target_views import print_targets
     from salesflow.output.render import output
     from salesflow.reports.forecast import forecast as build
-    from salesflow.reports.shapes import FORECAST_CSV, forecast_csv_rows, forecast_json
+    from salesflow.reports.shapes import (
+        FORECAST_CSV,
+        FORECAST_OWNERS_CSV,
+        forecast_csv_rows,
+        forecast_json,
+        forecast_owner_csv_rows,
+    )
+    from salesflow.reports.targets import against_targets
 
     cut = _cut(owner, segment, product_line, customer, close_from, close_to)
     first, last = parse_date(start, "--from"), parse_date(end, "--to")
@@ -187,13 +200,17 @@ def forecast(
     deals, rep = _select(ws, cut, when)
     report = build(ws.process, deals, today=when or dt.date.today(), period=period.value,
                    start=first, end=last)
-    data = forecast_json(report, cut=cut, replay=rep)
+    targets = against_targets(ws.process, deals, report, cut)
+    data = forecast_json(report, cut=cut, replay=rep, targets=targets)
     if fmt == Format.json:
         output.json(data)
+    elif fmt == Format.csv and per_owner:
+        output.csv(FORECAST_OWNERS_CSV, forecast_owner_csv_rows(targets))
     elif fmt == Format.csv:
-        output.csv(FORECAST_CSV, forecast_csv_rows(report))
+        output.csv(FORECAST_CSV, forecast_csv_rows(report, targets))
     else:
         print_forecast(data, cut)
+        print_targets(data, per_owner)
     raise typer.Exit(1 if ws.problems else 0)
 
 

@@ -105,6 +105,20 @@ def unique_lost_reasons(process: Process) -> Iterator[Finding]:
         seen.add(reason)
 
 
+def unique_targets(process: Process) -> Iterator[Finding]:
+    """One target per period and owner: two would leave the gap ambiguous."""
+    seen: dict[tuple[str, str | None], int] = {}
+    for i, target in enumerate(process.targets):
+        key = (target.period, target.owner)
+        if key in seen:
+            who = f"owner {target.owner!r}" if target.owner else "the team (no owner)"
+            yield Finding(("targets", i, "period"),
+                          f"a second target for {who} in {target.period} (the first is "
+                          f"targets[{seen[key]}]); give each period and owner one target",
+                          "duplicate-target")
+        seen.setdefault(key, i)
+
+
 RULE_PARTS = ("fields", "stakeholders", "procurement", "needs", "any_of")
 
 
@@ -185,6 +199,7 @@ PROCESS_CHECKS: list[Callable[[Process], Iterator[Finding]]] = [
     last_stage_is_won,
     procurement_steps_known,
     unique_lost_reasons,
+    unique_targets,
     rules_refer_to_known_things,
     rules_are_well_formed,
 ]

@@ -13,10 +13,10 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, field_validator
+from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
-from salesflow.model.fields import Flag, Ident, Model, NonEmptyText, Text
+from salesflow.model.fields import Flag, Ident, Model, Money, NonEmptyText, Text
 
 Level = Literal["decision", "management", "operations"]
 Role = Literal["decision", "financial", "technical", "user", "evaluator", "coach", "influencer"]
@@ -121,6 +121,33 @@ class ProcurementStep(Model):
     stages: list[StageCode] = []
 
 
+PERIOD_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])$"
+
+
+def _period(value: Any) -> Any:
+    """A month (2027-03) or a quarter (2027-Q1): the labels the forecast gives its periods."""
+    import re
+
+    if not isinstance(value, str) or not re.match(PERIOD_PATTERN, value):
+        raise PydanticCustomError(
+            "period_format", "expected a month like 2027-03 or a quarter like 2027-Q1, "
+            "found {found}", {"found": repr(value)})
+    return value
+
+
+PeriodLabel = Annotated[str, BeforeValidator(_period),
+                        WithJsonSchema({"type": "string", "pattern": PERIOD_PATTERN})]
+DEFAULT_COVERAGE_GOAL = Decimal("3.0")
+
+
+class Target(Model):
+    """What the team (no owner) or one owner must win in a month or a quarter."""
+
+    period: PeriodLabel
+    owner: NonEmptyText | None = None
+    amount: Money
+
+
 class Process(Model):
     """The whole of `stages.yaml`."""
 
@@ -128,6 +155,10 @@ class Process(Model):
     rates: dict[Currency, Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]] = {}
     lost_reasons: list[Ident] = []
     procurement: list[ProcurementStep] = []
+    # Targets in the report currency; coverage = open pipeline ÷ what is still to win.
+    targets: list[Target] = []
+    coverage_goal: Annotated[Decimal, Field(gt=0, le=1000, allow_inf_nan=False)] = (
+        DEFAULT_COVERAGE_GOAL)
     stages: Annotated[list[Stage], Field(min_length=2)]
 
     @cached_property

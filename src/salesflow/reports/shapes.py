@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from salesflow.model.money import deal_amount, weighted
@@ -23,6 +24,7 @@ if TYPE_CHECKING:  # only named in annotations: the funnel need not import the o
     from salesflow.reports.replay import Replay
     from salesflow.reports.select import Cut
     from salesflow.reports.stats import Days, Rate, Stats
+    from salesflow.reports.targets import TargetRow, Targets
 
 
 def _date(value: dt.date | None) -> str | None:
@@ -95,7 +97,31 @@ def funnel_by_csv_rows(report: Funnel, groups: Sequence[tuple[str | None, Funnel
 # ---------------------------------------------------------------- forecast
 
 FORECAST_CSV = ("period", "kind", "start", "end", "count", "best_case", "weighted",
-                "won_count", "won", "without_amount")
+                "won_count", "won", "without_amount", "target", "gap", "coverage",
+                "below_goal")
+FORECAST_OWNERS_CSV = ("owner", "period", "start", "end", "target", "source", "won_count",
+                       "won", "gap", "count", "pipeline", "weighted", "coverage",
+                       "below_goal")
+
+
+def _ratio(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def target_json(r: TargetRow, goal: Decimal) -> dict[str, Any]:
+    """One period against its target: every figure exact, coverage to two places."""
+    return {"period": r.period, "start": _date(r.start), "end": _date(r.end),
+            "target": money(r.target), "source": r.source, "won_count": r.won_count,
+            "won": money(r.won), "gap": money(r.gap), "count": r.count,
+            "pipeline": money(r.pipeline), "weighted": money(r.weighted),
+            "coverage": _ratio(r.coverage), "met": r.met, "below_goal": r.below(goal)}
+
+
+def _target_cells(r: TargetRow | None, goal: Decimal) -> list[Any]:
+    if r is None:
+        return ["", "", "", ""]
+    return [money(r.target) or "", money(r.gap) or "", _ratio(r.coverage) or "",
+            "yes" if r.below(goal) else ""]
 
 
 def _forecast_row(r: ForecastRow) -> dict[str, Any]:
@@ -106,12 +132,23 @@ def _forecast_row(r: ForecastRow) -> dict[str, Any]:
 
 
 def forecast_json(report: Forecast, *, cut: Cut, replay: Replay | None = None,
-                  ) -> dict[str, Any]:
+                  targets: Targets | None = None) -> dict[str, Any]:
+    rows = [_forecast_row(r) for r in report.rows]
+    if targets is not None:
+        by_label = {t.period: t for t in targets.rows}
+        for row in rows:
+            t = by_label.get(row["period"]) if row["kind"] == "period" else None
+            row.update({"target": None, "source": None, "gap": None, "pipeline": None,
+                        "coverage": None, "met": False, "below_goal": False})
+            if t is not None:
+                row.update({k: v for k, v in target_json(t, targets.goal).items()
+                            if k in ("target", "source", "gap", "pipeline", "coverage",
+                                     "met", "below_goal")})
     return {
         "currency": report.currency, "period": report.period,
         "today": report.today.isoformat(), "from": report.start.isoformat(),
         "to": report.end.isoformat(),
-        "rows": [_forecast_row(r) for r in report.rows],
+        "rows": rows,
         "total": {"count": report.count, "best_case": money(report.best_case),
                   "weighted": money(report.weighted), "won_count": report.won_count,
                   "won": money(report.won), "without_amount": list(report.without_amount)},
@@ -119,17 +156,38 @@ def forecast_json(report: Forecast, *, cut: Cut, replay: Replay | None = None,
         "won_undated": _ids(report.won_undated),
         "as_of": replay.as_of.isoformat() if replay else None,
         "replay": replay_json(replay), "filters": cut.as_json(),
+        "coverage_goal": str(targets.goal) if targets else None,
+        "targets_defined": targets.defined if targets else None,
+        "targets_apply": targets.applies if targets else None,
+        "owners": [{"owner": o.owner, "rows": [target_json(r, targets.goal) for r in o.rows]}
+                   for o in targets.owners] if targets else None,
     }
 
 
-def forecast_csv_rows(report: Forecast) -> list[list[Any]]:
+def forecast_csv_rows(report: Forecast, targets: Targets | None = None) -> list[list[Any]]:
+    goal = targets.goal if targets else Decimal(0)
+    by_label = {t.period: t for t in targets.rows} if targets else {}
     rows: list[list[Any]] = [
         [r.label or "", r.kind, _date(r.start), _date(r.end), r.count, money(r.best_case),
-         money(r.weighted), r.won_count, money(r.won), len(r.without_amount)]
+         money(r.weighted), r.won_count, money(r.won), len(r.without_amount),
+         *_target_cells(by_label.get(r.label or "") if r.kind == "period" else None, goal)]
         for r in report.rows]
     rows.append(["TOTAL", "", "", "", report.count, money(report.best_case),
                  money(report.weighted), report.won_count, money(report.won),
-                 len(report.without_amount)])
+                 len(report.without_amount), "", "", "", ""])
+    return rows
+
+
+def forecast_owner_csv_rows(targets: Targets) -> list[list[Any]]:
+    """One row per owner and period (owner `(none)`: deals without an owner)."""
+    rows: list[list[Any]] = []
+    for o in targets.owners:
+        for r in o.rows:
+            j = target_json(r, targets.goal)
+            rows.append([NO_GROUP if o.owner is None else o.owner, r.period, j["start"],
+                         j["end"], j["target"] or "", j["source"] or "", r.won_count,
+                         j["won"], j["gap"] or "", r.count, j["pipeline"], j["weighted"],
+                         j["coverage"] or "", "yes" if j["below_goal"] else ""])
     return rows
 
 

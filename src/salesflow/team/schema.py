@@ -96,7 +96,16 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "rates": "Value of one unit of each other currency in the report currency.",
         "lost_reasons": "The allowed reasons for losing a deal (ids).",
         "procurement": "The customer's internal buying process, step by step.",
+        "targets": "What to win per month (2027-03) or quarter (2027-Q1), for the team "
+                   "or one owner, in the report currency; `salesflow forecast` compares.",
+        "coverage_goal": "Open pipeline wanted per unit still to win (default 3.0); "
+                         "`salesflow forecast` flags periods below it.",
         "stages": "The sales stages in order; the last one is the won stage (100%).",
+    },
+    "Target": {
+        "period": "A month (2027-03) or a quarter (2027-Q1).",
+        "owner": "The owner the target is for; leave out for the whole team's target.",
+        "amount": "The amount to win in the period, in the report currency.",
     },
     "Stage": {
         "code": "The stage code, e.g. G; deals refer to it.",
