@@ -27,14 +27,28 @@ def import_(
     file: Path = typer.Argument(..., metavar="FILE.csv", help="The CSV file (first row: the "
                                 "column names; comma, semicolon or tab separated)."),
     maps: list[str] = typer.Option(None, "--map", "-m", metavar="FIELD=COLUMN",
-                                   help="Which column feeds a field (repeatable). Columns "
-                                   "named like a field (customer, Amount, x-crm-id) need none."),
+                                   help="Which column feeds a field (repeatable); "
+                                   "'amount=A|B' takes the first non-empty of A and B. "
+                                   "Columns named like a field (customer, Amount, x-crm-id) "
+                                   "need none. Events: created, closed, stage_date."),
     stage_maps: list[str] = typer.Option(None, "--stage-map", metavar="VALUE=CODE",
                                          help="Translate a stage value to a stage code "
                                          "(repeatable); '*=CODE' for every other value."),
     status_maps: list[str] = typer.Option(None, "--status-map", metavar="VALUE=STATUS",
                                           help="Translate a value to open, won, lost or hold "
                                           "(repeatable); '*=open' for every other value."),
+    defaults: list[str] = typer.Option(None, "--default", metavar="FIELD=VALUE",
+                                       help="The value of a field where its column is empty "
+                                       "(or not there), e.g. customer='Unknown account'."),
+    joins: list[Path] = typer.Option(None, "--join", metavar="FILE.csv",
+                                     help="Add this file's columns to each row by key "
+                                     "(repeatable; each needs an --on)."),
+    ons: list[str] = typer.Option(None, "--on", metavar="COLUMN[=COLUMN]",
+                                  help="The key of the --join before it: a column of the "
+                                  "import file [= the column of the joined file]."),
+    currency: str | None = typer.Option(None, "--currency", metavar="CODE",
+                                        help="The currency of the file's amounts (stages.yaml "
+                                        "must have it or a rate for it)."),
     date_formats: list[str] = typer.Option(None, "--date-format", metavar="FMT",
                                            help="strftime layout of dates, e.g. %d/%m/%Y "
                                            "(repeatable, tried in order). Default: ISO."),
@@ -47,67 +61,63 @@ def import_(
                                   "bad ones (exit 1) instead of writing nothing."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check every row and show the deals "
                                  "that would be created; write nothing."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="List every bad row as "
+                                 "FILE:LINE:COLUMN instead of each distinct problem once."),
 ) -> None:
     """Create one deal file per row of a CSV file, e.g. a CRM export.
 
-    Every row is checked before anything is written: each bad row is reported
-    as FILE:LINE:COLUMN (the column's number and name), and nothing is written
-    unless all rows are good (or --skip-bad). Stage and status values from the
-    CRM are translated with --stage-map/--status-map.
+    Every row is checked before anything is written, and nothing is written
+    unless all rows are good (or --skip-bad). Each distinct problem is shown
+    once with its row count and first rows (--verbose: every row as
+    FILE:LINE:COLUMN). Stage and status values from the CRM are translated
+    with --stage-map/--status-map; created/closed/stage_date columns become
+    the deals' history, so stats and --as-of read the import truthfully.
 
     Example: salesflow import crm.csv -m customer=Company -m stage=Stage --stage-map "*=G"
     """
     import datetime as dt
 
     from salesflow.files.load import load_process
-    from salesflow.files.newdeal import deal_text
+    from salesflow.files.newdeal import deal_text_with_history
     from salesflow.files.parse import parse_deal
     from salesflow.files.workspace import DEALS_DIR, deal_id_of, deal_paths, default_author
     from salesflow.files.yamlio import write_atomic
     from salesflow.model.errors import DataError, Problem, UsageError
     from salesflow.output.render import money, output
+    from salesflow.team.importreport import grouped
+    from salesflow.team.joins import Join, join_all, parse_on
     from salesflow.team.teamsetup import schema_header
-    from salesflow.team.transfer import make_spec, plan_rows, read_table
+    from salesflow.team.transfer import Stamp, make_spec, plan_rows, read_table
 
     base = root()
     process = load_process(base)
     shown = str(file)
-    try:
-        raw = file.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"no such file: {shown}") from None
-    except IsADirectoryError:
-        raise UsageError(f"{shown} is a folder, not a CSV file") from None
-    try:
-        text = raw.decode("utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8")
-                          else encoding)
-    except LookupError:
-        raise UsageError(f"--encoding {encoding!r} is not an encoding Python knows",
-                         hint="e.g. utf-8, gbk, cp1252, latin-1") from None
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise DataError(f"{shown}:{line}: byte 0x{raw[exc.start]:02x} is not {encoding}",
-                        hint="give the file's encoding with --encoding (e.g. gbk or cp1252), "
-                        "or save it as UTF-8") from None
-    if "\x00" in text:
-        raise DataError(f"{shown} contains NUL bytes: it is not a CSV text file",
-                        hint="export it from the spreadsheet as CSV (UTF-8)")
-
-    table = read_table(text, shown)
+    table = read_table(_read_text(file, encoding), shown)
+    joins, ons = joins or [], ons or []
+    if len(joins) != len(ons):
+        raise UsageError(f"{len(joins)} --join but {len(ons)} --on: give each --join FILE "
+                         "its key with --on COLUMN[=COLUMN]",
+                         hint="e.g. --join products.csv --on product")
+    if joins:
+        plans = [Join(read_table(_read_text(j, encoding), str(j)), *parse_on(on))
+                 for j, on in zip(joins, ons, strict=True)]
+        table, notes = join_all(table, plans)
+        for note in notes:
+            output.note(note)
     spec = make_spec(table.header, process, maps=maps or [], stage_maps=stage_maps or [],
                      status_maps=status_maps or [], date_formats=date_formats or [],
-                     id_column=id_column)
+                     id_column=id_column, defaults=defaults or [], currency=currency)
     existing = {deal_id_of(p) for p in deal_paths(base)}
-    with output.progress(len(table.rows), "checking rows") as advance:
-        planned, problems = plan_rows(table, spec, process, existing, progress=advance)
-
-    author = default_author(base)
     today = dt.date.today()
+    stamp = Stamp(today, default_author(base), f"imported from {file.name}")
+    with output.progress(len(table.rows), "checking rows") as advance:
+        planned, problems = plan_rows(table, spec, process, existing, stamp=stamp,
+                                      progress=advance)
+
     files: list[tuple[str, bytes]] = []
     for row in planned:
         rel = f"{DEALS_DIR}/{row.id}.yaml"
-        body = schema_header(base, rel) + deal_text(row.fields, row.created or today, author,
-                                                    note=f"imported from {file.name}")
+        body = schema_header(base, rel) + deal_text_with_history(row.fields, row.history)
         deal, found = parse_deal(body.encode(), rel, process)
         if deal is None:  # a value the checks let through but the file cannot hold
             problems.extend(Problem(shown, row.line, 1, f"cannot be written as {rel}: "
@@ -117,23 +127,27 @@ def import_(
 
     bad_rows = len({p.line for p in problems})
     if problems:
-        output.problems(problems)
+        for line in (map(str, problems) if verbose else grouped(problems)):
+            output.note(line)
         if not skip_bad and not dry_run:
-            raise DataError(f"{len(problems)} problem(s) in {bad_rows} row(s) of {shown}; "
+            raise DataError(f"{len(problems):,} problem(s) in {bad_rows:,} row(s) of {shown}; "
                             "nothing was written",
                             hint="fix the rows (or the --map/--stage-map options), try "
-                            "--dry-run, or pass --skip-bad to import only the good rows")
+                            "--dry-run, or pass --skip-bad to import only the good rows"
+                            + ("" if verbose else "; --verbose lists every row"))
+    written_rels = {rel for rel, _ in files}
+    undated = [r for r in planned if r.undated and f"{DEALS_DIR}/{r.id}.yaml" in written_rels]
 
     if dry_run:
         grid = output.table("Row", "ID", "Customer", "Stage", "Status", "Amount",
                             right=("Row", "Amount"))
-        by_rel = {rel for rel, _ in files}
         for row in planned:
-            if f"{DEALS_DIR}/{row.id}.yaml" in by_rel:
+            if f"{DEALS_DIR}/{row.id}.yaml" in written_rels:
                 d = row.deal
                 grid.add_row(str(row.line), row.id, d.customer, d.stage, d.status,
                              money(d.amount) if d.amount is not None else "")
         output.print(grid)
+        _undated_note(undated, today, "would be")
         output.note(f"dry run: {len(files)} deal(s) would be created in {DEALS_DIR}/"
                     + (f", {bad_rows} bad row(s) left out" if problems else "")
                     + "; nothing was written")
@@ -162,9 +176,52 @@ def import_(
         raise DataError(f"import stopped: {what}; the {len(written)} file(s) already written "
                         "were removed, nothing changed", hint="run the import again") from None
     output.text(f"imported {len(files)} deal(s) from {shown} into {DEALS_DIR}/")
+    _undated_note(undated, today, "is")
     if problems:
         output.note(f"{bad_rows} bad row(s) skipped (listed above)")
         raise typer.Exit(1)
+
+
+def _undated_note(undated: list[Any], today: Any, verb: str) -> None:
+    """Say how many won/lost deals had no close date and got the import date."""
+    from salesflow.output.render import output
+
+    if not undated:
+        return
+    lost = sum(1 for r in undated if r.deal.status == "lost")
+    won = len(undated) - lost
+    what = " and ".join(part for part in (f"{lost:,} lost" if lost else "",
+                                          f"{won:,} won" if won else "") if part)
+    output.note(f"{what} deal(s) have no close date: the close {verb} dated {today}, the "
+                "import date (map one with --map closed=COLUMN)")
+
+
+def _read_text(file: Path, encoding: str) -> str:
+    """A CSV file's text; a usage or data error a person can act on if it cannot be read."""
+    from salesflow.model.errors import DataError, UsageError
+
+    shown = str(file)
+    try:
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"no such file: {shown}") from None
+    except IsADirectoryError:
+        raise UsageError(f"{shown} is a folder, not a CSV file") from None
+    try:
+        text = raw.decode("utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8")
+                          else encoding)
+    except LookupError:
+        raise UsageError(f"--encoding {encoding!r} is not an encoding Python knows",
+                         hint="e.g. utf-8, gbk, cp1252, latin-1") from None
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise DataError(f"{shown}:{line}: byte 0x{raw[exc.start]:02x} is not {encoding}",
+                        hint="give the file's encoding with --encoding (e.g. gbk or cp1252), "
+                        "or save it as UTF-8") from None
+    if "\x00" in text:
+        raise DataError(f"{shown} contains NUL bytes: it is not a CSV text file",
+                        hint="export it from the spreadsheet as CSV (UTF-8)")
+    return text
 
 
 @app.command()
@@ -191,7 +248,7 @@ def export(
     Example: salesflow export --status open --owner li.wei > open-deals.csv
     """
     from salesflow.output.render import output
-    from salesflow.team.transfer import EXPORT_FIELDS, cell, export_row
+    from salesflow.team.exporting import EXPORT_FIELDS, cell, export_row
 
     check_status(status)
     ws = load()

@@ -16,9 +16,18 @@ from salesflow.files.yamlio import scalar
 def deal_text(fields: dict[str, Any], today: dt.date, author: str, *,
               note: str | None = None) -> str:
     """The text of a new deal file: set fields in the given order, then history."""
+    entry: dict[str, Any] = {"date": today, "to": fields["stage"], "by": author}
+    if note:
+        entry["note"] = note
+    return deal_text_with_history(fields, [entry])
+
+
+def deal_text_with_history(fields: dict[str, Any], entries: list[dict[str, Any]]) -> str:
+    """The text of a new deal file whose history is `entries` (one flow mapping each)."""
     lines = [f"{key}: {scalar(value)}" for key, value in fields.items() if value is not None]
     lines.append("history:")
-    extra = f", note: {scalar(note, flow=True)}" if note else ""
-    lines.append(f"  - {{date: {today.isoformat()}, to: {fields['stage']}, "
-                 f"by: {scalar(author, flow=True)}{extra}}}")
+    for entry in entries:
+        inner = ", ".join(f"{key}: {scalar(value, flow=True)}" for key, value in entry.items())
+        lines.append(f"  - {{{inner}}}")
     return "\n".join(lines) + "\n"
+

@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -26,20 +25,23 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
-from salesflow.model.deal import DEAL_KEYS, STATUSES, Deal, DealFile
+from salesflow.model.deal import DEAL_KEYS, STATUSES, Deal
 from salesflow.model.errors import Problem, UsageError
 from salesflow.model.fields import ID_PATTERN, parse_money
 from salesflow.model.process import Process
+from salesflow.team.importhistory import Events, HistoryProblem, build_history
 
-# What a row may set, in the order a deal file lists it; `created` is the date
-# of the deal's first history entry. Keys starting with x- are the team's own.
+# What a row may set, in the order a deal file lists it, then the events its
+# history is made of: `created` (the first entry), `closed` (the date a won or
+# lost deal closed) and `stage_date` (when it entered its stage). Keys
+# starting with x- are the team's own.
 IMPORT_FIELDS: tuple[str, ...] = (
     "name", "customer", "owner", "amount", "currency", "stage", "status", "expected_close",
     "segment", "product_line", "relationship", "procurement_step", "lost_reason", "notes",
-    "created",
+    "created", "closed", "stage_date",
 )
-EXPORT_FIELDS: tuple[str, ...] = ("id", *IMPORT_FIELDS)
-DATE_FIELDS = frozenset({"expected_close", "created"})
+EVENT_FIELDS = ("created", "closed", "stage_date")
+DATE_FIELDS = frozenset({"expected_close", *EVENT_FIELDS})
 TEXT_FIELDS = frozenset({"name", "customer", "owner", "segment", "product_line", "notes"})
 ANY = "*"
 ID_MAX = 60
@@ -102,11 +104,16 @@ def read_table(text: str, path: str) -> Table:
 class ImportSpec:
     """Which column feeds which field, and how CRM values translate."""
 
-    columns: dict[str, int]  # field (or x- key) -> column index
+    columns: dict[str, tuple[int, ...]]  # field (or x- key) -> columns, first non-empty wins
     id_column: int | None = None
     stage_map: dict[str, str] = field(default_factory=dict)
     status_map: dict[str, str] = field(default_factory=dict)
     date_formats: tuple[str, ...] = ()
+    defaults: dict[str, str] = field(default_factory=dict)  # field -> value for empty cells
+
+    def fields(self) -> list[str]:
+        """Every field a row sets: the mapped ones, then those only a default gives."""
+        return [*self.columns, *(k for k in self.defaults if k not in self.columns)]
 
 
 def _pairs(values: Iterable[str], option: str) -> list[tuple[str, str]]:
@@ -141,32 +148,56 @@ def find_column(header: Sequence[str], name: str, option: str) -> int:
                      hint=f"{hint}the columns are: {', '.join(repr(h) for h in header)}")
 
 
-def make_spec(header: Sequence[str], process: Process, *, maps: Iterable[str] = (),
-              stage_maps: Iterable[str] = (), status_maps: Iterable[str] = (),
-              date_formats: Iterable[str] = (), id_column: str | None = None) -> ImportSpec:
-    """Check the command line against the file's header; usage errors say what to fix."""
+def _check_field(name: str, option: str) -> None:
     import difflib
 
-    columns: dict[str, int] = {}
+    if name not in IMPORT_FIELDS and not name.startswith("x-"):
+        close = difflib.get_close_matches(name, IMPORT_FIELDS, n=1)
+        raise UsageError(f"{option} {name}=...: {name!r} is not a field salesflow imports"
+                         + (f" (did you mean {close[0]!r}?)" if close else ""),
+                         hint=f"fields: {', '.join(IMPORT_FIELDS)}, or your own x-... key")
+
+
+def _columns(header: Sequence[str], name: str, value: str) -> tuple[int, ...]:
+    """`A|B|C`: several columns, the first non-empty one wins (unless `A|B` is a column)."""
+    if "|" in value and not any(h == value or h.lower() == value.lower() for h in header):
+        parts = [p.strip() for p in value.split("|")]
+        if not all(parts):
+            raise UsageError(f"--map {name}={value}: an empty column name between '|'",
+                             hint=f"e.g. --map {name}='close_value|sales_price'")
+        return tuple(find_column(header, p, f"--map {name}") for p in parts)
+    return (find_column(header, value, f"--map {name}"),)
+
+
+def make_spec(header: Sequence[str], process: Process, *, maps: Iterable[str] = (),
+              stage_maps: Iterable[str] = (), status_maps: Iterable[str] = (),
+              date_formats: Iterable[str] = (), id_column: str | None = None,
+              defaults: Iterable[str] = (), currency: str | None = None) -> ImportSpec:
+    """Check the command line against the file's header; usage errors say what to fix."""
+    columns: dict[str, tuple[int, ...]] = {}
     for name, column in _pairs(maps, "--map"):
-        if name not in IMPORT_FIELDS and not name.startswith("x-"):
-            close = difflib.get_close_matches(name, IMPORT_FIELDS, n=1)
-            raise UsageError(f"--map {name}=...: {name!r} is not a field salesflow imports"
-                             + (f" (did you mean {close[0]!r}?)" if close else ""),
-                             hint=f"fields: {', '.join(IMPORT_FIELDS)}, or your own x-... key")
-        columns[name] = find_column(header, column, f"--map {name}")
+        _check_field(name, "--map")
+        columns[name] = _columns(header, name, column)
     # columns named like a field (Amount, expected_close, x-crm-id) need no --map
+    used = {i for cols in columns.values() for i in cols}
     for i, h in enumerate(header):
         key = h.strip() if h.strip().startswith("x-") else _norm(h)
         wanted = key in IMPORT_FIELDS or key.startswith("x-")
-        if wanted and key not in columns and i not in columns.values():
-            columns[key] = i
+        if wanted and key not in columns and i not in used:
+            columns[key] = (i,)
+    given = dict(_pairs(defaults, "--default"))
+    for name in given:
+        _check_field(name, "--default")
+    if currency is not None:
+        code = _currency(currency, process)
+        if code != process.currency:  # the process's own currency needs no key
+            given.setdefault("currency", code)
     id_index: int | None = None
     if id_column is not None:
         id_index = find_column(header, id_column, "--id-column")
     elif "id" in [_norm(h) for h in header]:
         id_index = [_norm(h) for h in header].index("id")
-    if "customer" not in columns:
+    if "customer" not in columns and "customer" not in given:
         raise UsageError("no column for the customer: add --map customer=COLUMN",
                          hint=f"the columns are: {', '.join(repr(h) for h in header)}")
     stage_map = dict(_pairs(stage_maps, "--stage-map"))
@@ -186,7 +217,27 @@ def make_spec(header: Sequence[str], process: Process, *, maps: Iterable[str] = 
         except ValueError:
             raise UsageError(f"--date-format {fmt!r} is not a date format",
                              hint="use strftime codes, e.g. %d/%m/%Y or '%Y-%m-%d %H:%M'") from None
-    return ImportSpec(columns, id_index, stage_map, status_map, formats)
+    spec = ImportSpec(columns, id_index, stage_map, status_map, formats, given)
+    for name, value in given.items():
+        try:
+            _convert(name, value, spec, process)
+        except _CellError as exc:
+            raise UsageError(f"--default {name}={value}: {exc.message}") from None
+    return spec
+
+
+def _currency(code: str, process: Process) -> str:
+    """`--currency CODE`: a code the process can convert (its own, or one with a rate)."""
+    text = code.strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", text):
+        raise UsageError(f"--currency {code!r}: expected a three-letter currency code such as "
+                         "USD or EUR")
+    if process.rate(text) is None:
+        raise UsageError(f"--currency {text}: stages.yaml reports in {process.currency} and "
+                         f"has no exchange rate for {text}",
+                         hint=f"add `{text}: <value of 1 {text} in {process.currency}>` under "
+                         "`rates:` in stages.yaml, then import again")
+    return text
 
 
 # ------------------------------------------------------------------ the rows
@@ -200,7 +251,13 @@ class PlannedDeal:
     id: str
     deal: Deal
     fields: dict[str, Any]  # what the file sets, in file order
-    created: dt.date | None
+    history: list[dict[str, Any]]  # its entries, oldest first
+    undated: bool = False  # won or lost without a close date: closed on the import date
+
+    @property
+    def created(self) -> dt.date:
+        date: dt.date = self.history[0]["date"]
+        return date
 
 
 class _CellError(Exception):
@@ -318,18 +375,37 @@ def _convert(name: str, raw: str, spec: ImportSpec, process: Process) -> Any:
     return raw.strip()
 
 
+@dataclass(frozen=True)
+class Stamp:
+    """Who imports, when, and the note on each deal's first history entry."""
+
+    today: dt.date
+    author: str
+    note: str | None = None
+
+
+def _cell(cells: list[str], columns: tuple[int, ...]) -> tuple[str, int | None]:
+    """The first non-empty cell of `columns` (else the first one's), and its column."""
+    for column in columns:
+        if cells[column].strip():
+            return cells[column], column
+    return (cells[columns[0]], columns[0]) if columns else ("", None)
+
+
 def plan_rows(table: Table, spec: ImportSpec, process: Process, existing: set[str],
-              *, progress: Callable[[int], None] | None = None,
+              *, stamp: Stamp | None = None, progress: Callable[[int], None] | None = None,
               ) -> tuple[list[PlannedDeal], list[Problem]]:
     """Every row as a planned deal or as problems; ids are unique against `existing`."""
     from salesflow.files.yamlio import Marks, problems_from_validation
     from salesflow.method.checks import check_deal
 
+    stamp = stamp or Stamp(dt.date.today(), "salesflow")
     names = dict(enumerate(table.header))
     taken = set(existing)
     planned: list[PlannedDeal] = []
     problems: list[Problem] = list(table.problems)
     won = process.won.code
+    wanted = spec.fields()
     for line, cells in table.rows:
         row_problems: list[Problem] = []
 
@@ -340,55 +416,73 @@ def plan_rows(table: Table, spec: ImportSpec, process: Process, existing: set[st
                            f"column {names[column]!r}: {message}", code)
 
         values: dict[str, Any] = {}
-        for name, column in spec.columns.items():
+        source: dict[str, int | None] = {}
+        for name in wanted:
+            raw, column = _cell(cells, spec.columns.get(name, ()))
+            if not raw.strip() and name in spec.defaults:
+                raw, column = spec.defaults[name], None
+            source[name] = column
             try:
-                values[name] = _convert(name, cells[column], spec, process)
+                values[name] = _convert(name, raw, spec, process)
             except _CellError as exc:
                 row_problems.append(at(column, exc.message, exc.code))
-        if "stage" not in spec.columns:
+        if "stage" not in wanted:
             values["stage"] = spec.stage_map.get(ANY, process.first.code)
         if values.get("status") is None and values.get("stage") is not None:
             values["status"] = "won" if values["stage"] == won else "open"
-        created = values.pop("created", None)
+        events = Events(*(values.pop(k, None) for k in EVENT_FIELDS))
         fields = {k: values[k] for k in DEAL_KEYS if values.get(k) is not None}
         fields.update({k: v for k, v in values.items() if k.startswith("x-") and v is not None})
 
         deal: Deal | None = None
+        history: list[dict[str, Any]] = []
+        undated = False
+        if not row_problems:
+            try:
+                history, undated = build_history(
+                    fields["stage"], fields["status"], events, process, today=stamp.today,
+                    author=stamp.author, note=stamp.note, lost_reason=fields.get("lost_reason"))
+            except HistoryProblem as exc:
+                row_problems.append(at(source.get(exc.field), exc.message, "import-history"))
         if not row_problems:
             marks = Marks(values={(): (line - 1, 0)})
-            for name, column in spec.columns.items():
-                marks.values[(name,)] = (line - 1, column)
+            for name, column in source.items():
+                if column is not None:
+                    marks.values[(name,)] = (line - 1, column)
             data = {k: (v.isoformat() if isinstance(v, dt.date) else v)
                     for k, v in fields.items()}
+            data["history"] = [{k: (v.isoformat() if isinstance(v, dt.date) else v)
+                                for k, v in entry.items()} for entry in history]
             try:
                 deal = Deal.model_validate(data)
             except ValidationError as exc:
                 for p in problems_from_validation(exc.errors(include_url=False), marks,
                                                   table.path):
-                    row_problems.append(_in_column(p, names, spec))
+                    row_problems.append(_in_column(p, names, source))
             if deal is not None:
                 for finding in check_deal(deal, process):
                     row_line, col = marks.locate(finding.loc)
                     row_problems.append(_in_column(
                         Problem(table.path, row_line, col, finding.message, finding.code),
-                        names, spec))
+                        names, source))
 
         deal_id = _assign_id(cells, spec, fields, line, taken)
         if isinstance(deal_id, tuple):
             row_problems.append(at(deal_id[0], deal_id[1], "import-id"))
         elif not row_problems and deal is not None:
             taken.add(deal_id)
-            planned.append(PlannedDeal(line, deal_id, deal, fields, created))
+            planned.append(PlannedDeal(line, deal_id, deal, fields, history, undated))
         problems.extend(row_problems)
         if progress is not None:
             progress(1)
     return planned, problems
 
 
-def _in_column(problem: Problem, names: dict[int, str], spec: ImportSpec) -> Problem:
+def _in_column(problem: Problem, names: dict[int, str], source: dict[str, int | None],
+               ) -> Problem:
     """Name the column a model problem came from (the column number is in `col`)."""
     column = problem.col - 1
-    if column in names and column in spec.columns.values() and problem.line:
+    if column in names and column in source.values() and problem.line:
         return Problem(problem.path, problem.line, problem.col,
                        f"column {names[column]!r}: {problem.message}", problem.code)
     return problem
@@ -413,38 +507,3 @@ def _assign_id(cells: list[str], spec: ImportSpec, fields: dict[str, Any], line:
         n += 1
         deal_id = f"{base}-{n}"
     return deal_id
-
-
-# -------------------------------------------------------------------- export
-
-
-def export_row(item: DealFile) -> dict[str, Any]:
-    """One deal as a flat row: the fields `salesflow import` reads back."""
-    from salesflow.model.money import money_json
-
-    d = item.deal
-    created = d.created()
-    row: dict[str, Any] = {
-        "id": item.id, "name": d.name, "customer": d.customer, "owner": d.owner,
-        "amount": money_json(d.amount), "currency": d.currency, "stage": d.stage,
-        "status": d.status,
-        "expected_close": d.expected_close.isoformat() if d.expected_close else None,
-        "segment": d.segment, "product_line": d.product_line, "relationship": d.relationship,
-        "procurement_step": d.procurement_step, "lost_reason": d.lost_reason, "notes": d.notes,
-        "created": created.isoformat() if created else None,
-    }
-    row.update(d.extensions)
-    return row
-
-
-def cell(value: Any) -> str:
-    """A value as CSV text that `salesflow import` turns back into the same value."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str | int | Decimal):
-        return str(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return json.dumps(value, ensure_ascii=False, default=str)
