@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 INTERNAL_ERROR = 3
+# `--format` values for programs: they run in English whatever the language (ids,
+# codes and field names never change; neither do the messages inside the data).
+MACHINE_FORMATS = ("json", "csv")
 
 
 @dataclass(frozen=True)
@@ -60,10 +63,14 @@ def handle_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from salesflow.model import i18n
         from salesflow.model.errors import ProblemsError, SalesflowError
         from salesflow.output.render import output
 
         try:
+            if str(kwargs.get("fmt", "")) in MACHINE_FORMATS:
+                with i18n.using("en"):  # machine output never changes with the language
+                    return func(*args, **kwargs)
             return func(*args, **kwargs)
         except typer.Exit:
             raise

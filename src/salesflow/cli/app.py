@@ -10,12 +10,14 @@ import typer
 
 from salesflow import __version__
 from salesflow.cli._common import Settings, begin
+from salesflow.cli._lang import Group, choose
 
 app = typer.Typer(
     name="salesflow",
     help="A B2B sales pipeline kept as plain YAML files in git.\n\n"
     "Example: salesflow funnel",
     no_args_is_help=True,
+    cls=Group,
     pretty_exceptions_enable=False,
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -37,6 +39,12 @@ def _main(
     ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit.",
+    ),
+    lang: str | None = typer.Option(
+        None, "--lang", envvar="SALESFLOW_LANG", metavar="en|zh", is_eager=True,
+        callback=choose, help="Language the tool speaks: en or zh. Default: "
+        "$SALESFLOW_LANG, else `language:` in stages.yaml, else the locale ($LC_ALL, "
+        "$LC_MESSAGES, $LANG), else English. JSON and CSV never change.",
     ),
     no_cache: bool = typer.Option(
         False, "--no-cache", help="Read every deal file afresh; neither use nor update the "

@@ -152,6 +152,9 @@ class Process(Model):
     """The whole of `stages.yaml`."""
 
     currency: Currency
+    # The language the tool speaks in this workspace (salesflow.model.i18n), unless
+    # --lang or $SALESFLOW_LANG says otherwise; `init --lang zh` writes `zh`.
+    language: Literal["en", "zh"] | None = None
     rates: dict[Currency, Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]] = {}
     lost_reasons: list[Ident] = []
     procurement: list[ProcurementStep] = []

@@ -93,6 +93,8 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
     },
     "Process": {
         "currency": "The report currency, a three-letter code such as CNY.",
+        "language": "The language salesflow speaks in this workspace: en or zh "
+                    "(--lang and $SALESFLOW_LANG override it).",
         "rates": "Value of one unit of each other currency in the report currency.",
         "lost_reasons": "The allowed reasons for losing a deal (ids).",
         "procurement": "The customer's internal buying process, step by step.",
