@@ -8,11 +8,21 @@ each parses its arguments, calls the library and hands the result to
 
 from __future__ import annotations
 
-from salesflow.cli import deals, gates, people, reports, review, team, transfer, workspace
+from salesflow.cli import (
+    deals,
+    gates,
+    meeting,
+    people,
+    reports,
+    review,
+    team,
+    transfer,
+    workspace,
+)
 from salesflow.cli.app import app
 
-__all__ = ["app", "deals", "gates", "main", "people", "reports", "review", "team", "transfer",
-           "workspace"]
+__all__ = ["app", "deals", "gates", "main", "meeting", "people", "reports", "review", "team",
+           "transfer", "workspace"]
 
 
 def main() -> None:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # only named in annotations: the funnel need not import the o
     from salesflow.reports.select import Cut
     from salesflow.reports.stats import Days, Rate, Stats
     from salesflow.reports.targets import TargetRow, Targets
+    from salesflow.reports.trend import Trend
 
 
 def _date(value: dt.date | None) -> str | None:
@@ -278,3 +279,30 @@ def deals_json(process: Process, deals: Sequence[DealFile]) -> list[dict[str, An
             "product_line": d.product_line,
         })
     return rows
+
+
+# ------------------------------------------------------------------- trend
+
+TREND_CSV = ("period", "start", "end", "open_count", "open_amount", "weighted", "won_count",
+             "won", "lost_count", "lost", "without_amount")
+
+
+def trend_json(report: Trend, *, cut: Cut) -> dict[str, Any]:
+    return {
+        "currency": report.currency, "every": report.every,
+        "from": _date(report.rows[0].start) if report.rows else None,
+        "to": _date(report.rows[-1].end) if report.rows else None,
+        "rows": [{"period": r.label, "start": _date(r.start), "end": _date(r.end),
+                  "open_count": r.open_count, "open_amount": money(r.open_amount),
+                  "weighted": money(r.weighted), "won_count": r.won_count,
+                  "won": money(r.won), "lost_count": r.lost_count, "lost": money(r.lost),
+                  "without_amount": list(r.without_amount)} for r in report.rows],
+        "no_history": _ids(report.no_history), "disagree": _ids(report.disagree),
+        "filters": cut.as_json(),
+    }
+
+
+def trend_csv_rows(report: Trend) -> list[list[Any]]:
+    return [[r.label, _date(r.start), _date(r.end), r.open_count, money(r.open_amount),
+             money(r.weighted), r.won_count, money(r.won), r.lost_count, money(r.lost),
+             len(r.without_amount)] for r in report.rows]

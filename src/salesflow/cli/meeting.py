@@ -1,0 +1,80 @@
+"""The weekly pipeline meeting: `trend` (is the pipeline growing?) and `changes`.
+
+Both replay every deal's history (`salesflow.reports.replay`) and take the
+same cuts as the other reports; their JSON and CSV shapes are in
+`salesflow.reports.shapes`, their tables in `salesflow.cli.meeting_views`.
+"""
+
+from __future__ import annotations
+
+import enum
+
+import typer
+
+from salesflow.cli._common import handle_errors, load, parse_date
+from salesflow.cli.app import app
+from salesflow.cli.reports import (
+    CloseFromOption,
+    CloseToOption,
+    CustomerOption,
+    FormatOption,
+    OwnerOption,
+    ProductLineOption,
+    SegmentOption,
+    _cut,
+)
+from salesflow.output.render import Format
+
+
+class EveryChoice(enum.StrEnum):
+    """Trend periods."""
+
+    week = "week"
+    month = "month"
+
+
+@app.command()
+@handle_errors
+def trend(
+    fmt: Format = FormatOption,
+    every: EveryChoice = typer.Option(EveryChoice.week, "--every",
+                                      help="Periods: week (Monday to Sunday) or month."),
+    last: int = typer.Option(8, "--last", min=1, max=520, metavar="N",
+                             help="How many periods, the current one included."),
+    until: str | None = typer.Option(None, "--to", metavar="DATE",
+                                     help="The last period is the one holding DATE, and it "
+                                     "ends on DATE (default: today)."),
+    owner: list[str] = OwnerOption,
+    segment: list[str] = SegmentOption,
+    product_line: list[str] = ProductLineOption,
+    customer: str | None = CustomerOption,
+    close_from: str | None = CloseFromOption,
+    close_to: str | None = CloseToOption,
+) -> None:
+    """The pipeline week by week (or month by month), replayed from history.
+
+    For the end of each period: the open deals, their amount and weighted
+    amount, exactly as `funnel --as-of` that day shows them; and the deals won
+    and lost during the period. On a terminal a sparkline shows the weighted
+    pipeline's course.
+
+    Example: salesflow trend --every month --last 6 --owner li.wei
+    """
+    from salesflow.cli._common import today
+    from salesflow.cli.meeting_views import print_trend
+    from salesflow.output.render import output
+    from salesflow.reports.shapes import TREND_CSV, trend_csv_rows, trend_json
+    from salesflow.reports.trend import trend as build
+
+    cut = _cut(owner, segment, product_line, customer, close_from, close_to)
+    end = parse_date(until, "--to") or today()
+    ws = load()
+    report = build(ws.process, cut.apply(ws.deals), until=end, every=every.value, last=last)
+    data = trend_json(report, cut=cut)
+    if fmt == Format.json:
+        output.json(data)
+    elif fmt == Format.csv:
+        output.csv(TREND_CSV, trend_csv_rows(report))
+    else:
+        print_trend(data, cut)
+    raise typer.Exit(1 if ws.problems else 0)
