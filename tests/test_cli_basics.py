@@ -247,7 +247,7 @@ def test_init_and_refuse_overwrite(tmp_path: Path, ws: WS) -> None:
         + (Path(__file__).parent.parent / "src/salesflow/templates/stages.en.yaml").read_bytes())
     assert (target / "deals").is_dir()
     assert sorted(p.name for p in (target / ".salesflow" / "schema").iterdir()) == [
-        "deal.json", "stages.json"]
+        "account.json", "deal.json", "stages.json"]
     before = (target / "stages.yaml").read_bytes()
     again = ws.run("init", str(target))
     assert again.exit_code == 1

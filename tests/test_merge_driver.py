@@ -219,8 +219,10 @@ def test_git_setup_is_idempotent_and_keeps_existing_attributes(
         team: tuple[Clone, Clone]) -> None:
     alice, _ = team
     assert alice.read(".gitattributes") == (
-        "# deal files are merged by `salesflow merge-driver` (see `salesflow git-setup`)\n"
-        "deals/**/*.yaml merge=salesflow\ndeals/**/*.yml merge=salesflow\n")
+        "# deal and account files are merged by `salesflow merge-driver` (see `salesflow "
+        "git-setup`)\n"
+        "deals/**/*.yaml merge=salesflow\ndeals/**/*.yml merge=salesflow\n"
+        "accounts/**/*.yaml merge=salesflow\naccounts/**/*.yml merge=salesflow\n")
     again = salesflow(alice.root, "git-setup", environ=alice.environ)
     assert (again.stdout, again.stderr) == (
         "", "already set up: git merges deal files with `salesflow merge-driver`\n")
@@ -232,8 +234,9 @@ def test_git_setup_is_idempotent_and_keeps_existing_attributes(
 
     alice.write(".gitattributes", "*.png binary")
     salesflow(alice.root, "git-setup", environ=alice.environ)
-    assert alice.read(".gitattributes").startswith("*.png binary\n# deal files are merged")
-    assert alice.read(".gitattributes").count("merge=salesflow") == 2
+    assert alice.read(".gitattributes").startswith(
+        "*.png binary\n# deal and account files are merged")
+    assert alice.read(".gitattributes").count("merge=salesflow") == 4
 
 
 def test_git_setup_outside_git(ws: WS) -> None:

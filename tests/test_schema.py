@@ -153,7 +153,8 @@ def test_schema_write_and_new_writes_the_modeline(ws: WS) -> None:
     first = ws.run("schema", "--write")
     assert first.exit_code == 0
     assert first.stdout == ("wrote .salesflow/schema/deal.json\n"
-                            "wrote .salesflow/schema/stages.json\n")
+                            "wrote .salesflow/schema/stages.json\n"
+                            "wrote .salesflow/schema/account.json\n")
     again = ws.run("schema", "--write")
     assert (again.exit_code, again.stdout) == (0, "")
     assert "up to date" in again.stderr

@@ -14,21 +14,22 @@ from salesflow.output.render import Format
 
 
 class SchemaKind(enum.StrEnum):
-    """The two file kinds."""
+    """The file kinds."""
 
     deal = "deal"
     stages = "stages"
+    account = "account"
 
 
 @app.command()
 @handle_errors
 def schema(
-    kind: SchemaKind | None = typer.Argument(None, metavar="[deal|stages]",
+    kind: SchemaKind | None = typer.Argument(None, metavar="[deal|stages|account]",
                                              help="Which file kind's schema to print."),
-    write: bool = typer.Option(False, "--write", help="Write both schemas to "
+    write: bool = typer.Option(False, "--write", help="Write the schemas to "
                                ".salesflow/schema/ (after editing stages.yaml)."),
 ) -> None:
-    """Print the JSON Schema of deal files or stages.yaml, for editors that check YAML.
+    """Print the JSON Schema of deal files, account files or stages.yaml, for editors.
 
     The deal schema lists this workspace's stage codes, milestone ids,
     procurement steps and lost reasons. `salesflow init` writes both schemas;
@@ -56,6 +57,11 @@ def schema(
                          "stages` (or --write)")
     if kind == SchemaKind.stages:
         output.json(stages_schema())
+        return
+    if kind == SchemaKind.account:
+        from salesflow.team.schema import account_schema
+
+        output.json(account_schema())
         return
     try:
         base = root()

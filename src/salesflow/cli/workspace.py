@@ -99,13 +99,14 @@ def validate(
                                         help="Workspace folder, as `salesflow --root DIR` "
                                         "(handy in a pre-commit hook's args)."),
 ) -> None:
-    """Check stages.yaml and every deal file; print every problem as path:line:col.
+    """Check stages.yaml, every deal and account file; print every problem as path:line:col.
 
-    Exit 0 when all is valid, 1 when any file has a problem.
+    Exit 0 when all is valid, 1 when any file has a problem. A deal whose
+    customer is an account's name without `account:` is a warning (exit 0).
 
     Example: salesflow validate deals/acme-pumps.yaml
     """
-    from salesflow.files.load import validate_files
+    from salesflow.files.load import validate_report
     from salesflow.files.workspace import DEAL_SUFFIXES, PROCESS_FILE
     from salesflow.model.errors import UsageError
     from salesflow.output.render import output
@@ -123,7 +124,8 @@ def validate(
                     files.append(full)
             else:
                 raise UsageError(f"no such file or folder: {p}")
-    checked, problems = validate_files(base, files)
+    report = validate_report(base, files)
+    checked, problems = report.deals, report.problems
 
     if fmt == Format.json:
         output.json({"valid": not problems, "checked": checked,
@@ -133,8 +135,11 @@ def validate(
                    ([p.path, p.line, p.col, p.message, p.code] for p in problems))
     else:
         output.problems(problems, stream="out")
+    for warning in report.warnings:
+        output.note(f"warning: {warning}")
     if problems:
         n_files = len({p.path for p in problems})
         output.note(f"{len(problems)} problem(s) in {n_files} file(s)")
         raise typer.Exit(1)
-    output.note(f"ok: {PROCESS_FILE} and {checked} deal file(s) are valid")
+    accounts = f", {report.accounts} account file(s)" if report.accounts else ""
+    output.note(f"ok: {PROCESS_FILE}{accounts} and {checked} deal file(s) are valid")

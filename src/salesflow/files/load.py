@@ -18,6 +18,7 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -107,23 +108,49 @@ def validate_files(root: Path, files: list[Path] | None = None) -> tuple[int, li
 
     Every problem of every file is returned, sorted, including ids used twice.
     Every file is read afresh (the cache is not consulted: this is the check CI
-    trusts), in parallel when there are many.
+    trusts), in parallel when there are many. Account files among `files`
+    (and, by default, every account) are checked too; see `validate_report`.
     """
+    report = validate_report(root, files)
+    return report.deals, report.problems
+
+
+@dataclass
+class Validation:
+    """What `salesflow validate` found: files checked, problems, and warnings."""
+
+    deals: int = 0
+    accounts: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # never make a file invalid
+
+
+def validate_report(root: Path, files: list[Path] | None = None) -> Validation:
+    """`validate_files` with the account files and the deals' links to them.
+
+    Deal and account files are told apart by folder. A deal's `account:` must
+    name an account file; a deal whose `customer` is an account's name but
+    does not link to it is a warning.
+    """
+    from salesflow.files import accounts as acc
     from salesflow.files import bulk
+    from salesflow.model.account import ACCOUNTS_DIR
 
     problems: list[Problem] = []
     raw, problem = read_bytes(root / PROCESS_FILE, PROCESS_FILE)
     if raw is None:
-        return 0, [problem] if problem else []
+        return Validation(problems=[problem] if problem else [])
     process, found = parse_process(raw)
     problems.extend(found)
     if process is None:
-        return 0, sorted(problems)
+        return Validation(problems=sorted(problems))
     every = list(deal_paths(root))
     users: dict[str, list[str]] = {}
     for path in every:
         users.setdefault(deal_id_of(path), []).append(relative(root, path))
-    targets = every if files is None else files
+    account_targets = ([p for p in files if acc.is_account_path(root, p)]
+                       if files is not None else None)
+    targets = every if files is None else [p for p in files if not acc.is_account_path(root, p)]
     readable: list[tuple[str, str]] = []
     for path in targets:
         rel = relative(root, path)
@@ -137,9 +164,26 @@ def validate_files(root: Path, files: list[Path] | None = None) -> tuple[int, li
             problems.append(Problem(rel, 0, 0, f"deal id {deal_id_of(path)!r} is also used by "
                                     f"{', '.join(others)}; ids (file names) must be unique",
                                     "duplicate-id"))
+    rows: list[tuple[str, Any]] = []
     for result in bulk.parse_files(readable, process):
         problems.extend(result.problems)
-    return len(targets), sorted(problems)
+        if result.row is not None:
+            rows.append((result.rel, result.row))
+    report = Validation(deals=len(targets))
+    linked = [rel for rel, row in rows if row[-1] is not None]
+    if not linked and account_targets is None and not (root / ACCOUNTS_DIR).exists():
+        report.problems = sorted(problems)
+        return report  # a workspace without accounts: nothing more to read
+    loaded = acc.load_accounts(root, process, account_targets)
+    report.accounts = loaded.files
+    problems.extend(loaded.problems)
+    every_account = (loaded if account_targets is None
+                     else acc.load_accounts(root, process)).accounts()
+    problems.extend(acc.link_problems(root, acc.linked_deals(root, linked, process),
+                                      every_account))
+    report.warnings = acc.unlinked_warnings(rows, every_account)
+    report.problems = sorted(problems)
+    return report
 
 
 def load_overview(root: Path, *, cache: bool = True) -> Overview:

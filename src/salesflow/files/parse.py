@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from salesflow.files import yamlio
     from salesflow.method.checks import Finding
+    from salesflow.model.account import Account
     from salesflow.model.deal import Deal
     from salesflow.model.process import Process
 
@@ -140,3 +141,38 @@ def _step(tp: Any, item: str | int) -> Any:
             if _key(name, f) == item:
                 return f.annotation
     return None
+
+
+def parse_account(raw: bytes, path: str, process: Process,
+                  ) -> tuple[Account | None, list[Problem]]:
+    """An Account from the bytes of an account file, checked against the process."""
+    from salesflow.files import yamlio
+
+    try:
+        doc = yamlio.parse(raw, path)
+    except yamlio.YamlProblem as exc:
+        return None, [exc.problem]
+    return validate_account_document(doc, path, process)
+
+
+def validate_account_document(doc: yamlio.Document, path: str, process: Process,
+                              ) -> tuple[Account | None, list[Problem]]:
+    from salesflow.method.account_checks import check_account
+    from salesflow.model.account import Account
+
+    account, problems = _validate(Account, doc, path, "an account needs at least `name:`")
+    if account is None:
+        return None, problems
+    problems = _problems(check_account(account, process), doc.marks, path)
+    return (None if problems else account), problems
+
+
+def located(findings: list[Finding], raw: bytes, path: str) -> list[Problem]:
+    """Findings about a file already known to parse, at their lines (parsed again for marks)."""
+    from salesflow.files import yamlio
+
+    try:
+        doc = yamlio.parse(raw, path)
+    except yamlio.YamlProblem as exc:
+        return [exc.problem]
+    return _problems(findings, doc.marks, path)

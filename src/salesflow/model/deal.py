@@ -118,6 +118,7 @@ class Deal(FileModel):
 
     name: Text | None = None
     customer: NonEmptyText
+    account: Ident | None = None  # the account file (accounts/<id>.yaml) of this customer
     owner: Text | None = None
     amount: Money | None = None
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None

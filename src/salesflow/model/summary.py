@@ -45,6 +45,7 @@ class DealSummary(NamedTuple):
     lost_reason: str | None
     created: dt.date | None  # the date of the first history entry
     changed: dt.date | None  # the date of the last history entry: the last move
+    account: str | None = None  # the account id the deal links to
 
 
 class SummaryFile(NamedTuple):
@@ -71,6 +72,7 @@ def summary_row(deal: Deal) -> Row:
         deal.procurement_step, deal.lost_reason,
         _iso(history[0].date) if history else None,
         _iso(history[-1].date) if history else None,
+        deal.account,
     )
 
 
@@ -89,7 +91,7 @@ def summary_of(row: Row | tuple[Any, ...], shared: dict[Any, Any] | None = None,
     tens of thousands of deals, and SQLite returns a new string for each.
     """
     (name, customer, owner, amount, currency, stage, status, close, segment, product_line,
-     relationship, step, lost_reason, created, changed) = row
+     relationship, step, lost_reason, created, changed, account) = row
     one = (shared if shared is not None else {}).setdefault
     return _new(DealSummary, (
         name, one(customer, customer), one(owner, owner),
@@ -98,6 +100,7 @@ def summary_of(row: Row | tuple[Any, ...], shared: dict[Any, Any] | None = None,
         one(segment, segment), one(product_line, product_line),
         one(relationship, relationship), one(step, step), one(lost_reason, lost_reason),
         None if created is None else _day(created), None if changed is None else _day(changed),
+        one(account, account),
     ))
 
 

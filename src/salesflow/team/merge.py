@@ -39,6 +39,8 @@ class _Missing:
 
 MISSING: Any = _Missing()
 UNION_LISTS = ("stakeholders", "needs", "next_steps")
+# An account file has no history or stage: its lists are unions of what each side appended.
+ACCOUNT_UNION_LISTS = ("people", "plan", "wallet")
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,8 @@ class Merged:
 
 
 def merge_deal(base: dict[str, Any] | None, ours: dict[str, Any], theirs: dict[str, Any],
-               *, won_stage: str | None = None) -> Merged:
+               *, won_stage: str | None = None,
+               union_lists: tuple[str, ...] = UNION_LISTS) -> Merged:
     """Merge two edits of a deal file made from a common ancestor (None: added on both sides).
 
     `won_stage` is the process's last stage code, used to tell the status of a
@@ -91,7 +94,7 @@ def merge_deal(base: dict[str, Any] | None, ours: dict[str, Any], theirs: dict[s
             value = done[key]
         elif key == "milestones":
             value = _milestones(old, a, b, result)
-        elif key in UNION_LISTS:
+        elif key in union_lists:
             value = _union_list((key,), old, a, b, result)
         else:
             value = _value((key,), old, a, b, result)

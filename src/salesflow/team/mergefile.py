@@ -29,11 +29,12 @@ import yaml
 
 from salesflow.files import edit, yamlio
 from salesflow.files.edit import EditError, same
+from salesflow.model.account import ACCOUNT_KEYS, ACCOUNTS_DIR
 from salesflow.model.deal import DEAL_KEYS
 from salesflow.model.edits import Append, Delete, Op, Set
 from salesflow.model.process import Process
 from salesflow.team.conflicts import key_spans, mark_conflicts, newline_of
-from salesflow.team.merge import Conflict, merge_deal
+from salesflow.team.merge import ACCOUNT_UNION_LISTS, UNION_LISTS, Conflict, merge_deal
 
 DataPath = tuple[str | int, ...]
 DATE_KEYS = frozenset({"date", "due", "expected_close"})
@@ -70,24 +71,39 @@ def _document(raw: bytes, path: str, *, empty_ok: bool = False) -> yamlio.Docume
     return doc
 
 
+def is_account(path: str) -> bool:
+    """Is `path` (as git names it, relative to the repository) an account file?"""
+    folders = path.replace("\\", "/").split("/")[:-1]
+    first = next((f for f in folders if f in (ACCOUNTS_DIR, "deals")), None)
+    return first == ACCOUNTS_DIR
+
+
 def merge_files(base: bytes, ours: bytes, theirs: bytes, path: str,
                 process: Process | None = None) -> FileMerge:
-    """Merge three versions of a deal file (bytes as git hands them over)."""
+    """Merge three versions of a deal or account file (bytes as git hands them over).
+
+    An account file (under `accounts/`) merges like a deal without history:
+    people, plan lines and wallet years appended on both sides are all kept.
+    """
+    account = is_account(path)
     o = _document(base, f"{path} (base)", empty_ok=True)
     a = _document(ours, f"{path} (ours)")
     b = _document(theirs, f"{path} (theirs)")
     assert a is not None and b is not None
     merged = merge_deal(o.data if o else None, a.data, b.data,
-                        won_stage=process.won.code if process else None)
-    text = write_into(a.text, a.data, b.text, b.data, merged.data, path)
+                        won_stage=process.won.code if process else None,
+                        union_lists=ACCOUNT_UNION_LISTS if account else UNION_LISTS)
+    order = ACCOUNT_KEYS if account else DEAL_KEYS
+    text = write_into(a.text, a.data, b.text, b.data, merged.data, path, order)
     result = FileMerge(text, list(merged.conflicts))
     if merged.conflicts:
         result.text = mark_conflicts(text, b.text, [c.key for c in merged.conflicts])
     elif process is not None:
-        from salesflow.files.parse import parse_deal
+        from salesflow.files.parse import parse_account, parse_deal
 
-        deal, problems = parse_deal(text.encode(), path, process)
-        if deal is None:
+        check = parse_account if account else parse_deal
+        valid, problems = check(text.encode(), path, process)
+        if valid is None:
             # each side was fine alone; together they are not: a person decides
             result.problems = [str(p) for p in problems]
             base_data = o.data if o else {}
@@ -96,7 +112,7 @@ def merge_files(base: bytes, ours: bytes, theirs: bytes, path: str,
             keys = keys or [k for k in merged.data if not same(a.data.get(k), b.data.get(k))]
             ours_there = {k: v for k, v in merged.data.items() if k not in keys}
             ours_there.update({k: a.data[k] for k in keys if k in a.data})
-            mine = write_into(a.text, a.data, b.text, b.data, ours_there, path)
+            mine = write_into(a.text, a.data, b.text, b.data, ours_there, path, order)
             result.text = mark_conflicts(mine, b.text, keys)
     if a.bom:
         result.text = BOM + result.text
@@ -107,7 +123,8 @@ def merge_files(base: bytes, ours: bytes, theirs: bytes, path: str,
 
 
 def write_into(ours: str, ours_data: dict[str, Any], theirs: str, theirs_data: dict[str, Any],
-               merged: dict[str, Any], path: str) -> str:
+               merged: dict[str, Any], path: str,
+               key_order: tuple[str, ...] = DEAL_KEYS) -> str:
     """Our text changed so that it reads back as `merged`."""
     text = ours
     current = ours_data
@@ -128,7 +145,7 @@ def write_into(ours: str, ours_data: dict[str, Any], theirs: str, theirs_data: d
             _plan(current[key], value, (key,), ops, inserts)
     try:
         if ops:
-            text = edit.apply(text, ops, path=path, key_order=DEAL_KEYS)
+            text = edit.apply(text, ops, path=path, key_order=key_order)
         for list_path, index, item in sorted(inserts, key=lambda i: (repr(i[0]), i[1])):
             text = insert_item(text, list_path, index, item, path)
     except EditError as exc:

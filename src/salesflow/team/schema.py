@@ -22,6 +22,7 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_DIR = ".salesflow/schema"
 DEAL_SCHEMA = f"{SCHEMA_DIR}/deal.json"
 STAGES_SCHEMA = f"{SCHEMA_DIR}/stages.json"
+ACCOUNT_SCHEMA = f"{SCHEMA_DIR}/account.json"
 MODELINE_PREFIX = "# yaml-language-server: $schema="
 
 # What each key means, shown by editors on hover. Keyed by model, then by the
@@ -30,6 +31,8 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
     "Deal": {
         "name": "A short name for the deal, e.g. the project's name.",
         "customer": "The customer's name (required).",
+        "account": "The id of the customer's account file (accounts/<id>.yaml): the deal then "
+                   "takes the customer's people and relationship from it.",
         "owner": "Who in the team owns the deal (a login or name).",
         "amount": "The deal's value: a plain number such as 1250000 or 99.50; no separators.",
         "currency": "Currency of `amount` if not the report currency; needs a rate in "
@@ -51,6 +54,32 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "lost_reason": "Why the deal was lost (one of stages.yaml's lost_reasons if it has "
                        "them).",
         "notes": "Free text.",
+    },
+    "Account": {
+        "name": "The customer's name (required); deals with this `customer` should link here.",
+        "segment": "Market segment, for funnel cuts.",
+        "tier": "The account's grade: A (target customers), B or C.",
+        "owner": "Who in the team owns the account.",
+        "relationship": "Where the relationship stands: gestation, initial, middle, high, "
+                        "strategic or interrupted.",
+        "currency": "Currency of the wallet amounts if not the report currency.",
+        "wallet": "Per year: the customer's spend in our category and our part of it.",
+        "people": "The customer's org chart: every person, with reports_to.",
+        "plan": "The relationship development plan: per person a goal, the next move, its date.",
+        "notes": "Free text.",
+    },
+    "WalletYear": {
+        "year": "The year, e.g. 2026.",
+        "spend": "The customer's whole spend in our category that year.",
+        "ours": "What of it went to us (an amount); or give `share`.",
+        "share": "Our share of the spend in percent, e.g. 30% or 30; or give `ours`.",
+    },
+    "PlanMove": {
+        "person": "The person (a name under `people:`).",
+        "goal": "The relationship stage to reach with them.",
+        "next": "The next move.",
+        "due": "When the next move is due (YYYY-MM-DD).",
+        "done": "When it was done (YYYY-MM-DD); a done move is never overdue.",
     },
     "MilestoneRecord": {
         "date": "When the milestone output was reached (YYYY-MM-DD).",
@@ -164,6 +193,21 @@ def deal_schema(process: Process | None = None) -> dict[str, Any]:
     schema["title"] = "salesflow deal file"
     if process is not None:
         _enrich_deal(schema, process)
+    return {"$schema": DRAFT, **schema}
+
+
+def account_schema() -> dict[str, Any]:
+    """The JSON Schema of an account file (`accounts/<id>.yaml`)."""
+    from salesflow.model.account import Account
+
+    schema = _tidy(Account.model_json_schema(by_alias=True))
+    schema["title"] = "salesflow account file"
+    share = schema["$defs"]["WalletYear"]["properties"]["share"]
+    share.pop("anyOf", None)
+    share.pop("type", None)
+    share["anyOf"] = [{"type": "number", "minimum": 0, "maximum": 100},
+                      {"type": "string", "pattern": r"^\s*[0-9]+(\.[0-9]+)?\s*%?\s*$"},
+                      {"type": "null"}]
     return {"$schema": DRAFT, **schema}
 
 

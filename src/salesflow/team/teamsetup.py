@@ -15,14 +15,22 @@ from pathlib import Path
 from typing import Any
 
 from salesflow.model.process import Process
-from salesflow.team.schema import DEAL_SCHEMA, STAGES_SCHEMA, deal_schema, stages_schema
+from salesflow.team.schema import (
+    ACCOUNT_SCHEMA,
+    DEAL_SCHEMA,
+    STAGES_SCHEMA,
+    account_schema,
+    deal_schema,
+    stages_schema,
+)
 
 PRECOMMIT_FILE = ".pre-commit-config.yaml"
 GITATTRIBUTES = ".gitattributes"
 HOOK_ID = "salesflow-validate"
 DRIVER = "salesflow"
 DRIVER_NAME = "salesflow: three-way merge of deal files at the data level"
-ATTRIBUTE_LINES = ("deals/**/*.yaml merge=salesflow", "deals/**/*.yml merge=salesflow")
+ATTRIBUTE_LINES = ("deals/**/*.yaml merge=salesflow", "deals/**/*.yml merge=salesflow",
+                   "accounts/**/*.yaml merge=salesflow", "accounts/**/*.yml merge=salesflow")
 
 
 def schema_json(value: dict[str, Any]) -> bytes:
@@ -33,7 +41,8 @@ def schema_json(value: dict[str, Any]) -> bytes:
 def schema_files(process: Process) -> dict[str, bytes]:
     """Schema path (relative to the workspace root) -> file contents."""
     return {DEAL_SCHEMA: schema_json(deal_schema(process)),
-            STAGES_SCHEMA: schema_json(stages_schema())}
+            STAGES_SCHEMA: schema_json(stages_schema()),
+            ACCOUNT_SCHEMA: schema_json(account_schema())}
 
 
 def write_schemas(root: Path, process: Process, *, only_missing: bool) -> list[str]:
@@ -104,7 +113,8 @@ def gitattributes_text(existing: str) -> str | None:
     if text and not text.endswith("\n"):
         text += "\n"
     if not any("salesflow" in line for line in lines):
-        text += "# deal files are merged by `salesflow merge-driver` (see `salesflow git-setup`)\n"
+        text += ("# deal and account files are merged by `salesflow merge-driver` (see "
+                 "`salesflow git-setup`)\n")
     return text + "".join(line + "\n" for line in missing)
 
 
