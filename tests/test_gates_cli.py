@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -392,3 +393,25 @@ def test_what_cannot_be_edited_surgically_is_left_to_a_person(ws: WS) -> None:
         1, "error: deals/odd.yaml: cannot change stage surgically: its value is a block scalar "
         "(| or >); nothing was written\nhint: make this change by hand\n")
     assert ws.snapshot() == before
+
+
+def test_check_on_a_won_deal_exits_0_and_says_the_closing_checklist(ws: WS) -> None:
+    ws.deal("signed", "customer: S\namount: 10\nstage: S\nstatus: won\nmilestones:\n"
+            "  contract-signed: 2026-10-28\n")
+    result = ws.run("check", "signed")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "signed: stage S Signed and handed over to delivery (100%)"
+    assert lines[1].startswith("  [x] contract-signed: ")
+    assert lines[-1] == ("won: the closing checklist is not a gate; 1 of 3 done "
+                         "(2 still open)")
+    data = json.loads(ws.run("check", "signed", "--format", "json").stdout)
+    assert data["checklist"] == {"done": 1, "of": 3} and data["ready"] is False
+    ws.deal("signed", "customer: S\namount: 10\nstage: S\nstatus: won\nmilestones:\n"
+            "  contract-signed: 2026-10-28\n  delivery-handed-over: 2026-11-01\n"
+            "  after-sales-arranged: 2026-11-02\n")
+    done = ws.run("check", "signed")
+    assert done.exit_code == 0
+    assert done.stdout.splitlines()[-1].endswith("3 of 3 done (complete)")
+    open_deal = json.loads(ws.run("check", "signed", "--format", "json").stdout)
+    assert open_deal["ready"] is True

@@ -121,7 +121,7 @@ def human(value: str) -> str:
 def test_funnel_json_keeps_its_shape_and_adds_fields(hand: WS) -> None:
     data = run_json(hand, "funnel")
     assert list(data) == ["currency", "stages", "total", "excluded", "as_of", "replay",
-                          "filters", "by", "groups"]
+                          "filters", "by", "groups", "invalid"]
     assert data["as_of"] is None and data["replay"] is None and data["groups"] is None
     assert data["filters"] == {"owner": [], "segment": [], "product_line": [],
                                "customer": None, "close_from": None, "close_to": None}
@@ -282,15 +282,16 @@ def test_forecast_overdue_and_no_close_rows(hand: WS) -> None:
         "noamount"]
     assert rows["2027-03"]["best_case"] == "1250000.00"
     assert list(data) == ["currency", "period", "today", "from", "to", "rows", "total",
-                          "held", "left_out", "won_undated", "as_of", "replay", "filters",
-                          "coverage_goal", "targets_defined", "targets_apply", "owners"]
+                          "held", "left_out", "won_undated", "overdue", "no_close", "as_of",
+                          "replay", "filters", "coverage_goal", "targets_defined",
+                          "targets_apply", "owners", "invalid"]
 
 
 def test_forecast_names_overdue_deals_in_the_table(hand: WS) -> None:
     out = hand.run("forecast", "--as-of", "2027-01-10").stdout
     assert "Overdue                     1        710,004       177,501" in out
-    assert ("Overdue: 1 open deal(s) expected to close before 2027-01-10: move their dates "
-            "or close them.") in out
+    assert ("Overdue: 1 open deal(s) expected to close before 2027-01-10: huadong; move "
+            "their dates or close them.") in out
 
 
 # ------------------------------------------------------------------- stats
@@ -326,7 +327,8 @@ Without history, not counted: 1 deal(s): noamount
 def test_stats_json_and_csv_shapes(hand: WS) -> None:
     data = run_json(hand, "stats")
     assert list(data) == ["currency", "from", "to", "min_sample", "deals", "no_history",
-                          "win_rate", "cycle_days_to_won", "stages", "lost_reasons", "filters"]
+                          "win_rate", "cycle_days_to_won", "stages", "lost_reasons", "filters",
+                          "invalid"]
     assert data["min_sample"] == 5
     assert data["win_rate"] == {"won": 1, "lost": 1, "sample": 2, "percent": None}
     g = data["stages"][0]

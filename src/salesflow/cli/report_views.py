@@ -83,6 +83,21 @@ def replay_notes(data: dict[str, Any]) -> None:
                     f"{rep['disagree']['count']} deal(s): {ids_text(rep['disagree']['ids'])}")
 
 
+def invalid_notes(invalid: dict[str, Any] | None) -> None:
+    """The last line of every report table: the deal files it could not read, by path.
+
+    Said on stdout with the table (not only on stderr), so a total is never
+    pasted anywhere without the deals it is missing.
+    """
+    from salesflow.output.render import output
+
+    if not invalid or not invalid["count"]:
+        return
+    paths = ids_text([f["path"] for f in invalid["files"]])
+    output.text(f"{invalid['count']} deal file(s) are invalid and left out: {paths} "
+                "(salesflow validate)")
+
+
 # ------------------------------------------------------------------ funnel
 
 
@@ -123,6 +138,7 @@ def print_funnel(data: dict[str, Any], cut: Cut) -> None:
     output.print(funnel_table(data, data["currency"], title("Funnel", data, cut)))
     funnel_notes(data)
     replay_notes(data)
+    invalid_notes(data.get("invalid"))
 
 
 def group_label(key: str | None) -> str:
@@ -192,6 +208,7 @@ def print_funnel_by(data: dict[str, Any], cut: Cut, layout: str) -> None:
                                   f"{by} groups together"))
     funnel_notes(data)
     replay_notes(data)
+    invalid_notes(data.get("invalid"))
 
 
 # ---------------------------------------------------------------- forecast
@@ -226,13 +243,14 @@ def print_forecast(data: dict[str, Any], cut: Cut) -> None:
     table.add_row("Total", str(t["count"]), human(t["best_case"]), human(t["weighted"]),
                   str(t["won_count"]), human(t["won"]), "")
     output.print(table)
-    rows = {r["kind"]: r for r in data["rows"]}
-    if rows["overdue"]["count"]:
-        output.text(f"Overdue: {rows['overdue']['count']} open deal(s) expected to close "
-                    f"before {data['today']}: move their dates or close them.")
-    if rows["no_close"]["count"]:
-        output.text(f"No expected close: {rows['no_close']['count']} open deal(s) cannot be "
-                    "placed in a period: give them an expected_close.")
+    if data["overdue"]["count"]:
+        output.text(f"Overdue: {data['overdue']['count']} open deal(s) expected to close "
+                    f"before {data['today']}: {ids_text(data['overdue']['ids'])}; move their "
+                    "dates or close them.")
+    if data["no_close"]["count"]:
+        output.text(f"No expected close: {data['no_close']['count']} open deal(s) cannot be "
+                    f"placed in a period: {ids_text(data['no_close']['ids'])}; give them an "
+                    "expected_close.")
     if t["without_amount"]:
         output.text(f"{len(t['without_amount'])} deal(s) without an amount (counted, not "
                     f"valued; marked ?): {ids_text(t['without_amount'])}")
@@ -307,3 +325,4 @@ def print_stats(data: dict[str, Any], cut: Cut) -> None:
     if data["no_history"]["count"]:
         output.text(f"Without history, not counted: {data['no_history']['count']} deal(s): "
                     f"{ids_text(data['no_history']['ids'])}")
+    invalid_notes(data.get("invalid"))

@@ -114,6 +114,8 @@ def funnel(
         funnel_by_csv_rows,
         funnel_csv_rows,
         funnel_json,
+        invalid_csv_rows,
+        invalid_json,
     )
 
     cut = _cut(owner, segment, product_line, customer, close_from, close_to)
@@ -129,13 +131,16 @@ def funnel(
     report = build(ws.process, deals)
     groups = funnel_by(ws.process, deals, by.value) if by else ()
     data = funnel_json(report, cut=cut, replay=rep, by=by.value if by else None, groups=groups)
+    data["invalid"] = invalid_json(ws.problems)
     if fmt == Format.json:
         output.json(data)
     elif fmt == Format.csv:
         if by:
-            output.csv(FUNNEL_BY_CSV, funnel_by_csv_rows(report, groups))
+            output.csv(FUNNEL_BY_CSV, [*funnel_by_csv_rows(report, groups),
+                                       *invalid_csv_rows(ws.problems, len(FUNNEL_BY_CSV))])
         else:
-            output.csv(FUNNEL_CSV, funnel_csv_rows(report))
+            output.csv(FUNNEL_CSV, [*funnel_csv_rows(report),
+                                    *invalid_csv_rows(ws.problems, len(FUNNEL_CSV))])
     elif by:
         print_funnel_by(data, cut, layout.value)
     else:
@@ -179,7 +184,7 @@ def forecast(
     """
     import datetime as dt
 
-    from salesflow.cli.report_views import print_forecast
+    from salesflow.cli.report_views import invalid_notes, print_forecast
     from salesflow.cli.target_views import print_targets
     from salesflow.output.render import output
     from salesflow.reports.forecast import forecast as build
@@ -189,6 +194,8 @@ def forecast(
         forecast_csv_rows,
         forecast_json,
         forecast_owner_csv_rows,
+        invalid_csv_rows,
+        invalid_json,
     )
     from salesflow.reports.targets import against_targets
 
@@ -202,15 +209,20 @@ def forecast(
                    start=first, end=last)
     targets = against_targets(ws.process, deals, report, cut)
     data = forecast_json(report, cut=cut, replay=rep, targets=targets)
+    data["invalid"] = invalid_json(ws.problems)
     if fmt == Format.json:
         output.json(data)
     elif fmt == Format.csv and per_owner:
-        output.csv(FORECAST_OWNERS_CSV, forecast_owner_csv_rows(targets))
+        output.csv(FORECAST_OWNERS_CSV, [*forecast_owner_csv_rows(targets),
+                                         *invalid_csv_rows(ws.problems,
+                                                           len(FORECAST_OWNERS_CSV))])
     elif fmt == Format.csv:
-        output.csv(FORECAST_CSV, forecast_csv_rows(report, targets))
+        output.csv(FORECAST_CSV, [*forecast_csv_rows(report, targets),
+                                  *invalid_csv_rows(ws.problems, len(FORECAST_CSV))])
     else:
         print_forecast(data, cut)
         print_targets(data, per_owner)
+        invalid_notes(data["invalid"])
     raise typer.Exit(1 if ws.problems else 0)
 
 
@@ -243,7 +255,13 @@ def stats(
     """
     from salesflow.cli.report_views import print_stats
     from salesflow.output.render import output
-    from salesflow.reports.shapes import STATS_CSV, stats_csv_rows, stats_json
+    from salesflow.reports.shapes import (
+        STATS_CSV,
+        invalid_csv_rows,
+        invalid_json,
+        stats_csv_rows,
+        stats_json,
+    )
     from salesflow.reports.stats import stats as build
 
     cut = _cut(owner, segment, product_line, customer, close_from, close_to)
@@ -253,10 +271,12 @@ def stats(
     report = build(ws.process, cut.apply(ws.deals), start=first, end=last,
                    min_sample=min_sample)
     data = stats_json(report, cut=cut)
+    data["invalid"] = invalid_json(ws.problems)
     if fmt == Format.json:
         output.json(data)
     elif fmt == Format.csv:
-        output.csv(STATS_CSV, stats_csv_rows(report))
+        output.csv(STATS_CSV, [*stats_csv_rows(report),
+                               *invalid_csv_rows(ws.problems, len(STATS_CSV))])
     else:
         print_stats(data, cut)
     raise typer.Exit(1 if ws.problems else 0)
@@ -298,7 +318,13 @@ def report(
     from salesflow.output.render import output
     from salesflow.reports import funnel as build_funnel
     from salesflow.reports.forecast import forecast as build_forecast
-    from salesflow.reports.shapes import deals_json, forecast_json, funnel_json, stats_json
+    from salesflow.reports.shapes import (
+        deals_json,
+        forecast_json,
+        funnel_json,
+        invalid_json,
+        stats_json,
+    )
     from salesflow.reports.stats import stats as build_stats
 
     cut = _cut(owner, segment, product_line, customer, close_from, close_to)
@@ -325,6 +351,7 @@ def report(
         "stats": stats_json(build_stats(process, cut.apply(ws.deals), end=when,
                                         min_sample=min_sample), cut=cut),
         "deals": deals_json(process, deals),
+        "invalid": invalid_json(ws.problems),
     }
     text = page(data)
     if target == "-":

@@ -42,8 +42,10 @@ def review(
     Example: salesflow review --owner li.wei --as-of 2026-12-01
     """
     from salesflow.cli import _common
+    from salesflow.cli.report_views import invalid_notes
     from salesflow.method.health import review as build
     from salesflow.output.render import output
+    from salesflow.reports.shapes import invalid_csv_rows, invalid_json
 
     day = parse_date(as_of, "--as-of") or _common.today()
     ws = load()
@@ -51,11 +53,14 @@ def review(
     currency = ws.process.currency
     if fmt == Format.json:
         output.json({"as_of": day, "currency": currency,
-                     "deals": [review_json(r) for r in reviews]})
+                     "deals": [review_json(r) for r in reviews],
+                     "invalid": invalid_json(ws.problems)})
     elif fmt == Format.csv:
-        output.csv(REVIEW_CSV, _csv_rows(reviews))
+        output.csv(REVIEW_CSV, [*_csv_rows(reviews),
+                                *invalid_csv_rows(ws.problems, len(REVIEW_CSV))])
     else:
         print_review(reviews, day, currency, ws.process)
+        invalid_notes(invalid_json(ws.problems))
     raise typer.Exit(1 if ws.problems else 0)
 
 

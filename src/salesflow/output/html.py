@@ -188,10 +188,11 @@ def forecast_notes(fc: dict[str, Any]) -> str:
     lines = []
     if rows["overdue"]["count"]:
         lines.append(f"<b>{rows['overdue']['count']} open deal(s) are overdue</b>: expected "
-                     f"to close before {_e(fc['today'])}. Move their dates or close them.")
+                     f"to close before {_e(fc['today'])}: {_ids(fc['overdue']['ids'])}. "
+                     "Move their dates or close them.")
     if rows["no_close"]["count"]:
         lines.append(f"<b>{rows['no_close']['count']} open deal(s) have no expected close</b> "
-                     "and cannot be placed in a period.")
+                     f"and cannot be placed in a period: {_ids(fc['no_close']['ids'])}.")
     if fc["left_out"]["count"]:
         lines.append(f"Closing outside {_e(fc['from'])} to {_e(fc['to'])}, left out: "
                      f"{_ids(fc['left_out']['ids'])}")
@@ -288,6 +289,24 @@ def _card(label: str, value: str, field: str, exact: str | None = None, sub: str
             f'<div class="sub">{sub}</div></div>')
 
 
+def invalid_banner(invalid: dict[str, Any] | None) -> str:
+    """A red banner at the top naming every deal file the page could not include.
+
+    A manager presents these totals; a deal missing from them must be seen on
+    the page itself, not only in a terminal long closed.
+    """
+    if not invalid or not invalid["count"]:
+        return ""
+    items = "".join(
+        f'<li data-path="{_e(f["path"])}"><code>{_e(f["path"])}'
+        f'{":" + str(f["line"]) + ":" + str(f["col"]) if f["line"] else ""}</code> '
+        f"{_e(f['message'])}</li>" for f in invalid["files"])
+    return (f'<div id="invalid" class="banner" role="alert" data-count="{invalid["count"]}">'
+            f"<b>{invalid['count']} deal file(s) are invalid and left out of every figure "
+            "on this page.</b> Fix them (<code>salesflow validate</code> lists every "
+            f"problem), then write the page again.<ul>{items}</ul></div>")
+
+
 # ------------------------------------------------------------------- page
 
 
@@ -323,6 +342,7 @@ def page(data: dict[str, Any]) -> str:
 <span id="as-of" data-exact="{_e(data['as_of'])}">{_e(stamp)}</span> · amounts in
 {_e(cur)}{filters}</p></header>
 <main>
+{invalid_banner(data.get("invalid"))}
 <section class="cards">{cards}</section>
 <section id="funnel"><h2>Funnel</h2>
 <div class="chart">{funnel_svg(fun)}</div>
@@ -381,6 +401,9 @@ td.missing{color:var(--warn)}
 .n{color:var(--muted);font-size:11px}
 .notes{color:var(--muted);margin:10px 0 0;padding-left:18px}
 .facts span{margin-right:24px}
+.banner{background:#fdecea;border:2px solid var(--warn);color:var(--warn);border-radius:8px;
+padding:12px 16px;margin:0 0 18px}.banner ul{margin:6px 0 0;padding-left:18px}
+.banner li{color:var(--ink);overflow-wrap:anywhere}
 small{color:var(--muted)}
 code{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,monospace;font-size:12px}
 footer{color:var(--muted);font-size:12px;padding:0 32px 24px}

@@ -61,6 +61,7 @@ class ForecastRow:
     won_count: int = 0
     won: Decimal = Decimal(0)
     without_amount: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()  # the open deals counted in this row
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,10 @@ class Forecast:
     @property
     def count(self) -> int:
         return sum(r.count for r in self.rows)
+
+    def row(self, kind: RowKind) -> ForecastRow:
+        """The first row of `kind`: the one `overdue` or `no_close` row."""
+        return next(r for r in self.rows if r.kind == kind)
 
     @property
     def best_case(self) -> Decimal:
@@ -110,6 +115,7 @@ class _Acc:
 
     def __post_init__(self) -> None:
         self.missing: list[str] = []
+        self.ids: list[str] = []
 
 
 def forecast(process: Process, deals: Iterable[DealFile], *, today: dt.date,
@@ -166,6 +172,7 @@ def forecast(process: Process, deals: Iterable[DealFile], *, today: dt.date,
             left_out.append(item.id)
             continue
         acc.count += 1
+        acc.ids.append(item.id)
         if amount is None:
             acc.missing.append(item.id)
         else:
@@ -175,7 +182,7 @@ def forecast(process: Process, deals: Iterable[DealFile], *, today: dt.date,
     def row(kind: RowKind, acc: _Acc, label: str | None = None, begin: dt.date | None = None,
             finish: dt.date | None = None) -> ForecastRow:
         return ForecastRow(kind, label, begin, finish, acc.count, acc.best_case, acc.weighted,
-                           acc.won_count, acc.won, tuple(acc.missing))
+                           acc.won_count, acc.won, tuple(acc.missing), tuple(acc.ids))
 
     rows = [row("overdue", overdue)]
     rows += [row("period", acc, period_label(s, period), s, next_start(s, period)

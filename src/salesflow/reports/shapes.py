@@ -18,6 +18,7 @@ from salesflow.model.money import money_json as money
 
 if TYPE_CHECKING:  # only named in annotations: the funnel need not import the others
     from salesflow.model.deal import DealFile
+    from salesflow.model.errors import Problem
     from salesflow.model.process import Process
     from salesflow.reports.forecast import Forecast, ForecastRow
     from salesflow.reports.funnel import Funnel
@@ -41,6 +42,38 @@ def replay_json(rep: Replay | None) -> dict[str, Any] | None:
         return None
     return {"as_of": rep.as_of.isoformat(), "no_history": _ids(rep.no_history),
             "created_later": _ids(rep.created_later), "disagree": _ids(rep.disagree)}
+
+
+# ----------------------------------------------------------------- invalid
+
+INVALID_ROW = "INVALID"
+
+
+def invalid_json(problems: Sequence[Problem]) -> dict[str, Any]:
+    """The deal files a report could not read: each file once, with its first problem.
+
+    Every report carries this, so a total is never presented without saying
+    which deals it is missing (`salesflow validate` lists every problem).
+    """
+    first: dict[str, Problem] = {}
+    for p in sorted(problems):
+        first.setdefault(p.path, p)
+    return {"count": len(first),
+            "files": [{"path": p.path, "line": p.line, "col": p.col, "message": p.message}
+                      for p in first.values()]}
+
+
+def invalid_csv_rows(problems: Sequence[Problem], columns: int) -> list[list[Any]]:
+    """Trailing CSV rows, one per unreadable file: `INVALID,path,line,col,message`.
+
+    Padded with empty cells to the report's own column count, so a reader
+    that expects a fixed width still parses them.
+    """
+    rows = []
+    for f in invalid_json(problems)["files"]:
+        row: list[Any] = [INVALID_ROW, f["path"], f["line"], f["col"], f["message"]]
+        rows.append(row + [""] * (columns - len(row)))
+    return rows
 
 
 # ------------------------------------------------------------------ funnel
@@ -155,6 +188,8 @@ def forecast_json(report: Forecast, *, cut: Cut, replay: Replay | None = None,
                   "won": money(report.won), "without_amount": list(report.without_amount)},
         "held": _ids(report.held), "left_out": _ids(report.left_out),
         "won_undated": _ids(report.won_undated),
+        "overdue": _ids(report.row("overdue").ids),
+        "no_close": _ids(report.row("no_close").ids),
         "as_of": replay.as_of.isoformat() if replay else None,
         "replay": replay_json(replay), "filters": cut.as_json(),
         "coverage_goal": str(targets.goal) if targets else None,
