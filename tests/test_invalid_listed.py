@@ -18,7 +18,8 @@ from tests.conftest import WS
 
 BROKEN = "customer: X\nstage: Q\n"
 BROKEN_TOO = "customer: Y\nammount: 5\nstage: G\n"
-REPORTS = (("funnel",), ("funnel", "--by", "owner"), ("forecast",), ("stats",), ("review",))
+REPORTS = (("funnel",), ("funnel", "--by", "owner"), ("forecast",), ("forecast", "--per-owner"),
+           ("trend",), ("stats",), ("review",))
 FIRST = {"path": "deals/a-broken.yaml", "line": 2, "col": 8,
          "message": "unknown stage 'Q' (expected one of G, F, E, D, C, B, A, S)"}
 

@@ -237,7 +237,11 @@ def check(
     else:
         views.print_gate(process, item, statuses)
         if closing:
-            state = "complete" if is_ready else f"{len(statuses) - done} still open"
-            output.text(f"{item.deal.status}: the closing checklist is not a gate; "
-                        f"{done} of {len(statuses)} done ({state})")
+            from salesflow.model.i18n import _
+
+            state = _("complete") if is_ready else _("{n} still open").format(
+                n=len(statuses) - done)
+            output.text(_("{status}: the closing checklist is not a gate; {done} of {of} done "
+                          "({state})").format(status=item.deal.status, done=done,
+                                              of=len(statuses), state=state))
     raise typer.Exit(0 if is_ready or closing else 1)

@@ -62,8 +62,15 @@ def trend(
     """
     from salesflow.cli._common import today
     from salesflow.cli.meeting_views import print_trend
+    from salesflow.cli.report_views import invalid_notes
     from salesflow.output.render import output
-    from salesflow.reports.shapes import TREND_CSV, trend_csv_rows, trend_json
+    from salesflow.reports.shapes import (
+        TREND_CSV,
+        invalid_csv_rows,
+        invalid_json,
+        trend_csv_rows,
+        trend_json,
+    )
     from salesflow.reports.trend import trend as build
 
     cut = _cut(owner, segment, product_line, customer, close_from, close_to)
@@ -71,10 +78,13 @@ def trend(
     ws = load()
     report = build(ws.process, cut.apply(ws.deals), until=end, every=every.value, last=last)
     data = trend_json(report, cut=cut)
+    data["invalid"] = invalid_json(ws.problems)
     if fmt == Format.json:
         output.json(data)
     elif fmt == Format.csv:
-        output.csv(TREND_CSV, trend_csv_rows(report))
+        output.csv(TREND_CSV, [*trend_csv_rows(report),
+                               *invalid_csv_rows(ws.problems, len(TREND_CSV))])
     else:
         print_trend(data, cut)
+        invalid_notes(data["invalid"])
     raise typer.Exit(1 if ws.problems else 0)

@@ -89,13 +89,14 @@ def invalid_notes(invalid: dict[str, Any] | None) -> None:
     Said on stdout with the table (not only on stderr), so a total is never
     pasted anywhere without the deals it is missing.
     """
+    from salesflow.model.i18n import _
     from salesflow.output.render import output
 
     if not invalid or not invalid["count"]:
         return
     paths = ids_text([f["path"] for f in invalid["files"]])
-    output.text(f"{invalid['count']} deal file(s) are invalid and left out: {paths} "
-                "(salesflow validate)")
+    output.text(_("{n} deal file(s) are invalid and left out: {paths} (salesflow validate)")
+                .format(n=invalid["count"], paths=paths))
 
 
 # ------------------------------------------------------------------ funnel
