@@ -207,17 +207,20 @@ def _read_text(file: Path, encoding: str) -> str:
         raise UsageError(f"no such file: {shown}") from None
     except IsADirectoryError:
         raise UsageError(f"{shown} is a folder, not a CSV file") from None
+    codec = _text_codec(encoding)
+    content = raw
+    if codec == "utf-8" and raw.startswith(b"\xef\xbb\xbf"):
+        content = raw[3:]  # a spreadsheet's BOM: not part of the first cell
     try:
-        text = raw.decode("utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8")
-                          else encoding)
-    except LookupError:
-        raise UsageError(f"--encoding {encoding!r} is not an encoding Python knows",
-                         hint="e.g. utf-8, gbk, cp1252, latin-1") from None
+        text = content.decode(codec)
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise DataError(f"{shown}:{line}: byte 0x{raw[exc.start]:02x} is not {encoding}",
+        line = content.count(b"\n", 0, exc.start) + 1
+        raise DataError(f"{shown}:{line}: byte 0x{content[exc.start]:02x} is not {encoding}",
                         hint="give the file's encoding with --encoding (e.g. gbk or cp1252), "
                         "or save it as UTF-8") from None
+    except (UnicodeError, ValueError) as exc:  # a codec that refuses to decode at all
+        raise UsageError(f"--encoding {encoding!r} cannot decode text: {exc}",
+                         hint="e.g. utf-8, gbk, cp1252, latin-1") from None
     if "\x00" in text:
         raise DataError(f"{shown} contains NUL bytes: it is not a CSV text file",
                         hint="export it from the spreadsheet as CSV (UTF-8)")
@@ -298,3 +301,20 @@ def _deferred_interrupts() -> Iterator[Callable[[], None]]:
     finally:
         for s, handler in old.items():
             signal.signal(s, handler)
+
+
+def _text_codec(encoding: str) -> str:
+    """The codec name for --encoding; refuses unknown names and non-text codecs (base64)."""
+    import codecs
+
+    from salesflow.model.errors import UsageError
+
+    try:
+        info = codecs.lookup(encoding)
+    except (LookupError, ValueError):
+        info = None
+    if info is None or not getattr(info, "_is_text_encoding", True) or info.name == "undefined":
+        raise UsageError(f"--encoding {encoding!r} is not an encoding Python knows "
+                         "(or not one for text)",
+                         hint="e.g. utf-8, gbk, cp1252, latin-1")
+    return "utf-8" if info.name in ("utf-8", "utf-8-sig") else info.name

@@ -71,6 +71,8 @@ def parse_one(path: str, rel: str, process: Process, *, keep: bool = False,
                 deal = None
     except (yamlio.YamlProblem, yamlio.NeedsMarks, ValidationError):
         deal = None
+    except Exception:  # the slow way below says where and what
+        deal = None
     if deal is None:  # the slow way, for exact problems
         deal, problems = parse_deal(raw, rel, process)
         if deal is None:

@@ -52,8 +52,26 @@ def _validate(model: type[BaseModel], doc: yamlio.Document, path: str, what: str
             errors, doc.marks, path, lambda loc: allowed_keys(model, loc))
 
 
+def unchecked(path: str, exc: Exception) -> Problem:
+    """The problem for a file whose checking raised: located at the file, never a crash.
+
+    The last line of defence of "one bad file never stops a report on the
+    others": each known fault has its own exact problem; this one means a bug.
+    """
+    return Problem(path, 1, 1, f"salesflow could not check this file ({type(exc).__name__}: "
+                   f"{str(exc)[:200]}); this is a bug in salesflow: please report it",
+                   "unchecked")
+
+
 def parse_process(raw: bytes, path: str = PROCESS_FILE) -> tuple[Process | None, list[Problem]]:
     """A Process from the bytes of `stages.yaml`, or the problems that prevent it."""
+    try:
+        return _parse_process(raw, path)
+    except Exception as exc:  # see `unchecked`
+        return None, [unchecked(path, exc)]
+
+
+def _parse_process(raw: bytes, path: str) -> tuple[Process | None, list[Problem]]:
     from salesflow.files import yamlio
     from salesflow.method.checks import check_process
     from salesflow.model.process import Process
@@ -78,11 +96,22 @@ def parse_deal(raw: bytes, path: str, process: Process) -> tuple[Deal | None, li
         doc = yamlio.parse(raw, path)
     except yamlio.YamlProblem as exc:
         return None, [exc.problem]
+    except Exception as exc:  # see `unchecked`
+        return None, [unchecked(path, exc)]
     return validate_deal_document(doc, path, process)
 
 
 def validate_deal_document(doc: yamlio.Document, path: str, process: Process,
                            ) -> tuple[Deal | None, list[Problem]]:
+    """The Deal a parsed document holds, checked against the process, or its problems."""
+    try:
+        return _validate_deal_document(doc, path, process)
+    except Exception as exc:  # see `unchecked`
+        return None, [unchecked(path, exc)]
+
+
+def _validate_deal_document(doc: yamlio.Document, path: str, process: Process,
+                            ) -> tuple[Deal | None, list[Problem]]:
     from salesflow.method.checks import check_deal
     from salesflow.model.deal import Deal
 

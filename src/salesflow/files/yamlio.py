@@ -29,6 +29,10 @@ except ImportError:  # pragma: no cover
 
 MAX_FILE_BYTES = 1 << 20  # 1 MiB: a deal file is a few KB; anything this big is a mistake
 MAX_DEPTH = 24
+# A number written with more characters than this is refused where it stands:
+# no amount, rate or count needs it, and a 5,000-digit integer would hit the
+# interpreter's int-to-text limit (a ValueError) far from the file it came from.
+MAX_NUMBER_CHARS = 100
 
 Path = DataPath  # a place in a document: keys and list indexes
 
@@ -129,6 +133,11 @@ def decode(raw: bytes, path: str, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[s
             f"invalid UTF-8 (byte 0x{body[exc.start]:02x}); save the file as UTF-8",
             "encoding",
         )) from None
+    if text.startswith("\ufeff"):
+        raise YamlProblem(Problem(
+            path, 1, 1, "file starts with more than one byte-order mark (U+FEFF): "
+            "remove the extra ones and save it as UTF-8", "encoding",
+        ))
     return text, bom
 
 
@@ -239,7 +248,13 @@ def _build(node: yaml.Node, at: Path, depth: int, marks: Marks, path: str) -> An
             f"nesting is deeper than {MAX_DEPTH} levels", "too-deep",
         ))
     if isinstance(node, yaml.ScalarNode):
-        return resolve_scalar(node.value, node.style)
+        try:
+            return resolve_scalar(node.value, node.style)
+        except NumberTooLarge as exc:
+            raise YamlProblem(Problem(
+                path, node.start_mark.line + 1, node.start_mark.column + 1, str(exc),
+                "number-too-large",
+            )) from None
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, (*at, i), depth + 1, marks, path) for i, item in enumerate(node.value)]
     if isinstance(node, yaml.MappingNode):
@@ -264,8 +279,15 @@ def _build(node: yaml.Node, at: Path, depth: int, marks: Marks, path: str) -> An
     raise YamlProblem(Problem(path, 1, 1, "unsupported YAML node", "yaml-syntax"))
 
 
+class NumberTooLarge(ValueError):
+    """A plain number longer than MAX_NUMBER_CHARS: refused at its place, never built."""
+
+
 def resolve_scalar(value: str, style: str | None) -> Any:
-    """YAML 1.2 core schema: only true/false are booleans; numbers are exact."""
+    """YAML 1.2 core schema: only true/false are booleans; numbers are exact.
+
+    Raises NumberTooLarge for a number of more than MAX_NUMBER_CHARS characters.
+    """
     if style:  # quoted or block scalar: always text
         return value
     if not value:
@@ -276,6 +298,10 @@ def resolve_scalar(value: str, style: str | None) -> Any:
         return value
     if _NULL.match(value):
         return None
+    if len(value) > MAX_NUMBER_CHARS:
+        raise NumberTooLarge(
+            f"number too large: {len(value):,} characters, more than the "
+            f"{MAX_NUMBER_CHARS} salesflow reads; put it in quotes if it is text")
     if _INT.match(value):
         return int(value) if len(value) <= 40 else Decimal(value)
     if _INT_OCT.match(value):
@@ -348,7 +374,10 @@ def _scalar(node: Any) -> Any:
     try:
         return _RESOLVED[value]
     except KeyError:
-        resolved = resolve_scalar(value, None)
+        try:
+            resolved = resolve_scalar(value, None)
+        except NumberTooLarge:
+            raise NeedsMarks("number too large") from None
         if len(value) <= 32 and len(_RESOLVED) < 100_000:  # the values are immutable
             _RESOLVED[value] = resolved
         return resolved

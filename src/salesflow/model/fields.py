@@ -9,6 +9,7 @@ float.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
@@ -24,6 +25,9 @@ ID_PATTERN = ids.ID_PATTERN
 _ID_RE = ids.ID_RE
 
 MAX_AMOUNT = Decimal("1e15")
+# Dates outside these years are typing mistakes (2207 for 2027), and a year near
+# 9999 overflows date arithmetic (a quarter's end, a week later): refused at the edge.
+MIN_YEAR, MAX_YEAR = 1900, 2999
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -57,17 +61,28 @@ def _nonempty_text(value: Any) -> str:
     return text
 
 
+def in_years(day: dt.date) -> bool:
+    """True when `day` lies in the years salesflow accepts (MIN_YEAR to MAX_YEAR)."""
+    return MIN_YEAR <= day.year <= MAX_YEAR
+
+
 def _date(value: Any) -> dt.date:
+    day: dt.date | None = None
     if isinstance(value, str):
         if _DATE_RE.match(value):
-            try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
-                pass
+            with contextlib.suppress(ValueError):
+                day = dt.date.fromisoformat(value)
     elif isinstance(value, dt.datetime):
-        return value.date()
+        day = value.date()
     elif isinstance(value, dt.date):
-        return value
+        day = value
+    if day is not None:
+        if not in_years(day):
+            raise PydanticCustomError(
+                "date_range", "{found} is out of range: years {low} to {high} only",
+                {"found": day.isoformat(), "low": MIN_YEAR, "high": MAX_YEAR},
+            )
+        return day
     raise PydanticCustomError(
         "date_type",
         "expected a date like 2027-03-31 (year-month-day), found {found}",

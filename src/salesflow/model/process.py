@@ -48,6 +48,11 @@ StageCode = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]{0,7}$")]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 Probability = Annotated[int, Field(ge=0, le=100, strict=True)]
 Count = Annotated[int, Field(ge=1, le=1000, strict=True)]
+# An exchange rate: one unit of the currency in the report currency. The bounds
+# keep every converted amount (< 10^15 × 10^6) and every total exact in
+# Decimal's 28 digits; no real rate comes near them.
+MIN_RATE, MAX_RATE = Decimal("1e-9"), Decimal("1e6")
+Rate = Annotated[Decimal, Field(ge=MIN_RATE, le=MAX_RATE, allow_inf_nan=False)]
 
 
 class StakeholderCriteria(Model):
@@ -155,7 +160,7 @@ class Process(Model):
     # The language the tool speaks in this workspace (salesflow.model.i18n), unless
     # --lang or $SALESFLOW_LANG says otherwise; `init --lang zh` writes `zh`.
     language: Literal["en", "zh"] | None = None
-    rates: dict[Currency, Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]] = {}
+    rates: dict[Currency, Rate] = {}
     lost_reasons: list[Ident] = []
     procurement: list[ProcurementStep] = []
     # Targets in the report currency; coverage = open pipeline ÷ what is still to win.
