@@ -100,11 +100,12 @@ def ws(tmp_path: Path) -> Iterator[WS]:
 
 @pytest.fixture
 def demo(tmp_path: Path) -> WS:
-    """A copy of the repository's demo workspace."""
+    """A copy of the repository's demo workspace (its deals and accounts)."""
     root = tmp_path / "demo"
     root.mkdir()
     shutil.copy(REPO / "stages.yaml", root / "stages.yaml")
     shutil.copytree(REPO / "deals", root / "deals")
+    shutil.copytree(REPO / "accounts", root / "accounts")
     return WS(root)
 
 

@@ -96,7 +96,7 @@ def test_demo_workspace_is_valid_and_rich() -> None:
     ws = load_workspace(REPO)
     assert ws.problems == []
     deals = [d.deal for d in ws.deals]
-    assert 8 <= len(deals) <= 12
+    assert 8 <= len(deals) <= 14
     assert {d.status for d in deals} >= {"open", "won", "lost", "hold"}
     assert {d.stage for d in deals} >= set("GFEDCBA")
     assert len({d.owner for d in deals}) >= 3

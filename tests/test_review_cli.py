@@ -19,7 +19,8 @@ def test_review_names_the_demos_real_risks(demo: WS) -> None:
     found = {d["id"]: [r["code"] for r in d["risks"]] for d in data["deals"]}
     assert list(found) == [  # biggest weighted amount first, held deals last
         "lubei-compressor-plc", "klinikum-nordstadt-ro", "huadong-water-pump-station",
-        "gulf-coast-ro-expansion", "binhai-condensate-pump-vfd", "meida-assembly-mes",
+        "huadong-water-plant-scada", "gulf-coast-ro-expansion", "binhai-condensate-pump-vfd",
+        "meida-assembly-mes",
         "huaxin-leak-test-data", "ningbo-port-chem-cooling", "qiantang-hospital-hvac"]
     assert found["lubei-compressor-plc"] == ["opponent-buyer", "out-of-step"]
     assert found["meida-assembly-mes"] == ["rule-broken"]
@@ -44,7 +45,7 @@ def test_review_table(demo: WS) -> None:
     result = demo.run("review", "--as-of", AS_OF)
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0] == ("Deal review as of 2026-11-27: 4 of 9 deal(s) at risk, 9 risk(s); "
+    assert lines[0] == ("Deal review as of 2026-11-27: 4 of 10 deal(s) at risk, 9 risk(s); "
                         "biggest weighted amount (CNY) first")
     assert lines[2] == ("lubei-compressor-plc · 压缩机站PLC控制系统改造 · 鲁北石化股份有限公司  "
                         "A 90% · li.wei · weighted 5,580,000 CNY")
@@ -53,7 +54,8 @@ def test_review_table(demo: WS) -> None:
                         "someone they trust, e.g. 韩志强 or 许文斌; do not leave the budget "
                         "to 郑强 alone")
     assert lines[-1] == ("No risks found: klinikum-nordstadt-ro, huadong-water-pump-station, "
-                         "binhai-condensate-pump-vfd, ningbo-port-chem-cooling, "
+                         "huadong-water-plant-scada, binhai-condensate-pump-vfd, "
+                         "ningbo-port-chem-cooling, "
                          "qiantang-hospital-hvac")
     # the reasons of every deal start in one column, CJK or not
     risk_lines = [line for line in lines if line.startswith("  ") and not line.startswith("   ")]

@@ -349,7 +349,7 @@ def test_progress_bar_only_on_a_terminal(capsys: pytest.CaptureFixture[str]) -> 
 
 def test_export_shapes_and_filters(demo: WS) -> None:
     data = json.loads(demo.run("export", "--format", "json").stdout)
-    assert len(data) == 11
+    assert len(data) == 13
     first = data[0]
     assert list(first)[:16] == ["id", "name", "customer", "owner", "amount", "currency",
                                 "stage", "status", "expected_close", "segment", "product_line",

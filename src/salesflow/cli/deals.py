@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from salesflow.cli._accounts import load_linked
 from salesflow.cli._common import (
     check_status,
     handle_errors,
-    load_one,
     overview,
     parse_date,
     pick,
@@ -193,7 +193,7 @@ def show(
     from salesflow.cli import views
     from salesflow.output.render import output
 
-    process, item = load_one(deal)
+    process, item = load_linked(deal)
     if fmt == ShowFormat.json:
         output.json(views.deal_json(process, item))
     else:
@@ -217,7 +217,7 @@ def check(
     from salesflow.method.gates import stage_gate
     from salesflow.output.render import output
 
-    process, item = load_one(deal)
+    process, item = load_linked(deal)
     stage = process.stage(item.deal.stage)
     statuses = stage_gate(item.deal, stage, process)
     is_ready = all(s.met for s in statuses)

@@ -52,7 +52,7 @@ def tick(
     ctx = _context(deal, date, by)
     _run(ctx, deal, lambda d, data, process: pipeline.tick(
         d, data, process, ctx, milestone, note=note, date_given=date is not None),
-        dry_run, show_gate=True)
+        dry_run, show_gate=True, linked=True)
 
 
 @app.command()
@@ -70,7 +70,7 @@ def untick(
 
     ctx = _context(deal, None, None, author=False)
     _run(ctx, deal, lambda d, data, process: pipeline.untick(d, process, ctx, milestone),
-         dry_run, show_gate=True)
+         dry_run, show_gate=True, linked=True)
 
 
 @app.command()
@@ -106,7 +106,7 @@ def advance(
     try:
         _run(ctx, deal, lambda d, data, process: pipeline.advance(
             d, process, ctx, to=to.upper() if to else None, force=force, reason=reason,
-            note=note), dry_run, show_gate=False)
+            note=note), dry_run, show_gate=False, linked=True)
     except pipeline.GateRefused as exc:
         _refused(exc)
         raise typer.Exit(exc.exit_code) from None
@@ -219,10 +219,15 @@ def _text(value: str | None, option: str) -> str | None:
 
 
 def _run(ctx: Context, ref: str, compute: Compute, dry_run: bool, *,
-         show_gate: bool) -> Outcome:
+         show_gate: bool, linked: bool = False) -> Outcome:
+    """Apply a transition; `linked` judges it on the deal merged with its account."""
     from salesflow.files.update import update_deal
     from salesflow.output.render import output
 
+    if linked:
+        from salesflow.cli._accounts import linked_compute
+
+        compute = linked_compute(root(), compute)
     outcome = update_deal(root(), ref, compute, dry_run=dry_run, cache=use_cache())
     change = outcome.change
     if dry_run:
@@ -262,6 +267,13 @@ def _gate_line(deal_id: str, outcome: Outcome, dry_run: bool) -> None:
     from salesflow.output.render import output
 
     deal, process = outcome.deal, outcome.process
+    if deal.account is not None:
+        from salesflow.cli._accounts import account_of
+        from salesflow.method.accounts import effective_deal
+        from salesflow.model.deal import DealFile
+
+        deal = effective_deal(deal, account_of(root(), DealFile(deal_id, outcome.path, deal),
+                                               process))
     stage = process.stage(deal.stage)
     statuses = stage_gate(deal, stage, process)
     met = sum(s.met for s in statuses)

@@ -34,11 +34,11 @@ def map_(
 
     Example: salesflow map meida-assembly-mes
     """
-    from salesflow.cli._common import load_one
+    from salesflow.cli._accounts import load_linked
     from salesflow.method.buying_centre import buying_centre
     from salesflow.output.render import output
 
-    _, item = load_one(deal)
+    _, item = load_linked(deal)
     centre = buying_centre(item.deal)
     if fmt == ShowFormat.json:
         output.json(map_json(item, centre))

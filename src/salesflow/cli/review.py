@@ -48,7 +48,9 @@ def review(
     from salesflow.reports.shapes import invalid_csv_rows, invalid_json
 
     day = parse_date(as_of, "--as-of") or _common.today()
-    ws = load()
+    from salesflow.cli._accounts import effective_workspace
+
+    ws = effective_workspace(load())
     reviews = build(ws.process, ws.deals, day, owner or ())
     currency = ws.process.currency
     if fmt == Format.json:

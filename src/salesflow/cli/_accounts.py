@@ -1,0 +1,98 @@
+"""Deals as the method sees them: linked to their accounts (for show, check, map, review, gates).
+
+Reading an account costs a file read, so only the commands that judge a deal's
+buying centre ask for it; a workspace without `accounts/` reads nothing more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from salesflow.files.update import Compute
+    from salesflow.files.workspace import Workspace
+    from salesflow.method.transitions import Change
+    from salesflow.model.account import Account
+    from salesflow.model.deal import Deal, DealFile
+    from salesflow.model.process import Process
+
+
+def account_of(base: Path, item: DealFile, process: Process) -> Account | None:
+    """The account a deal links to; a broken link is the deal file's located problem."""
+    from salesflow.files.accounts import account_id_of, account_paths, link_problems, load_account
+    from salesflow.model.errors import ProblemsError
+
+    deal = item.deal
+    if deal.account is None:
+        return None
+    if deal.account not in {account_id_of(p) for p in account_paths(base)}:
+        raise ProblemsError(link_problems(base, [(item.path, deal)], {}),
+                            hint="fix the deal's `account:` (or create the account), then "
+                            "try again")
+    return load_account(base, deal.account, process).account
+
+
+def effective_item(base: Path, process: Process, item: DealFile) -> DealFile:
+    """The deal file with its account's people and relationship merged in."""
+    from dataclasses import replace
+
+    from salesflow.method.accounts import effective_deal
+
+    account = account_of(base, item, process)
+    return item if account is None else replace(item, deal=effective_deal(item.deal, account))
+
+
+def effective_workspace(ws: Workspace) -> Workspace:
+    """Every linked deal of a loaded workspace merged with its account.
+
+    A deal whose account is missing or invalid stays as its file says, and
+    the problem is added to the workspace's problems, so reports say so.
+    """
+    from dataclasses import replace
+
+    from salesflow.files.accounts import link_problems, load_accounts
+    from salesflow.method.accounts import effective_deal
+    from salesflow.output.render import output
+
+    linked = [d for d in ws.deals if d.deal.account is not None]
+    if not linked:
+        return ws
+    loaded = load_accounts(ws.root, ws.process)
+    accounts = loaded.accounts()
+    broken = [(d.path, d.deal) for d in linked if d.deal.account not in accounts]
+    found = loaded.problems + link_problems(ws.root, broken, accounts)
+    if found:
+        output.problems(found)
+        output.note("warning: deals linked to these accounts are shown without the "
+                    "account's people; `salesflow validate` lists every problem")
+        ws.problems.extend(found)
+    ws.deals = [replace(d, deal=effective_deal(d.deal, accounts.get(d.deal.account or "")))
+                for d in ws.deals]
+    return ws
+
+
+def linked_compute(base: Path, compute: Compute) -> Compute:
+    """A transition judged on the effective deal (its gates see the account's people).
+
+    Only for transitions whose edits do not address stakeholders by position.
+    """
+    from salesflow.files.accounts import load_account
+    from salesflow.method.accounts import effective_deal
+
+    def run(deal: Deal, data: Mapping[str, Any], process: Process) -> Change:
+        if deal.account is None:
+            return compute(deal, data, process)
+        account = load_account(base, deal.account, process).account
+        return compute(effective_deal(deal, account), data, process)
+
+    return run
+
+
+def load_linked(ref: str) -> tuple[Process, DealFile]:
+    """`_common.load_one`, with the deal merged with its account."""
+    from salesflow.cli._common import load_one, root
+
+    process, item = load_one(ref)
+    return process, effective_item(root(), process, item)
