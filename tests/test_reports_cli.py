@@ -158,14 +158,14 @@ def test_funnel_as_of_by_hand(hand: WS) -> None:
     # noamount has no history.
     assert result.stdout == """\
 Funnel (CNY) — as of 2026-09-30, replayed from history
-Stage  Name                                           Prob.  Deals  Amount CNY  Weighted CNY
+Stage  Name                                           Prob.  Deals  Amount CNY  Weighted CNY  Weighted
 G      Account planning and appointment                 10%      0           0             0
-F      Customer visit and first needs survey            20%      1     710,004       142,001  ##############
-E      Preliminary proposal                             25%      1   1,250,000       312,500  ########################
+F      Customer visit and first needs survey            20%      1     710,004       142,001  ###
+E      Preliminary proposal                             25%      1   1,250,000       312,500  ######
 D      Solution demonstration and technical exchange    30%      0           0             0
 C      Needs analysis and formal solution design        50%      0           0             0
 B      Project evaluation                               75%      0           0             0
-A      Commercial negotiation                           90%      1     200,000       180,000  ####
+A      Commercial negotiation                           90%      1     200,000       180,000  ###
 S      Signed and handed over to delivery              100%      0           0             0
        Total                                                     3   2,160,004       634,501
 Left out: 1 lost, 1 on hold.
@@ -251,9 +251,9 @@ def test_forecast_by_hand(hand: WS) -> None:
     # acme in C: 1,250,000 × 50%, closing 2027-03-31; won on 10-28: 200,000 in Q4.
     assert result.stdout == """\
 Forecast (CNY) — by quarter, 2026-10-01 to 2027-03-31 — as of 2026-11-15, replayed from history
-Period             Open deals  Best case CNY  Weighted CNY  Won deals  Won CNY
+Period             Open deals  Best case CNY  Weighted CNY  Won deals  Won CNY  Weighted
 Overdue                     0              0             0          0        0
-2026-Q4                     1        710,004       177,501          1  200,000  #######
+2026-Q4                     1        710,004       177,501          1  200,000  ###
 2027-Q1                     1      1,250,000       625,000          0        0  ############
 No expected close           0              0             0          0        0
 Total                       2      1,960,004       802,501          1  200,000

@@ -157,17 +157,26 @@ def list_(
     elif fmt == Format.csv:
         output.csv(LIST_FIELDS, ([deal_row(i)[k] for k in LIST_FIELDS] for i in items))
     else:
-        table = output.table("ID", "Name", "Customer", "Owner", "Stage", "Status", "Amount",
-                             "Close", right=("Amount",))
+        from rich.markup import escape
+
+        from salesflow.output.fit import Col, fitted
+
+        # narrow widths: Name and Customer are cut with an ellipsis; then Status goes,
+        # then Name, Owner, Customer and Close; ID, Stage and Amount always stay
+        cols = [Col("ID"), Col("Name", "text", drop=4), Col("Customer", "text", drop=2),
+                Col("Owner", drop=3), Col("Stage"), Col("Status", drop=5),
+                Col("Amount", right=True), Col("Close", drop=1)]
+        rows = []
         for i in items:
             d = i.deal
             amount = money(d.amount) + (f" {d.currency}" if d.currency and
                                         d.currency != process.currency else "")
-            table.add_row(i.id, d.name or "", d.customer, d.owner or "",
-                          f"{d.stage} {process.stage(d.stage).probability}%", d.status,
-                          amount if d.amount is not None else "—",
-                          d.expected_close.isoformat() if d.expected_close else "")
-        output.print(table)
+            rows.append([escape(i.id), escape(d.name or ""), escape(d.customer),
+                         escape(d.owner or ""),
+                         f"{d.stage} {process.stage(d.stage).probability}%", d.status,
+                         amount if d.amount is not None else "—",
+                         d.expected_close.isoformat() if d.expected_close else ""])
+        output.print(fitted(cols, rows))
         invalid_notes(invalid_json(ws.problems))
         output.note(f"{len(items)} deal(s)" + ("" if status == "all" else f" with status "
                                                f"{status}; --status all shows every deal"))

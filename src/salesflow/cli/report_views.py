@@ -102,23 +102,51 @@ def invalid_notes(invalid: dict[str, Any] | None) -> None:
 # ------------------------------------------------------------------ funnel
 
 
-def funnel_table(body: dict[str, Any], currency: str, heading: str | None) -> Table:
-    from salesflow.output.render import output
+FUNNEL_BAR = "Weighted"  # the heading of the funnel's bar: what it measures
+
+
+def funnel_top(body: dict[str, Any]) -> Decimal:
+    """The scale of funnel bars: the largest amount of a stage.
+
+    The bar is the weighted amount; on this scale the lighter amount bar
+    drawn behind it on a terminal always fits.
+    """
+    return max((Decimal(r["amount"]) for r in body["stages"]), default=Decimal(0))
+
+
+def funnel_table(body: dict[str, Any], currency: str, heading: str | None,
+                 top: Decimal | None = None) -> Table:
+    """One funnel, fitted to the width: the bar is the weighted amount.
+
+    On a terminal the amount is drawn as a lighter bar behind it. `top` is
+    the scale; a `--by` view passes one scale for all its groups. Narrow
+    widths: the bar shrinks, then goes; the stage name is cut with an
+    ellipsis, then `Prob.` goes, then the name.
+    """
+    from salesflow.output.fit import Col, layered_bar
 
     amount, weighted = f"Amount {currency}", f"Weighted {currency}"
-    table = output.table("Stage", "Name", "Prob.", "Deals", amount, weighted, "",
-                         right=("Prob.", "Deals", amount, weighted),
-                         title=esc(heading) if heading else None)
-    top = max((Decimal(r["amount"]) for r in body["stages"]), default=Decimal(0))
+    scale = funnel_top(body) if top is None else top
+    cols = [Col("Stage"), Col("Name", "text", drop=1, min=8), Col("Prob.", right=True, drop=2),
+            Col("Deals", right=True), Col(amount, right=True), Col(weighted, right=True),
+            Col(FUNNEL_BAR, "bar")]
+    rows: list[list[Any]] = []
     for r in body["stages"]:
-        table.add_row(r["code"], esc(r["name"]), f"{r['probability']}%",
-                      counted(r["count"], r["without_amount"]), human(r["amount"]),
-                      human(r["weighted"]), output.bar(fraction(r["amount"], top)))
-    table.add_section()
+        front, back = fraction(r["weighted"], scale), fraction(r["amount"], scale)
+        rows.append([r["code"], esc(r["name"]), f"{r['probability']}%",
+                     counted(r["count"], r["without_amount"]), human(r["amount"]),
+                     human(r["weighted"]),
+                     lambda w, f=front, b=back: layered_bar(f, b, w)])
     total = body["total"]
-    table.add_row("", "Total", "", counted(total["count"], total["without_amount"]),
-                  human(total["amount"]), human(total["weighted"]), "")
-    return table
+    rows.append(["", "Total", "", counted(total["count"], total["without_amount"]),
+                 human(total["amount"]), human(total["weighted"]), ""])
+    return fitted_table(cols, rows, esc(heading) if heading else None, [len(rows) - 1])
+
+
+def fitted_table(cols: Any, rows: Any, heading: str | None, sections: Any = ()) -> Table:
+    from salesflow.output.fit import fitted
+
+    return fitted(cols, rows, title=heading, sections=sections)
 
 
 def funnel_notes(body: dict[str, Any]) -> None:
@@ -201,12 +229,13 @@ def print_funnel_by(data: dict[str, Any], cut: Cut, layout: str) -> None:
     else:
         output.print(output.style(heading, "bold"), highlight=False)
         output.text()
+        top = funnel_top(data)  # one scale for every group: the whole funnel's
         for g in data["groups"]:
             output.print(funnel_table(g, data["currency"],
-                                      f"{by.capitalize()}: {group_label(g['group'])}"))
+                                      f"{by.capitalize()}: {group_label(g['group'])}", top))
             output.text()
         output.print(funnel_table(data, data["currency"], f"All {len(data['groups'])} "
-                                  f"{by} groups together"))
+                                  f"{by} groups together", top))
     funnel_notes(data)
     replay_notes(data)
     invalid_notes(data.get("invalid"))
@@ -224,25 +253,28 @@ def print_forecast(data: dict[str, Any], cut: Cut) -> None:
     best, weighted, won = f"Best case {cur}", f"Weighted {cur}", f"Won {cur}"
     heading = title("Forecast", data, cut, f"by {data['period']}, {data['from']} to "
                     f"{data['to']}")
-    table = output.table("Period", "Open deals", best, weighted, "Won deals", won, "",
-                         right=("Open deals", best, weighted, "Won deals", won),
-                         title=esc(heading))
-    top = max((Decimal(r[k]) for r in data["rows"] for k in ("best_case", "won")),
-              default=Decimal(0))
+    from salesflow.output.fit import Col, layered_bar
+
+    cols = [Col("Period"), Col("Open deals", right=True, drop=1), Col(best, right=True),
+            Col(weighted, right=True), Col("Won deals", right=True, drop=2),
+            Col(won, right=True), Col("Weighted", "bar")]
+    # the bar is the weighted amount, the best case a lighter bar behind it (terminal)
+    top = max((Decimal(r["best_case"]) for r in data["rows"]), default=Decimal(0))
+    rows: list[list[Any]] = []
     for r in data["rows"]:
         label = r["period"] or ROW_LABELS[r["kind"]]
         if r["kind"] != "period" and r["count"]:
             label = output.style(label, "bold red")
         missing = r["without_amount"]
-        table.add_row(label, counted(r["count"], missing if r["count"] else []),
-                      human(r["best_case"]), human(r["weighted"]),
-                      counted(r["won_count"], missing if r["won_count"] else []),
-                      human(r["won"]),
-                      output.bar(fraction(r["weighted"], top) + fraction(r["won"], top)))
-    table.add_section()
+        part, best_part = fraction(r["weighted"], top), fraction(r["best_case"], top)
+        rows.append([label, counted(r["count"], missing if r["count"] else []),
+                     human(r["best_case"]), human(r["weighted"]),
+                     counted(r["won_count"], missing if r["won_count"] else []),
+                     human(r["won"]), lambda w, f=part, b=best_part: layered_bar(f, b, w)])
     t = data["total"]
-    table.add_row("Total", str(t["count"]), human(t["best_case"]), human(t["weighted"]),
-                  str(t["won_count"]), human(t["won"]), "")
+    rows.append(["Total", str(t["count"]), human(t["best_case"]), human(t["weighted"]),
+                 str(t["won_count"]), human(t["won"]), ""])
+    table = fitted_table(cols, rows, esc(heading), [len(rows) - 1])
     output.print(table)
     if data["overdue"]["count"]:
         output.text(f"Overdue: {data['overdue']['count']} open deal(s) expected to close "
@@ -292,16 +324,17 @@ def print_stats(data: dict[str, Any], cut: Cut) -> None:
     else:
         window = "all history"
     heading = title("Pipeline statistics", data, cut, window)
-    cols = ("Stage", "Name", "Prob.", "Won from here", "To next stage", "Avg days",
-            "Median days", "Days n")
-    table = output.table(*cols, right=cols[2:], title=esc(heading))
-    for s in data["stages"]:
-        table.add_row(s["code"], esc(s["name"]), f"{s['probability']}%",
-                      rate_text(s["observed_win"]),
-                      rate_text(s["conversion"]), days_text(s["days"], "avg"),
-                      days_text(s["days"], "median"),
-                      "" if s["days"] is None else str(s["days"]["sample"]))
-    output.print(table)
+    from salesflow.output.fit import Col
+
+    cols = [Col("Stage"), Col("Name", "text", drop=1), Col("Prob.", right=True),
+            Col("Won from here", right=True), Col("To next stage", right=True, drop=2),
+            Col("Avg days", right=True), Col("Median days", right=True, drop=4),
+            Col("Days n", right=True, drop=3)]
+    rows = [[s["code"], esc(s["name"]), f"{s['probability']}%", rate_text(s["observed_win"]),
+             rate_text(s["conversion"]), days_text(s["days"], "avg"),
+             days_text(s["days"], "median"),
+             "" if s["days"] is None else str(s["days"]["sample"])] for s in data["stages"]]
+    output.print(fitted_table(cols, rows, esc(heading)))
     win = data["win_rate"]
     share = "—" if win["percent"] is None else f"{win['percent']:.1f}%"
     output.text(f"Win rate: {share} ({win['won']} won, {win['lost']} lost)")
@@ -314,13 +347,10 @@ def print_stats(data: dict[str, Any], cut: Cut) -> None:
     if data["lost_reasons"]:
         output.text()
         amount = f"Amount {data['currency']}"
-        reasons = output.table("Lost reason", "Deals", amount, right=("Deals", amount),
-                               title="Lost reasons")
-        for r in data["lost_reasons"]:
-            reasons.add_row(esc(r["reason"] or "(not given)"), counted(r["count"],
-                                                                  r["without_amount"]),
-                            human(r["amount"]))
-        output.print(reasons)
+        lost = [[esc(r["reason"] or "(not given)"), counted(r["count"], r["without_amount"]),
+                 human(r["amount"])] for r in data["lost_reasons"]]
+        output.print(fitted_table([Col("Lost reason", "text"), Col("Deals", right=True),
+                                   Col(amount, right=True)], lost, "Lost reasons"))
     output.text(f"From the history of {data['deals']} deal(s); a figure resting on fewer "
                 f"than {data['min_sample']} deals is not given (—).")
     if data["no_history"]["count"]:

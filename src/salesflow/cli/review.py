@@ -91,6 +91,7 @@ def _csv_rows(reviews: list[DealReview]) -> list[list[Any]]:
 
 
 def print_review(reviews: list[DealReview], day: Any, currency: str, process: Any) -> None:
+    from rich.cells import cell_len
     from rich.markup import escape
 
     from salesflow.output.render import money, output
@@ -116,9 +117,46 @@ def print_review(reviews: list[DealReview], day: Any, currency: str, process: An
             facts.append(f"amount {money(r.amount)} {currency}")
         else:
             facts.append("no amount")
-        head = " · ".join(x for x in (r.item.id, d.name, d.customer) if x)
-        output.print(output.style(head, "bold") + escape("  " + " · ".join(facts)))
+        tail = "  " + " · ".join(facts)
+        if cell_len(r.item.id) + cell_len(tail) > output.out.width:  # the heading says it
+            tail = tail.replace(f" {currency}", "")
+        if cell_len(r.item.id) + cell_len(tail) > output.out.width:  # narrow: owner goes
+            tail = tail.replace(f" · {d.owner or 'no owner'}", "", 1)
+        if cell_len(r.item.id) + cell_len(tail) > output.out.width:  # then the words
+            tail = tail.replace("weighted ", "").replace("amount ", "")
+        head = fit_head(r.item.id, [x for x in (d.name, d.customer) if x], tail,
+                        output.out.width)
+        output.print(output.style(head, "bold") + escape(tail))
         print_risks(r.risks, width)
     if healthy:
         output.print()
         output.text(f"No risks found: {', '.join(healthy)}")
+
+
+def fit_head(deal_id: str, texts: list[str], tail: str, width: int) -> str:
+    """A deal's heading line within `width`: the id whole, name and customer cut to fit.
+
+    The facts after it (stage, owner, amount) are kept whole too; the name and
+    the customer share what is left, each cut with an ellipsis, and go when
+    there is no room for a few letters of them.
+    """
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    room = width - cell_len(deal_id) - cell_len(tail)
+    parts = [deal_id]
+    shown = list(texts)
+    while shown:
+        each = (room - 3 * len(shown)) // len(shown)
+        if each >= 6 or len(shown) == 1:
+            break
+        shown.pop()  # the customer goes first, then the name
+    for text in shown:
+        each = max((room - 3 * len(shown)) // len(shown), 0)
+        if cell_len(text) <= each:
+            parts.append(text)
+        elif each >= 4:
+            cut = Text(text)
+            cut.truncate(each, overflow="ellipsis")
+            parts.append(cut.plain.rstrip(" …") + "…")
+    return " · ".join(parts)

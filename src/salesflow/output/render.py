@@ -65,6 +65,22 @@ class ShowFormat(enum.StrEnum):
     json = "json"
 
 
+PIPED_WIDTH = 100
+
+
+def piped_width() -> int:
+    """The width of output that is not a terminal: $COLUMNS when set, else a fixed 100.
+
+    Fixed, so a script or a file gets the same table every time; COLUMNS lets
+    a caller ask for wider (or narrower) tables.
+    """
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        return PIPED_WIDTH
+    return columns if columns > 0 else PIPED_WIDTH
+
+
 def money(value: Decimal | None) -> str:
     """Money for people: thousands separators, whole units (JSON keeps the cents)."""
     if value is None:
@@ -128,7 +144,7 @@ class Output:
             file=stream if terminal else _RStrip(stream),  # type: ignore[arg-type]
             highlight=False,
             soft_wrap=not terminal,
-            width=None if terminal else 200,
+            width=None if terminal else piped_width(),
             no_color=bool(os.environ.get("NO_COLOR")) or None,
             color_system="auto" if terminal else None,
             force_terminal=terminal or None,
