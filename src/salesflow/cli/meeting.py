@@ -7,7 +7,9 @@ same cuts as the other reports; their JSON and CSV shapes are in
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -23,7 +25,12 @@ from salesflow.cli.reports import (
     SegmentOption,
     _cut,
 )
-from salesflow.output.render import Format
+from salesflow.output.render import Format, GroupBy
+
+if TYPE_CHECKING:
+    from salesflow.files.workspace import Workspace
+    from salesflow.reports.changes import Changes
+    from salesflow.reports.select import Cut
 
 
 class EveryChoice(enum.StrEnum):
@@ -88,3 +95,111 @@ def trend(
         print_trend(data, cut)
         invalid_notes(data["invalid"])
     raise typer.Exit(1 if ws.problems else 0)
+
+
+def since_day(value: str, today: dt.date) -> dt.date:
+    """--since: a date, today/yesterday, `Nd` or `Nw` ago, or `last-week`.
+
+    `last-week` is the Sunday before last week's Monday: the changes then
+    cover all of last week and this week so far, what a Monday meeting asks.
+    """
+    import re
+
+    from salesflow.model.errors import UsageError
+
+    if value == "last-week":
+        return today - dt.timedelta(days=today.weekday() + 8)
+    ago = re.fullmatch(r"([0-9]{1,4})([dw])", value)
+    if ago:
+        return today - dt.timedelta(days=int(ago[1]) * (7 if ago[2] == "w" else 1))
+    try:
+        day: dt.date = parse_date(value, "--since")
+    except UsageError:
+        raise UsageError(f"--since: {value!r} is not a date", hint="write YYYY-MM-DD, "
+                         "7d (days ago), 2w (weeks ago) or last-week") from None
+    return day
+
+
+@app.command()
+@handle_errors
+def changes(
+    fmt: Format = FormatOption,
+    since: str = typer.Option("last-week", "--since", metavar="WHEN",
+                              help="The start: YYYY-MM-DD, 7d, 2w, yesterday or last-week "
+                              "(the Sunday before last week)."),
+    until: str | None = typer.Option(None, "--until", metavar="DATE",
+                                     help="The end (default: today, as the files are now)."),
+    owner: list[str] = OwnerOption,
+    segment: list[str] = SegmentOption,
+    product_line: list[str] = ProductLineOption,
+    customer: str | None = CustomerOption,
+    close_from: str | None = CloseFromOption,
+    close_to: str | None = CloseToOption,
+    by: GroupBy | None = typer.Option(None, "--by", help="Also the start, the change and "
+                                      "the end per owner, segment or product_line."),
+) -> None:
+    """What changed in the pipeline since a day: every deal's move, in categories.
+
+    The weighted pipeline at the end of --since and at --until, and every
+    deal in one category: new, advanced, moved-back, won, lost, held,
+    reopened, slipped, pulled-in, amount-up, amount-down, reassigned,
+    removed or unchanged, with its change of amount and weighted amount.
+    The start plus the changes is the end, to the cent. Moves are read from
+    history; hand edits from git (the files of the last commit on or before
+    the day), marked "from git".
+
+    Example: salesflow changes --since last-week --by owner
+    """
+    from salesflow.cli._common import today
+    from salesflow.cli.meeting_views import print_changes
+    from salesflow.model.errors import UsageError
+    from salesflow.output.render import output
+    from salesflow.reports.shapes import CHANGES_CSV, changes_csv_rows, changes_json
+
+    cut = _cut(owner, segment, product_line, customer, close_from, close_to)
+    now = today()
+    first = since_day(since, now)
+    last = parse_date(until, "--until") or now
+    if first >= last:
+        raise UsageError(f"--since {first} is not before --until {last}",
+                         hint="give an earlier --since, e.g. --since 7d")
+    ws = load()
+    report, groups = build_changes(ws, cut, first, last, now, by.value if by else None)
+    data = changes_json(report, cut=cut, by=by.value if by else None, groups=groups)
+    if fmt == Format.json:
+        output.json(data)
+    elif fmt == Format.csv:
+        output.csv(CHANGES_CSV, changes_csv_rows(report))
+    else:
+        print_changes(data, cut)
+    raise typer.Exit(1 if ws.problems else 0)
+
+
+def build_changes(ws: Workspace, cut: Cut, since: dt.date, until: dt.date, today: dt.date,
+                  by: str | None = None) -> tuple[Changes, list[tuple[str | None, Changes]]]:
+    """The changes report of a workspace: git read here, the rest in `reports`.
+
+    Shared with `report --html --since`, so the page and the command agree.
+    """
+    from salesflow.reports.changes import changes as compute
+    from salesflow.reports.changes import group_changes
+    from salesflow.reports.seen import Then, observe
+    from salesflow.team.snapshot import deals_at
+
+    def then(day: dt.date) -> tuple[Then | None, dict[str, Any] | None]:
+        snap = deals_at(ws.root, ws.process, day)
+        if snap is None:
+            return None, None
+        info = {"commit": snap.commit, "date": snap.date.isoformat() if snap.date else None}
+        return Then(snap.date, snap.deals, frozenset(snap.invalid)), info
+
+    then_since, git_since = then(since)
+    then_until, git_until = then(until) if until < today else (None, None)
+    seen, unexplained = observe(ws.process, ws.deals, since=since, until=until, today=today,
+                                then_since=then_since, then_until=then_until)
+    git = None if then_since is None else {"since": git_since, "until": git_until}
+    report = compute(ws.process, seen, since=since, until=until, cut=cut,
+                     unexplained=unexplained, git=git)
+    groups = group_changes(ws.process, seen, since=since, until=until, cut=cut,
+                           by=by) if by else []
+    return report, groups

@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # only named in annotations: the funnel need not import the o
     from salesflow.model.deal import DealFile
     from salesflow.model.errors import Problem
     from salesflow.model.process import Process
+    from salesflow.reports.changes import Changes, Facts, Move, Pipeline
     from salesflow.reports.forecast import Forecast, ForecastRow
     from salesflow.reports.funnel import Funnel
     from salesflow.reports.replay import Replay
@@ -341,3 +342,79 @@ def trend_csv_rows(report: Trend) -> list[list[Any]]:
     return [[r.label, _date(r.start), _date(r.end), r.open_count, money(r.open_amount),
              money(r.weighted), r.won_count, money(r.won), r.lost_count, money(r.lost),
              len(r.without_amount)] for r in report.rows]
+
+
+# ----------------------------------------------------------------- changes
+
+CHANGES_CSV = ("row", "category", "id", "name", "customer", "owner", "source", "from_stage",
+               "to_stage", "from_status", "to_status", "from_amount", "to_amount",
+               "from_close", "to_close", "count", "amount", "weighted")
+
+
+def _side(f: Facts | None) -> dict[str, Any] | None:
+    if f is None:
+        return None
+    return {"stage": f.stage, "status": f.status, "amount": money(f.amount),
+            "expected_close": _date(f.expected_close)}
+
+
+def _pipeline_json(p: Pipeline) -> dict[str, Any]:
+    return {"count": p.count, "amount": money(p.amount), "weighted": money(p.weighted),
+            "without_amount": list(p.without_amount)}
+
+
+def _move_json(m: Move) -> dict[str, Any]:
+    f = m.facts
+    return {"id": m.id, "name": f.name, "customer": f.customer, "owner": f.owner,
+            "from": _side(m.start), "to": _side(m.end), "amount_delta": money(m.amount_delta),
+            "weighted_delta": money(m.weighted_delta), "source": m.source}
+
+
+def _changes_body(report: Changes, deals: bool = True) -> dict[str, Any]:
+    deltas = sum((b.weighted for b in report.buckets), Decimal(0))
+    return {
+        "start": _pipeline_json(report.start), "end": _pipeline_json(report.end),
+        "categories": [
+            {"category": b.category, "count": b.count, "amount": money(b.amount),
+             "weighted": money(b.weighted),
+             **({"deals": [_move_json(m) for m in b.moves]} if deals else {})}
+            for b in report.buckets],
+        "identity": {"start": money(report.start.weighted), "deltas": money(deltas),
+                     "end": money(report.end.weighted),
+                     "holds": report.start.weighted + deltas == report.end.weighted},
+    }
+
+
+def changes_json(report: Changes, *, cut: Cut, by: str | None = None,
+                 groups: Sequence[tuple[str | None, Changes]] = ()) -> dict[str, Any]:
+    return {
+        "currency": report.currency, "since": report.since.isoformat(),
+        "until": report.until.isoformat(), **_changes_body(report),
+        "unexplained": _ids(report.unexplained), "git": report.git or None,
+        "filters": cut.as_json(), "by": by,
+        "groups": [{"group": k, **_changes_body(c, deals=False)} for k, c in groups]
+        if by else None,
+    }
+
+
+def changes_csv_rows(report: Changes) -> list[list[Any]]:
+    blank = [""] * 13
+
+    def level(row: str, p: Pipeline) -> list[Any]:
+        return [row, "", *blank, p.count, money(p.amount), money(p.weighted)]
+
+    rows: list[list[Any]] = [level("start", report.start)]
+    for b in report.buckets:
+        for m in b.moves:
+            a, z, f = m.start, m.end, m.facts
+            rows.append(["deal", b.category, m.id, f.name or "", f.customer, f.owner or "",
+                         m.source, a.stage if a else "", z.stage if z else "",
+                         a.status if a else "", z.status if z else "",
+                         money(a.amount) if a else "", money(z.amount) if z else "",
+                         _date(a.expected_close) if a else "",
+                         _date(z.expected_close) if z else "", 1, money(m.amount_delta),
+                         money(m.weighted_delta)])
+        rows.append(["category", b.category, *blank, b.count, money(b.amount),
+                     money(b.weighted)])
+    rows.append(level("end", report.end))
+    return rows

@@ -1,0 +1,101 @@
+"""Where each deal stood on a past day: from its history, or from git when edited by hand.
+
+History entries come first: they carry the day of each move, while a commit
+may come days later. A deal's history is trusted for a day when it explains
+what git holds: replayed to the date of the last commit on or before the day,
+it gives the facts of the file in that commit. When it does not (an amount
+typed into the file, a close date changed in an editor, a file without
+history), the file of that commit is the truth, and the deal is marked "from
+git". Outside a git repository a deal whose history does not reproduce its
+own file cannot be placed: it is named as unexplained and left out of both
+days, never guessed.
+
+Pure: the caller reads git (`salesflow.team.snapshot`) and hands in the
+deals of the commit as plain data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from salesflow.reports.changes import Facts, Seen, Source, explained, facts_of, facts_on
+from salesflow.reports.replay import replayable
+
+if TYPE_CHECKING:
+    from salesflow.model.deal import Deal, DealFile
+    from salesflow.model.process import Process
+
+
+@dataclass(frozen=True)
+class Then:
+    """The deal files of the last commit on or before a day (None outside git)."""
+
+    date: dt.date | None  # the commit's date; None: no commit that early
+    deals: Mapping[str, Deal]
+    invalid: frozenset[str] = frozenset()
+
+
+class Unexplained(Exception):
+    """The deal cannot be placed on the day: history and file disagree, and no git."""
+
+
+def on_day(deal: Deal | None, deal_id: str, process: Process, day: dt.date,
+           then: Then | None) -> tuple[Facts | None, Source]:
+    """The deal's facts at the end of `day` and where they were read."""
+    if then is None:
+        if deal is not None and explained(deal, process):
+            return facts_on(deal, process, day), "history"
+        raise Unexplained(deal_id)
+    old = then.deals.get(deal_id)
+    if deal is None:
+        return (facts_of(old, process) if old is not None else None), "git"
+    trusted = replayable(deal)
+    if deal_id in then.invalid:
+        if trusted and explained(deal, process):
+            return facts_on(deal, process, day), "history"
+        raise Unexplained(deal_id)
+    if old is not None:
+        assert then.date is not None
+        if trusted and facts_on(deal, process, then.date) == facts_of(old, process):
+            return facts_on(deal, process, day), "history"
+        return facts_of(old, process), "git"
+    if trusted:  # not committed yet on that day: history alone says
+        return facts_on(deal, process, day), "history"
+    return None, "git"  # no history and not in git then: it came later
+
+
+def observe(process: Process, deals: Sequence[DealFile], *, since: dt.date, until: dt.date,
+            today: dt.date, then_since: Then | None, then_until: Then | None,
+            ) -> tuple[list[Seen], list[str]]:
+    """Every deal at `since` and `until`, and the ids that could not be placed.
+
+    `until` on or after `today` is read from the files themselves; an earlier
+    `until` is placed like `since`. Deals only git knows (their file is gone)
+    are seen too, so a deletion is never silent.
+    """
+    current = {item.id: item.deal for item in deals}
+    ids = list(current)
+    for then in (then_since, then_until):
+        if then is not None:
+            ids += [i for i in then.deals if i not in current and i not in ids]
+    seen: list[Seen] = []
+    unexplained: list[str] = []
+    for deal_id in ids:
+        deal = current.get(deal_id)
+        try:
+            start, source = on_day(deal, deal_id, process, since, then_since)
+            if until >= today:
+                end = facts_of(deal, process) if deal is not None else None
+                end_source: Source = "file"
+            else:
+                end, end_source = on_day(deal, deal_id, process, until, then_until)
+        except Unexplained:
+            unexplained.append(deal_id)
+            continue
+        if "git" in (source, end_source):
+            source = "git"
+        seen.append(Seen(deal_id, start, end, source))
+    return seen, unexplained
