@@ -300,6 +300,10 @@ def report(
                                    help="Statistics: no figure from fewer than N deals."),
     title: str | None = typer.Option(None, "--title", help="Page title (default: "
                                      "'Pipeline report — <workspace folder>')."),
+    since: str | None = typer.Option(None, "--since", metavar="WHEN",
+                                     help="The weekly page: open with what changed since "
+                                     "WHEN (a date, 7d, 2w or last-week; a waterfall) and "
+                                     "the trend of the last 8 weeks."),
 ) -> None:
     """One self-contained HTML page for the weekly meeting: funnel, forecast, stats, deals.
 
@@ -307,7 +311,11 @@ def report(
     open it offline. Its numbers are the same as `funnel`, `forecast` and
     `stats --format json` with the same options.
 
-    Example: salesflow report --html weekly.html --owner li.wei --as-of 2026-09-30
+    With --since the page opens with the changes since that day (a waterfall:
+    the start, each category's weighted change, the end) and the weekly trend,
+    the same numbers as `changes` and `trend --format json`.
+
+    Example: salesflow report --html weekly.html --since last-week --owner li.wei
     """
     import datetime as dt
 
@@ -326,9 +334,13 @@ def report(
         stats_json,
     )
     from salesflow.reports.stats import stats as build_stats
+    from salesflow.reports.targets import against_targets
 
     cut = _cut(owner, segment, product_line, customer, close_from, close_to)
     when = parse_date(as_of, "--as-of")
+    if since is not None and when is not None:
+        raise UsageError("--since and --as-of cannot be combined",
+                         hint="the weekly page (--since) shows the changes up to today")
     target = str(html)
     if target != "-" and not html.parent.is_dir():
         raise UsageError(f"cannot write {html}: folder {html.parent} does not exist",
@@ -337,6 +349,7 @@ def report(
     today = dt.date.today()
     deals, rep = _select(ws, cut, when)
     process = ws.process
+    fc = build_forecast(process, deals, today=when or today, period=period.value)
     data: dict[str, Any] = {
         "title": title or f"Pipeline report — {ws.root.name}",
         "workspace": ws.root.name,
@@ -346,13 +359,25 @@ def report(
         "version": __version__,
         "filters": cut.describe(),
         "funnel": funnel_json(build_funnel(process, deals), cut=cut, replay=rep),
-        "forecast": forecast_json(build_forecast(process, deals, today=when or today,
-                                                 period=period.value), cut=cut, replay=rep),
+        "forecast": forecast_json(fc, cut=cut, replay=rep,
+                                  targets=against_targets(process, deals, fc, cut)),
         "stats": stats_json(build_stats(process, cut.apply(ws.deals), end=when,
                                         min_sample=min_sample), cut=cut),
         "deals": deals_json(process, deals),
         "invalid": invalid_json(ws.problems),
     }
+    if since is not None:
+        from salesflow.cli.meeting import build_changes, since_day
+        from salesflow.reports.shapes import changes_json, trend_json
+        from salesflow.reports.trend import trend as build_trend
+
+        first = since_day(since, today)
+        if first >= today:
+            raise UsageError(f"--since {first} is not before today",
+                             hint="give an earlier --since, e.g. --since 7d")
+        changed, _ = build_changes(ws, cut, first, today, today)
+        data["changes"] = changes_json(changed, cut=cut)
+        data["trend"] = trend_json(build_trend(process, deals, until=today), cut=cut)
     text = page(data)
     if target == "-":
         output.raw(text)

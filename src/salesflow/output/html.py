@@ -16,6 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from typing import Any
 
+from salesflow.output.html_meeting import meeting_sections, targets_section
+
 CHART_WIDTH = 760
 ROW_HEIGHT = 38
 LABEL_WIDTH = 260
@@ -343,6 +345,7 @@ def page(data: dict[str, Any]) -> str:
 {_e(cur)}{filters}</p></header>
 <main>
 {invalid_banner(data.get("invalid"))}
+{meeting_sections(data)}
 <section class="cards">{cards}</section>
 <section id="funnel"><h2>Funnel</h2>
 <div class="chart">{funnel_svg(fun)}</div>
@@ -351,6 +354,7 @@ def page(data: dict[str, Any]) -> str:
 <p class="meta">Open deals by expected close ({_e(fc['from'])} to {_e(fc['to'])});
 won deals by the day they were won.</p>
 {forecast_table(fc)}{forecast_notes(fc)}</section>
+{targets_section(fc)}
 <section id="stats"><h2>Pipeline statistics</h2>{stats_section(st)}</section>
 <section id="deals"><h2>Deals ({len(data['deals'])})</h2>
 {deals_table(data['deals'], cur)}</section>
