@@ -290,3 +290,14 @@ def test_start_plus_deltas_is_the_end(process: Any, pairs: list[tuple[Facts | No
         assert m.category == categorise(process, m.start, m.end, cut)
         if m.category == "unchanged" and m.start and m.end and m.start.status == "open":
             assert m.start.stage == m.end.stage and m.start.amount == m.end.amount
+
+
+def test_an_invalid_file_is_named_in_every_format(quarter: WS) -> None:
+    quarter.deal("broken", "customer: X\nstage: Q\n")
+    result = quarter.run("changes", "--since", SINCE)
+    assert result.exit_code == 1
+    assert "deals/broken.yaml" in result.stdout.splitlines()[-1]
+    data = json.loads(quarter.run("changes", "--since", SINCE, "--format", "json").stdout)
+    assert data["invalid"]["count"] == 1
+    csv = quarter.run("changes", "--since", SINCE, "--format", "csv").stdout
+    assert csv.splitlines()[-1].startswith("INVALID,deals/broken.yaml,")

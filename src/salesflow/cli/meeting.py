@@ -152,9 +152,16 @@ def changes(
     """
     from salesflow.cli._common import today
     from salesflow.cli.meeting_views import print_changes
+    from salesflow.cli.report_views import invalid_notes
     from salesflow.model.errors import UsageError
     from salesflow.output.render import output
-    from salesflow.reports.shapes import CHANGES_CSV, changes_csv_rows, changes_json
+    from salesflow.reports.shapes import (
+        CHANGES_CSV,
+        changes_csv_rows,
+        changes_json,
+        invalid_csv_rows,
+        invalid_json,
+    )
 
     cut = _cut(owner, segment, product_line, customer, close_from, close_to)
     now = today()
@@ -166,12 +173,15 @@ def changes(
     ws = load()
     report, groups = build_changes(ws, cut, first, last, now, by.value if by else None)
     data = changes_json(report, cut=cut, by=by.value if by else None, groups=groups)
+    data["invalid"] = invalid_json(ws.problems)
     if fmt == Format.json:
         output.json(data)
     elif fmt == Format.csv:
-        output.csv(CHANGES_CSV, changes_csv_rows(report))
+        output.csv(CHANGES_CSV, [*changes_csv_rows(report),
+                                 *invalid_csv_rows(ws.problems, len(CHANGES_CSV))])
     else:
         print_changes(data, cut)
+        invalid_notes(data["invalid"])
     raise typer.Exit(1 if ws.problems else 0)
 
 
