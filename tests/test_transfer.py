@@ -265,27 +265,49 @@ def test_other_encodings_and_separators(ws: WS) -> None:
 
 def test_a_failed_write_removes_what_was_written(ws: WS, monkeypatch: pytest.MonkeyPatch,
                                                  ) -> None:
-    from salesflow.files import yamlio
+    import os
 
     ws.write("crm.csv", "customer\nA\nB\nC\nD\n")
     before = ws.snapshot()
-    real = yamlio.write_atomic
+    real = os.link
     calls = []
 
-    def flaky(path: Any, data: bytes, *, exclusive: bool = False) -> None:
-        calls.append(path)
+    def flaky(src: Any, dst: Any, **kwargs: Any) -> None:
+        calls.append(dst)
         if len(calls) == 3:
-            raise OSError(28, "No space left on device", str(path))
-        real(path, data, exclusive=exclusive)
+            raise OSError(28, "No space left on device", str(dst))
+        real(src, dst, **kwargs)
 
-    monkeypatch.setattr(yamlio, "write_atomic", flaky)
+    monkeypatch.setattr(os, "link", flaky)
     result = ws.run("import", "crm.csv")
     assert result.exit_code == 1
     assert "import stopped: No space left on device" in result.stderr
-    assert "the 2 file(s) already written were removed" in result.stderr
+    assert "nothing was written (the files already written were removed)" in result.stderr
     after = ws.snapshot()
     after.pop(".salesflow.lock")  # the write lock (git ignores it) stays, empty
     assert after == before
+
+
+def test_a_batch_is_synced_once_not_per_file(ws: WS, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    ws.write("crm.csv", "customer\n" + "".join(f"C{i}\n" for i in range(50)))
+    counts = {"sync": 0, "fsync": 0}
+    real_sync, real_fsync = os.sync, os.fsync
+
+    def sync() -> None:
+        counts["sync"] += 1
+        real_sync()
+
+    def fsync(fd: int) -> None:
+        counts["fsync"] += 1
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "sync", sync)
+    monkeypatch.setattr(os, "fsync", fsync)
+    assert ws.run("import", "crm.csv").exit_code == 0
+    assert len(list((ws.root / "deals").iterdir())) == 50
+    assert counts == {"sync": 1, "fsync": 1}  # the data once, the folder once
 
 
 # ------------------------------------------------------------------- helpers

@@ -37,6 +37,9 @@ def import_(
     status_maps: list[str] = typer.Option(None, "--status-map", metavar="VALUE=STATUS",
                                           help="Translate a value to open, won, lost or hold "
                                           "(repeatable); '*=open' for every other value."),
+    reason_maps: list[str] = typer.Option(None, "--lost-reason-map", metavar="VALUE=REASON",
+                                          help="Translate the CRM's loss reason to one of "
+                                          "stages.yaml's lost_reasons (repeatable; '*=...')."),
     defaults: list[str] = typer.Option(None, "--default", metavar="FIELD=VALUE",
                                        help="The value of a field where its column is empty "
                                        "(or not there), e.g. customer='Unknown account'."),
@@ -63,6 +66,9 @@ def import_(
                                  "that would be created; write nothing."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List every bad row as "
                                  "FILE:LINE:COLUMN instead of each distinct problem once."),
+    preset: str | None = typer.Option(None, "--preset", metavar="CRM",
+                                      help="The mapping of a CRM's standard export: hubspot, "
+                                      "salesforce or pipedrive (options given win)."),
 ) -> None:
     """Create one deal file per row of a CSV file, e.g. a CRM export.
 
@@ -73,15 +79,14 @@ def import_(
     with --stage-map/--status-map; created/closed/stage_date columns become
     the deals' history, so stats and --as-of read the import truthfully.
 
-    Example: salesflow import crm.csv -m customer=Company -m stage=Stage --stage-map "*=G"
+    Example: salesflow import hubspot-deals.csv --preset hubspot --currency USD
     """
     import datetime as dt
 
     from salesflow.files.load import load_process
     from salesflow.files.newdeal import deal_text_with_history
-    from salesflow.files.parse import parse_deal
     from salesflow.files.workspace import DEALS_DIR, deal_id_of, deal_paths, default_author
-    from salesflow.files.yamlio import write_atomic
+    from salesflow.files.yamlio import write_new_batch
     from salesflow.model.errors import DataError, Problem, UsageError
     from salesflow.output.render import money, output
     from salesflow.team.importreport import grouped
@@ -104,9 +109,24 @@ def import_(
         table, notes = join_all(table, plans)
         for note in notes:
             output.note(note)
-    spec = make_spec(table.header, process, maps=maps or [], stage_maps=stage_maps or [],
-                     status_maps=status_maps or [], date_formats=date_formats or [],
-                     id_column=id_column, defaults=defaults or [], currency=currency)
+    won_to_won = False
+    maps, stage_maps, status_maps = maps or [], stage_maps or [], status_maps or []
+    date_formats = date_formats or []
+    if preset is not None:
+        from salesflow.team.presets import apply_preset
+
+        filled = apply_preset(preset, table.header, process, maps=maps, stage_maps=stage_maps,
+                              status_maps=status_maps, date_formats=date_formats,
+                              id_column=id_column, rows=[c for _, c in table.rows])
+        maps, stage_maps, status_maps = filled.maps, filled.stage_maps, filled.status_maps
+        date_formats, id_column = filled.date_formats, filled.id_column
+        won_to_won = filled.won_to_won_stage
+        for note in filled.notes:
+            output.note(note)
+    spec = make_spec(table.header, process, maps=maps, stage_maps=stage_maps,
+                     status_maps=status_maps, date_formats=date_formats,
+                     id_column=id_column, defaults=defaults or [], currency=currency,
+                     won_to_won_stage=won_to_won, reason_maps=reason_maps or [])
     existing = {deal_id_of(p) for p in deal_paths(base)}
     today = dt.date.today()
     stamp = Stamp(today, default_author(base), f"imported from {file.name}")
@@ -114,16 +134,17 @@ def import_(
         planned, problems = plan_rows(table, spec, process, existing, stamp=stamp,
                                       progress=advance)
 
+    header = schema_header(base, f"{DEALS_DIR}/x.yaml")  # the same for every deal file
     files: list[tuple[str, bytes]] = []
     for row in planned:
         rel = f"{DEALS_DIR}/{row.id}.yaml"
-        body = schema_header(base, rel) + deal_text_with_history(row.fields, row.history)
-        deal, found = parse_deal(body.encode(), rel, process)
-        if deal is None:  # a value the checks let through but the file cannot hold
+        body = (header + deal_text_with_history(row.fields, row.history)).encode()
+        found = _unfaithful(body, rel, row.data, row.deal, process)
+        if found:  # a value the checks let through but the file cannot hold
             problems.extend(Problem(shown, row.line, 1, f"cannot be written as {rel}: "
                                     f"{p.message}", p.code) for p in found)
             continue
-        files.append((rel, body.encode()))
+        files.append((rel, body))
 
     bad_rows = len({p.line for p in problems})
     if problems:
@@ -155,31 +176,48 @@ def import_(
 
     from salesflow.files.update import workspace_lock
 
-    written: list[Path] = []
+    (base / DEALS_DIR).mkdir(exist_ok=True)
     try:
         with (_deferred_interrupts() as stop_if_asked, workspace_lock(base),
               output.progress(len(files), "writing deals") as advance):
-            for rel, data in files:
-                stop_if_asked()
-                target = base / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                write_atomic(target, data, exclusive=True)
-                written.append(target)
-                advance(1)
-    except BaseException as exc:  # an error or Ctrl-C: all or nothing
-        for path in written:  # all new files: removing them restores the workspace
-            path.unlink(missing_ok=True)
-        if not isinstance(exc, OSError):
-            raise
+            write_new_batch([(base / rel, data) for rel, data in files],
+                            before_each=stop_if_asked, progress=advance)
+    except OSError as exc:  # every file written so far was removed: all or nothing
         what = (f"{exc.filename} appeared meanwhile" if isinstance(exc, FileExistsError)
                 else f"{exc.strerror or exc}: {exc.filename or ''}")
-        raise DataError(f"import stopped: {what}; the {len(written)} file(s) already written "
-                        "were removed, nothing changed", hint="run the import again") from None
+        raise DataError(f"import stopped: {what}; nothing was written (the files already "
+                        "written were removed)", hint="run the import again") from None
     output.text(f"imported {len(files)} deal(s) from {shown} into {DEALS_DIR}/")
     _undated_note(undated, today, "is")
     if problems:
         output.note(f"{bad_rows} bad row(s) skipped (listed above)")
         raise typer.Exit(1)
+
+
+def _unfaithful(body: bytes, rel: str, data: dict[str, Any], deal: Any,
+                process: Any) -> list[Any]:
+    """Problems if the written text would not read back as the planned deal (else none).
+
+    The fast check (the C parser, no marks: the very data that was validated)
+    answers for nearly every file; a file that fails it is parsed again with
+    marks and validated, for exact problems.
+    """
+    from salesflow.files.parse import parse_deal
+    from salesflow.files.yamlio import parse_data
+    from salesflow.model.errors import Problem
+
+    try:
+        if data and parse_data(body, rel) == data:
+            return []
+    except Exception:  # any doubt: the exact, slow path below decides
+        pass
+    back, found = parse_deal(body, rel, process)
+    if back is None:
+        return found
+    if back != deal:
+        return [Problem(rel, 0, 0, "the file would not read back as the row's values",
+                        "import-roundtrip")]
+    return []
 
 
 def _undated_note(undated: list[Any], today: Any, verb: str) -> None:

@@ -8,6 +8,7 @@ reader reads them back as exactly the values given.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from salesflow.files.yamlio import scalar
@@ -24,10 +25,24 @@ def deal_text(fields: dict[str, Any], today: dt.date, author: str, *,
 
 def deal_text_with_history(fields: dict[str, Any], entries: list[dict[str, Any]]) -> str:
     """The text of a new deal file whose history is `entries` (one flow mapping each)."""
-    lines = [f"{key}: {scalar(value)}" for key, value in fields.items() if value is not None]
+    lines = [f"{key}: {_any_scalar(value, False)}" for key, value in fields.items()
+             if value is not None]
     lines.append("history:")
     for entry in entries:
-        inner = ", ".join(f"{key}: {scalar(value, flow=True)}" for key, value in entry.items())
+        inner = ", ".join(f"{key}: {_any_scalar(value, True)}" for key, value in entry.items())
         lines.append(f"  - {{{inner}}}")
     return "\n".join(lines) + "\n"
 
+
+
+@functools.lru_cache(maxsize=1 << 14, typed=True)
+def _scalar(value: Any, flow: bool) -> str:
+    """`scalar`, remembered: an import writes the same owners, stages and dates many times."""
+    return scalar(value, flow=flow)
+
+
+def _any_scalar(value: Any, flow: bool) -> str:
+    try:
+        return _scalar(value, flow)
+    except TypeError:  # a list or mapping: not hashable, not worth remembering
+        return scalar(value, flow=flow)

@@ -12,7 +12,7 @@ or badly encoded bytes and over-large or over-deep files are refused, each as a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -554,6 +554,75 @@ def write_atomic(path: Any, data: bytes, *, exclusive: bool = False) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def write_new_batch(files: Sequence[tuple[Any, bytes]], *,
+                    before_each: Callable[[], None] | None = None,
+                    progress: Callable[[int], None] | None = None) -> None:
+    """Create many new files at once: each atomically, all or none, one sync for all.
+
+    Writing thousands of files one `write_atomic` at a time costs two fsyncs
+    each, which is most of an import's time. Here every file is first written
+    to a temporary file beside its target; then one `os.sync()` makes all of
+    their data durable (each file is fsynced where the platform has no
+    `sync`); only then is each linked to its name (a hard link: it fails if
+    the name appeared meanwhile), so a reader or a crash never sees a file
+    half written; and each folder is fsynced once at the end. If anything
+    fails or `before_each` raises (an interrupt), every file already linked
+    and every temporary file is removed and the exception propagates: the
+    folders are as they were.
+    """
+    import os
+    import secrets
+    from pathlib import Path as FsPath
+
+    umask = os.umask(0)
+    os.umask(umask)
+    mode = 0o666 & ~umask
+    temps: list[tuple[FsPath, FsPath]] = []
+    linked: list[FsPath] = []
+    has_sync = hasattr(os, "sync")
+    try:
+        for path, data in files:
+            if before_each is not None:
+                before_each()
+            target = FsPath(path)
+            tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                         mode)
+            temps.append((tmp, target))
+            try:
+                _write_all(fd, data)
+                if not has_sync:  # pragma: no cover - Windows
+                    os.fsync(fd)
+            finally:
+                os.close(fd)
+        if has_sync:
+            os.sync()
+        for tmp, target in temps:
+            if before_each is not None:
+                before_each()
+            os.link(tmp, target)  # FileExistsError if someone was quicker
+            linked.append(target)
+            if progress is not None:
+                progress(1)
+        for folder in {t.parent for _, t in temps}:
+            _fsync_dir(folder)
+    except BaseException:
+        for target in linked:
+            target.unlink(missing_ok=True)
+        raise
+    finally:
+        for tmp, _ in temps:
+            tmp.unlink(missing_ok=True)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    import os
+
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def _fsync_dir(folder: Any) -> None:

@@ -110,10 +110,17 @@ class ImportSpec:
     status_map: dict[str, str] = field(default_factory=dict)
     date_formats: tuple[str, ...] = ()
     defaults: dict[str, str] = field(default_factory=dict)  # field -> value for empty cells
+    won_to_won_stage: bool = False  # a won status puts the deal in the won stage
+    reason_map: dict[str, str] = field(default_factory=dict)  # CRM loss reason -> ours
 
     def fields(self) -> list[str]:
-        """Every field a row sets: the mapped ones, then those only a default gives."""
-        return [*self.columns, *(k for k in self.defaults if k not in self.columns)]
+        """Every field a row sets: the mapped ones, then those only a default gives.
+
+        The status comes first, so that a won status can place the deal before
+        its stage cell is read.
+        """
+        names = [*self.columns, *(k for k in self.defaults if k not in self.columns)]
+        return sorted(names, key=lambda n: n != "status")
 
 
 def _pairs(values: Iterable[str], option: str) -> list[tuple[str, str]]:
@@ -172,7 +179,9 @@ def _columns(header: Sequence[str], name: str, value: str) -> tuple[int, ...]:
 def make_spec(header: Sequence[str], process: Process, *, maps: Iterable[str] = (),
               stage_maps: Iterable[str] = (), status_maps: Iterable[str] = (),
               date_formats: Iterable[str] = (), id_column: str | None = None,
-              defaults: Iterable[str] = (), currency: str | None = None) -> ImportSpec:
+              defaults: Iterable[str] = (), currency: str | None = None,
+              won_to_won_stage: bool = False,
+              reason_maps: Iterable[str] = ()) -> ImportSpec:
     """Check the command line against the file's header; usage errors say what to fix."""
     columns: dict[str, tuple[int, ...]] = {}
     for name, column in _pairs(maps, "--map"):
@@ -217,7 +226,15 @@ def make_spec(header: Sequence[str], process: Process, *, maps: Iterable[str] = 
         except ValueError:
             raise UsageError(f"--date-format {fmt!r} is not a date format",
                              hint="use strftime codes, e.g. %d/%m/%Y or '%Y-%m-%d %H:%M'") from None
-    spec = ImportSpec(columns, id_index, stage_map, status_map, formats, given)
+    reason_map = dict(_pairs(reason_maps, "--lost-reason-map"))
+    for value, reason in reason_map.items():
+        if process.lost_reasons and reason not in process.lost_reasons:
+            raise UsageError(f"--lost-reason-map {value}={reason}: {reason!r} is not one of "
+                             "this process's lost reasons",
+                             hint=f"use one of: {', '.join(process.lost_reasons)} "
+                             "(stages.yaml `lost_reasons`)")
+    spec = ImportSpec(columns, id_index, stage_map, status_map, formats, given,
+                      won_to_won_stage, reason_map)
     for name, value in given.items():
         try:
             _convert(name, value, spec, process)
@@ -253,6 +270,7 @@ class PlannedDeal:
     fields: dict[str, Any]  # what the file sets, in file order
     history: list[dict[str, Any]]  # its entries, oldest first
     undated: bool = False  # won or lost without a close date: closed on the import date
+    data: dict[str, Any] = field(default_factory=dict)  # the file's data, as YAML reads it
 
     @property
     def created(self) -> dt.date:
@@ -370,6 +388,15 @@ def _convert(name: str, raw: str, spec: ImportSpec, process: Process) -> Any:
         return parse_date(raw, spec.date_formats)
     if name == "currency":
         return raw.strip().upper()
+    if name == "lost_reason":
+        text = raw.strip()
+        mapped = _lookup(spec.reason_map, text)
+        if mapped is not None:
+            return mapped
+        for reason in process.lost_reasons:  # `Price`, `No budget` are the process's own
+            if slugify(text) == reason:
+                return reason
+        return spec.reason_map.get(ANY, text)
     if name in TEXT_FIELDS or name.startswith("x-"):
         return raw
     return raw.strip()
@@ -418,6 +445,9 @@ def plan_rows(table: Table, spec: ImportSpec, process: Process, existing: set[st
         values: dict[str, Any] = {}
         source: dict[str, int | None] = {}
         for name in wanted:
+            if name == "stage" and spec.won_to_won_stage and values.get("status") == "won":
+                values["stage"] = won
+                continue
             raw, column = _cell(cells, spec.columns.get(name, ()))
             if not raw.strip() and name in spec.defaults:
                 raw, column = spec.defaults[name], None
@@ -436,6 +466,7 @@ def plan_rows(table: Table, spec: ImportSpec, process: Process, existing: set[st
 
         deal: Deal | None = None
         history: list[dict[str, Any]] = []
+        data: dict[str, Any] = {}
         undated = False
         if not row_problems:
             try:
@@ -462,8 +493,12 @@ def plan_rows(table: Table, spec: ImportSpec, process: Process, existing: set[st
             if deal is not None:
                 for finding in check_deal(deal, process):
                     row_line, col = marks.locate(finding.loc)
+                    message = finding.message
+                    if finding.code == "unknown-lost-reason":
+                        message += (f"; translate it with --lost-reason-map "
+                                    f"'{deal.lost_reason}=REASON'")
                     row_problems.append(_in_column(
-                        Problem(table.path, row_line, col, finding.message, finding.code),
+                        Problem(table.path, row_line, col, message, finding.code),
                         names, source))
 
         deal_id = _assign_id(cells, spec, fields, line, taken)
@@ -471,7 +506,7 @@ def plan_rows(table: Table, spec: ImportSpec, process: Process, existing: set[st
             row_problems.append(at(deal_id[0], deal_id[1], "import-id"))
         elif not row_problems and deal is not None:
             taken.add(deal_id)
-            planned.append(PlannedDeal(line, deal_id, deal, fields, history, undated))
+            planned.append(PlannedDeal(line, deal_id, deal, fields, history, undated, data))
         problems.extend(row_problems)
         if progress is not None:
             progress(1)
