@@ -176,7 +176,8 @@ Without history, cannot be replayed, left out: 1 deal(s): noamount
     assert data["replay"] == {"as_of": "2026-09-30",
                               "no_history": {"count": 1, "ids": ["noamount"]},
                               "created_later": {"count": 0, "ids": []},
-                              "disagree": {"count": 0, "ids": []}}
+                              "disagree": {"count": 0, "ids": []},
+                              "fields_as_today": {"count": 0, "ids": []}}
     early = run_json(hand, "funnel", "--as-of", "2026-03-15")
     assert early["replay"]["created_later"] == {"count": 3, "ids": ["acme", "hold",
                                                                     "huadong"]}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from salesflow.cli import (
     deals,
+    edits,
     gates,
     meeting,
     people,
@@ -21,8 +22,8 @@ from salesflow.cli import (
 )
 from salesflow.cli.app import app
 
-__all__ = ["app", "deals", "gates", "main", "meeting", "people", "reports", "review", "team",
-           "transfer", "workspace"]
+__all__ = ["app", "deals", "edits", "gates", "main", "meeting", "people", "reports", "review",
+           "team", "transfer", "workspace"]
 
 
 def main() -> None:

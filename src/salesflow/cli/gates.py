@@ -219,7 +219,7 @@ def _text(value: str | None, option: str) -> str | None:
 
 
 def _run(ctx: Context, ref: str, compute: Compute, dry_run: bool, *,
-         show_gate: bool, linked: bool = False) -> Outcome:
+         show_gate: bool, linked: bool = False, show_stage: bool = True) -> Outcome:
     """Apply a transition; `linked` judges it on the deal merged with its account."""
     from salesflow.files.update import update_deal
     from salesflow.output.render import output
@@ -242,7 +242,7 @@ def _run(ctx: Context, ref: str, compute: Compute, dry_run: bool, *,
         output.note(f"note: {note}")
     if show_gate and not change.empty:
         _gate_line(ctx.deal_id, outcome, dry_run)
-    elif outcome.written and not change.empty:
+    elif outcome.written and not change.empty and show_stage:
         _stage_line(ctx.deal_id, outcome)
     return outcome
 

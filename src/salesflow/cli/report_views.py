@@ -81,6 +81,11 @@ def replay_notes(data: dict[str, Any]) -> None:
     if rep["disagree"]["count"]:
         output.text(f"History does not end in the stage/status the file says (edited by hand?): "
                     f"{rep['disagree']['count']} deal(s): {ids_text(rep['disagree']['ids'])}")
+    if rep.get("fields_as_today", {}).get("count"):
+        found = rep["fields_as_today"]
+        output.text(f"Amount, currency, close date or procurement step edited by hand since "
+                    f"their last recorded change, taken as the file says after it: "
+                    f"{found['count']} deal(s): {ids_text(found['ids'])}")
 
 
 def invalid_notes(invalid: dict[str, Any] | None) -> None:

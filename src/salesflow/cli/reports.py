@@ -62,13 +62,19 @@ def _cut(owner: list[str] | None, segment: list[str] | None, product_line: list[
 def _select(ws: Workspace, cut: Cut, as_of: dt.date | None,
             ) -> tuple[list[DealFile], Replay | None]:
     """The deals the report covers: cut, then replayed to `as_of` when given."""
+    from dataclasses import replace
+
     from salesflow.reports.replay import replay
 
     deals = cut.apply(ws.deals)
     if as_of is None:
         return deals, None
-    rep = replay(ws.process, deals, as_of)
-    return list(rep.deals), rep
+    # Replay first, then cut: a close-date cut asks for the close dates of that day.
+    everything = replay(ws.process, ws.deals, as_of)
+    kept = cut.apply(list(everything.deals))
+    rep = replace(everything.only({d.id for d in deals} | {d.id for d in kept}),
+                  deals=tuple(kept))
+    return kept, rep
 
 
 def _window(start: dt.date | None, end: dt.date | None) -> None:

@@ -25,8 +25,10 @@ def review(
                                     help="Only these owners (repeatable)."),
     as_of: str | None = typer.Option(None, "--as-of", metavar="DATE",
                                      help="Judge dates as if today were DATE (YYYY-MM-DD; "
-                                     "default: today). The deals are taken as they are now; "
-                                     "activity after DATE does not count."),
+                                     "default: today). Stages and people are taken as they "
+                                     "are now; amounts, close dates and procurement steps "
+                                     "as they were (from their recorded changes); activity "
+                                     "after DATE does not count."),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
 ) -> None:
     """Deal health: every risk of every open deal, with a reason and the next move.
@@ -51,7 +53,13 @@ def review(
     from salesflow.cli._accounts import effective_workspace
 
     ws = effective_workspace(load())
-    reviews = build(ws.process, ws.deals, day, owner or ())
+    deals = ws.deals
+    if as_of is not None:  # amounts and close dates as they were that day
+        from salesflow.model.deal import DealFile
+        from salesflow.reports.replay import fields_as_of
+
+        deals = [DealFile(d.id, d.path, fields_as_of(d.deal, day)) for d in deals]
+    reviews = build(ws.process, deals, day, owner or ())
     currency = ws.process.currency
     if fmt == Format.json:
         output.json({"as_of": day, "currency": currency,

@@ -216,15 +216,10 @@ def print_deal(process: Process, item: DealFile) -> None:
         output.print()
         table = output.table("Date", "Change", "By", "Note", title="History")
         for h in d.history:
-            if h.to and h.from_:
-                change = f"{h.from_} → {h.to}"
-            elif h.to:
-                change = f"created in {h.to}"
-            else:
-                change = ""
-            if h.status:
-                change = (change + ", " if change else "") + h.status
-            table.add_row(h.date.isoformat(), change, escape(h.by or ""),
+            from salesflow.method.timeline import describe
+
+            change = describe(h)
+            table.add_row(h.date.isoformat(), escape(change), escape(h.by or ""),
                           escape(" — ".join(x for x in (h.reason, h.note) if x)))
         output.print(table)
 

@@ -12,7 +12,7 @@ import difflib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from salesflow.model.deal import Deal
+from salesflow.model.deal import Deal, HistoryEntry
 from salesflow.model.edits import DataPath as Path
 from salesflow.model.process import Process, Rule
 
@@ -245,12 +245,8 @@ def currency_has_rate(deal: Deal, process: Process) -> Iterator[Finding]:
 def history_consistent(deal: Deal, process: Process) -> Iterator[Finding]:
     previous = None
     for i, entry in enumerate(deal.history):
-        for attr, key in (("from_", "from"), ("to", "to")):
-            code = getattr(entry, attr)
-            if code is not None and not process.has_stage(code):
-                yield Finding(("history", i, key), f"unknown stage {code!r} (expected one of "
-                              f"{', '.join(process.codes)})", "unknown-stage")
-        if entry.to is None and entry.status is None:
+        yield from entry_shape(deal, process, i, entry)
+        if entry.kind in ("move", "status") and entry.to is None and entry.status is None:
             yield Finding(("history", i), "a history entry needs `to:` (a stage) or `status:`",
                           "history-entry")
         if previous is not None and entry.date < previous:
@@ -258,6 +254,51 @@ def history_consistent(deal: Deal, process: Process) -> Iterator[Finding]:
                           f"history is out of order: {entry.date} comes after {previous}; "
                           "keep entries oldest first", "history-order")
         previous = entry.date
+
+
+# Keys each shape of history entry may hold besides date, by, note and reason.
+_ENTRY_KEYS = {
+    "move": ("from_", "to", "status", "forced", "skipped"),
+    "status": ("status",),
+    "field": ("field", "person", "from_", "to"),
+    "activity": ("activity", "text", "with_"),
+}
+_KEY_NAMES = {"from_": "from", "with_": "with"}
+_SHAPES = {"move": "a stage move", "status": "a status change", "field": "a field change",
+           "activity": "an activity"}
+
+
+def entry_shape(deal: Deal, process: Process, i: int, entry: HistoryEntry,
+                ) -> Iterator[Finding]:
+    """One history entry holds the keys of one shape only: a move, a status change,
+    a field change or an activity (see `HistoryEntry`), with known stage codes."""
+    kind = entry.kind
+    allowed = _ENTRY_KEYS[kind]
+    for attr in ("field", "person", "from_", "to", "status", "activity", "text", "with_",
+                 "forced", "skipped"):
+        if getattr(entry, attr) is not None and attr not in allowed:
+            key = _KEY_NAMES.get(attr, attr)
+            yield Finding(("history", i, key), f"`{key}:` does not belong in "
+                          f"{_SHAPES[kind]}", "history-entry", key=True)
+    if kind == "move":
+        for attr, key in (("from_stage", "from"), ("to_stage", "to")):
+            code = getattr(entry, attr)
+            if code is not None and not process.has_stage(code):
+                yield Finding(("history", i, key), f"unknown stage {code!r} (expected one of "
+                              f"{', '.join(process.codes)})", "unknown-stage")
+        if entry.skipped is not None and not entry.forced:
+            yield Finding(("history", i, "skipped"), "`skipped:` belongs to a forced move "
+                          "(`forced: true`)", "history-entry", key=True)
+    elif kind == "field":
+        if entry.field == "attitude" and entry.person is None:
+            yield Finding(("history", i), "an attitude change needs `person:` (whose "
+                          "attitude changed)", "history-entry")
+        elif entry.field != "attitude" and entry.person is not None:
+            yield Finding(("history", i, "person"), "`person:` belongs to an attitude "
+                          "change only", "history-entry", key=True)
+    elif kind == "activity" and not (entry.text or "").strip():
+        yield Finding(("history", i), "an activity needs `text:` (what happened)",
+                      "history-entry")
 
 
 def procurement_step_known(deal: Deal, process: Process) -> Iterator[Finding]:

@@ -40,16 +40,35 @@ class Event:
 
 
 def describe(entry: HistoryEntry) -> str:
-    """A history entry in a few words: `C → B`, `created in G`, `lost`."""
-    if entry.to and entry.from_:
-        change = f"{entry.from_} → {entry.to}"
-    elif entry.to:
-        change = f"created in {entry.to}"
+    """A history entry in a few words: `C → B`, `created in G`, `lost`, `amount 1 → 2`."""
+    if entry.kind == "field":
+        return describe_field(entry)
+    if entry.kind == "activity":
+        people = f" with {', '.join(entry.with_)}" if entry.with_ else ""
+        return f"{entry.activity}{people}: {entry.text or ''}".rstrip(": ")
+    if entry.to_stage and entry.from_stage:
+        change = f"{entry.from_stage} → {entry.to_stage}"
+    elif entry.to_stage:
+        change = f"created in {entry.to_stage}"
     else:
         change = ""
     if entry.status:
         change = f"{change}, {entry.status}" if change else entry.status
+    if entry.forced:
+        change += " (forced" + (f" past {', '.join(entry.skipped)}" if entry.skipped else "") + ")"
     return change
+
+
+def describe_field(entry: HistoryEntry) -> str:
+    """A field change in a few words: `amount 1250000 → 1400000`, `罗伟 neutral → supporter`."""
+    def shown(value: object) -> str:
+        if value is None:
+            return "(none)"
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+    what = (f"{entry.person}'s attitude" if entry.field == "attitude" and entry.person
+            else str(entry.field))
+    return f"{what} {shown(entry.from_)} → {shown(entry.to)}"
 
 
 def timeline(deal: Deal, commits: list[Commit]) -> list[Event]:

@@ -9,13 +9,37 @@ kept aside in `extensions`, at the top level and in every list entry.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
-from salesflow.model.fields import Flag, Ident, Model, Money, NonEmptyText, Text, YDate
-from salesflow.model.process import Attitude, Influence, Level, NeedKind, Role, StageCode
+from salesflow.model.fields import (
+    Flag,
+    Ident,
+    Model,
+    Money,
+    NonEmptyText,
+    Text,
+    YDate,
+    parse_date,
+    parse_ident,
+    parse_money,
+    show,
+)
+from salesflow.model.process import (
+    ATTITUDES,
+    Attitude,
+    Influence,
+    Level,
+    NeedKind,
+    Role,
+    StageCode,
+)
 
 Status = Literal["open", "won", "lost", "hold"]
 STATUSES: tuple[str, ...] = ("open", "won", "lost", "hold")
@@ -67,17 +91,124 @@ class MilestoneRecord(FileModel):
     by: Text | None = None
 
 
+HistoryField = Literal["amount", "currency", "expected_close", "procurement_step", "attitude"]
+HISTORY_FIELDS: tuple[str, ...] = (
+    "amount", "currency", "expected_close", "procurement_step", "attitude",
+)
+ActivityKind = Literal["visit", "call", "email", "meeting", "demo", "step"]
+ACTIVITIES: tuple[str, ...] = ("visit", "call", "email", "meeting", "demo", "step")
+HistoryValue = Decimal | dt.date | str
+"""What `from:`/`to:` of a history entry hold: a stage code, or the changed field's value."""
+
+_STAGE_RE = re.compile(r"^[A-Z][A-Z0-9]{0,7}$")
+_CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+
+
+def _stage_code(value: Any) -> str:
+    if isinstance(value, str) and _STAGE_RE.match(value):
+        return value
+    raise PydanticCustomError(
+        "stage_code", "expected a stage code like C (capital letters and digits), found {found}",
+        {"found": show(value)})
+
+
+def _currency(value: Any) -> str:
+    if isinstance(value, str) and _CURRENCY_RE.match(value):
+        return value
+    raise PydanticCustomError(
+        "currency_code", "expected a currency code like EUR (three capital letters), "
+        "found {found}", {"found": show(value)})
+
+
+def _attitude(value: Any) -> str:
+    if isinstance(value, str) and value in ATTITUDES:
+        return value
+    raise PydanticCustomError(
+        "attitude", "expected one of {allowed}, found {found}",
+        {"allowed": ", ".join(ATTITUDES), "found": show(value)})
+
+
+# How `from:`/`to:` are read, by the entry's `field:` (None: a stage move).
+_VALUE_PARSERS: dict[str | None, Callable[[Any], HistoryValue]] = {
+    None: _stage_code,
+    "amount": parse_money,
+    "currency": _currency,
+    "expected_close": parse_date,
+    "procurement_step": parse_ident,
+    "attitude": _attitude,
+}
+
+
 class HistoryEntry(FileModel):
-    """One stage or status change; appended by salesflow, one per move."""
+    """One event in a deal's life, appended by salesflow, oldest first.
+
+    Four shapes share the model (see `kind`):
+
+    - a stage move ``{date, from: C, to: B, by, note?, reason?}`` (a forced one
+      adds ``forced: true, skipped: [milestone ids]`` and needs a reason);
+    - a status change ``{date, status: lost|hold|open, by, reason?}``;
+    - a field change ``{date, field: amount, from: 1250000, to: 1400000, by}``
+      (an attitude change names the person: ``{date, field: attitude, person:
+      NAME, from: neutral, to: supporter, by}``);
+    - an activity ``{date, activity: visit|call|email|meeting|demo|step, text,
+      with: [names], by}``.
+
+    `from_`/`to` are typed by `field`: stage codes for a move, the field's own
+    type otherwise (Decimal for an amount, a date for expected_close, text for
+    the rest). Code that wants stage codes reads `from_stage`/`to_stage`, which
+    are None for anything but a move, so an amount is never taken for a stage.
+    """
 
     date: YDate
-    from_: StageCode | None = Field(default=None, validation_alias="from",
-                                    serialization_alias="from")
-    to: StageCode | None = None
+    field: HistoryField | None = None
+    person: Text | None = None
+    from_: HistoryValue | None = Field(default=None, validation_alias="from",
+                                       serialization_alias="from")
+    to: HistoryValue | None = None
     status: Status | None = None
+    activity: ActivityKind | None = None
+    text: Text | None = None
+    with_: list[Text] | None = Field(default=None, validation_alias="with",
+                                     serialization_alias="with")
     by: Text | None = None
+    forced: Flag | None = None  # None rather than False: dumps of old entries stay as they were
+    skipped: list[Ident] | None = None
     note: Text | None = None
     reason: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unknown_field_alone(cls, data: Any) -> Any:
+        """An unknown `field:` is the one problem: its from/to cannot be typed at all."""
+        if isinstance(data, dict) and "field" in data and data["field"] not in HISTORY_FIELDS:
+            return {k: v for k, v in data.items() if k not in ("from", "to")}
+        return data
+
+    @field_validator("from_", "to", mode="before")
+    @classmethod
+    def _typed_by_field(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None:
+            return None
+        return _VALUE_PARSERS[info.data.get("field")](value)
+
+    @property
+    def kind(self) -> Literal["move", "status", "field", "activity"]:
+        """Which of the four shapes this entry has (a move may change the status too)."""
+        if self.field is not None:
+            return "field"
+        if self.activity is not None:
+            return "activity"
+        return "move" if self.to is not None or self.from_ is not None else "status"
+
+    @property
+    def from_stage(self) -> str | None:
+        """The stage the deal left, for a move; None for every other entry."""
+        return self.from_ if self.field is None and isinstance(self.from_, str) else None
+
+    @property
+    def to_stage(self) -> str | None:
+        """The stage the deal entered, for a move (or its creation); None otherwise."""
+        return self.to if self.field is None and isinstance(self.to, str) else None
 
 
 class Stakeholder(FileModel):

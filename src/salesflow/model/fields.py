@@ -186,3 +186,11 @@ Ident = Annotated[str, BeforeValidator(_ident),
                   WithJsonSchema({"type": "string", "pattern": ID_PATTERN})]
 # Only YAML's true/false: "yes", "on" or 1 are not silently taken for a boolean.
 Flag = Annotated[bool, Strict()]
+
+
+# Public names for the checks above, for models and commands that type a value
+# by something only known at run time (a history entry's `field`, `salesflow set`).
+parse_date = _date
+parse_ident = _ident
+parse_text = _nonempty_text
+show = _show

@@ -74,6 +74,9 @@ def _replay_notes(data: dict[str, Any]) -> list[str]:
     if rep["disagree"]["count"]:
         out.append(f"History does not end where the file says (edited by hand?): "
                    f"{_ids(rep['disagree']['ids'])}")
+    if rep.get("fields_as_today", {}).get("count"):
+        out.append(f"Fields edited by hand since their last recorded change: "
+                   f"{_ids(rep['fields_as_today']['ids'])}")
     return out
 
 

@@ -6,12 +6,19 @@ A deal's history is the audit log salesflow appends to, oldest first:
 - a stage move        ``{date, from, to, by, note?, reason?}`` (backwards too)
 - a status change     ``{date, status: lost|hold|open, by, reason?}``
 - winning             ``{date, from: A, to: S, status: won, by}``
+- a field change      ``{date, field: amount, from: 1250000, to: 1400000, by}``
+- an activity         ``{date, activity: call, text, with, by}`` (replays nothing)
 
 Replaying as of a date applies the entries dated on or before it. A deal
 whose first entry is later did not exist yet and is left out; a deal without
 history (or whose history does not start with the stage it entered) cannot
-be replayed and is named, never guessed. Only the stage, the status and the
-history itself are rebuilt: amounts, owners and dates are the file's.
+be replayed and is named, never guessed. The stage, the status, the history
+and the fields `salesflow set` records (amount, currency, expected_close,
+procurement_step) are rebuilt: a field's value on a date is the `from:` of
+its first change after that date, else the file's. A field whose recorded
+changes do not end at the file's value was edited by hand since; it is
+replayed as recorded up to its last change and as the file says after, and
+the deal is named (`fields_as_today`). Owners, names and people are the file's.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from salesflow.model.deal import Deal, DealFile, HistoryEntry, Status
@@ -37,26 +44,61 @@ class State:
 def step(state: State | None, entry: HistoryEntry, process: Process) -> State | None:
     """The state after one history entry (None: the deal has not entered a stage yet)."""
     won = process.won.code
+    if entry.kind in ("field", "activity"):
+        return state  # an amount changed or a call was made: the deal did not move
+    to = entry.to_stage
     if state is None:
-        if entry.to is None:
+        if to is None:
             return None
-        return State(entry.to, entry.status or ("won" if entry.to == won else "open"))
-    stage = entry.to or state.stage
+        return State(to, entry.status or ("won" if to == won else "open"))
+    stage = to or state.stage
     status: Status
     if entry.status is not None:
         status = entry.status
-    elif entry.to is not None and entry.to == won:
+    elif to is not None and to == won:
         status = "won"
-    elif entry.to is not None and state.status == "won":
+    elif to is not None and state.status == "won":
         status = "open"  # moved back out of the won stage
     else:
         status = state.status  # a move while on hold stays on hold
     return State(stage, status)
 
 
+REPLAYED_FIELDS: tuple[str, ...] = ("amount", "currency", "expected_close", "procurement_step")
+
+
+def fields_on(deal: Deal, as_of: dt.date) -> dict[str, Any]:
+    """The recorded fields whose value at the end of `as_of` differs from the file's.
+
+    For each field, the value before its first change dated after `as_of`;
+    fields without a later change are the file's and are not returned.
+    """
+    values: dict[str, Any] = {}
+    for entry in deal.history:
+        name = entry.field
+        if name in REPLAYED_FIELDS and entry.date > as_of and name not in values:
+            values[name] = entry.from_
+    return values
+
+
+def fields_as_of(deal: Deal, as_of: dt.date) -> Deal:
+    """The deal with its recorded fields (amount, close date, ...) as they were on `as_of`."""
+    values = fields_on(deal, as_of)
+    return deal.model_copy(update=values) if values else deal
+
+
+def fields_untracked(deal: Deal) -> tuple[str, ...]:
+    """The recorded fields whose last change does not end at the file's value."""
+    last: dict[str, Any] = {}
+    for entry in deal.history:
+        if entry.field in REPLAYED_FIELDS:
+            last[entry.field] = entry.to
+    return tuple(name for name, value in last.items() if value != getattr(deal, name))
+
+
 def replayable(deal: Deal) -> bool:
     """True when the history can say where the deal stood: it starts in a stage."""
-    return bool(deal.history) and deal.history[0].to is not None
+    return bool(deal.history) and deal.history[0].to_stage is not None
 
 
 def state_on(deal: Deal, process: Process, as_of: dt.date) -> State | None:
@@ -90,6 +132,16 @@ class Replay:
     no_history: tuple[str, ...] = ()
     created_later: tuple[str, ...] = ()
     disagree: tuple[str, ...] = ()  # history ends elsewhere than the file says
+    fields_as_today: tuple[str, ...] = ()  # a recorded field was edited by hand since
+
+    def only(self, ids: set[str]) -> Replay:
+        """The same replay, naming only the deals in `ids` (a report's cut)."""
+        def keep(found: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(i for i in found if i in ids)
+
+        return Replay(self.as_of, tuple(d for d in self.deals if d.id in ids),
+                      keep(self.no_history), keep(self.created_later), keep(self.disagree),
+                      keep(self.fields_as_today))
 
 
 def disagrees(deal: Deal, process: Process) -> bool:
@@ -106,6 +158,7 @@ def replay(process: Process, deals: Iterable[DealFile], as_of: dt.date) -> Repla
     no_history: list[str] = []
     later: list[str] = []
     disagree: list[str] = []
+    as_today: list[str] = []
     for item in deals:
         deal = item.deal
         if not replayable(deal):
@@ -113,12 +166,15 @@ def replay(process: Process, deals: Iterable[DealFile], as_of: dt.date) -> Repla
             continue
         if disagrees(deal, process):
             disagree.append(item.id)
+        if fields_untracked(deal):
+            as_today.append(item.id)
         state = state_on(deal, process, as_of)
         if state is None:
             later.append(item.id)
             continue
         history = [h for h in deal.history if h.date <= as_of]
         then = deal.model_copy(update={"stage": state.stage, "status": state.status,
-                                       "history": history})
+                                       "history": history, **fields_on(deal, as_of)})
         kept.append(DealFile(item.id, item.path, then))
-    return Replay(as_of, tuple(kept), tuple(no_history), tuple(later), tuple(disagree))
+    return Replay(as_of, tuple(kept), tuple(no_history), tuple(later), tuple(disagree),
+                  tuple(as_today))

@@ -42,7 +42,8 @@ def replay_json(rep: Replay | None) -> dict[str, Any] | None:
     if rep is None:
         return None
     return {"as_of": rep.as_of.isoformat(), "no_history": _ids(rep.no_history),
-            "created_later": _ids(rep.created_later), "disagree": _ids(rep.disagree)}
+            "created_later": _ids(rep.created_later), "disagree": _ids(rep.disagree),
+            "fields_as_today": _ids(rep.fields_as_today)}
 
 
 # ----------------------------------------------------------------- invalid

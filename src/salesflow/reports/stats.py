@@ -105,8 +105,9 @@ class Timeline:
 
 def timeline(deal: Deal, process: Process, end: dt.date | None = None) -> Timeline | None:
     """The deal's path through the stages, from its history up to `end`."""
-    entries = [h for h in deal.history if end is None or h.date <= end]
-    if not entries or entries[0].to is None:
+    entries = [h for h in deal.history if (end is None or h.date <= end)
+               and h.kind in ("move", "status")]  # field changes and activities: no move
+    if not entries or entries[0].to_stage is None:
         return None
     state: State | None = None
     line: Timeline | None = None

@@ -170,7 +170,7 @@ def _follow_history(key: str, old: Any, a: Any, b: Any, base: dict[str, Any],
     field_name = "to" if key == "stage" else "status"
     entries = [e for e in (_new_entries(base.get("history"), ours.get("history"))
                            + _new_entries(base.get("history"), theirs.get("history")))
-               if e.get(field_name) is not None]
+               if e.get(field_name) is not None and "field" not in e and "activity" not in e]
     if entries:
         latest = max(_date_of(e) for e in entries)
         values = {str(e[field_name]) for e in entries if _date_of(e) == latest}

@@ -88,10 +88,19 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
     },
     "HistoryEntry": {
         "date": "When the change happened (YYYY-MM-DD).",
-        "from": "The stage the deal left.",
-        "to": "The stage the deal entered.",
+        "field": "For a field change: which field changed (amount, currency, expected_close, "
+                 "procurement_step, or a person's attitude).",
+        "person": "For an attitude change: whose attitude changed (a stakeholder's name).",
+        "from": "The stage the deal left; for a field change, the field's old value.",
+        "to": "The stage the deal entered; for a field change, the field's new value.",
         "status": "The status the deal took: open, won, lost or hold.",
+        "activity": "For an activity: visit, call, email, meeting, demo, or step (a next "
+                    "step done).",
+        "text": "For an activity: what happened.",
+        "with": "For an activity: the stakeholders it was with (names).",
         "by": "Who made the change.",
+        "forced": "true when a move skipped unmet exit milestones (advance --force).",
+        "skipped": "The milestone ids a forced move skipped.",
         "note": "A remark about the change.",
         "reason": "Why: required for a forced, backward or lost move.",
     },
@@ -270,10 +279,8 @@ def _enrich_deal(schema: dict[str, Any], process: Process) -> None:
     stage_lines = "; ".join(f"{s.code} {s.probability}% {s.name}" for s in process.stages)
     props["stage"] = {"enum": codes, "description": f"{props['stage']['description']} "
                       f"Stages: {stage_lines}."}
-    history = schema["$defs"]["HistoryEntry"]["properties"]
-    for key in ("from", "to"):
-        _replace_value(history[key], {"enum": codes})
     currencies = [process.currency, *process.rates]
+    _typed_history(schema["$defs"]["HistoryEntry"], process, currencies)
     _replace_value(props["currency"], {"enum": currencies})
     if process.procurement:
         _replace_value(props["procurement_step"], {"enum": [p.id for p in process.procurement]})
@@ -293,6 +300,44 @@ def _enrich_deal(schema: dict[str, Any], process: Process) -> None:
         "properties": milestones,
         "additionalProperties": False,
     }
+
+
+def _typed_history(entry: dict[str, Any], process: Process, currencies: list[str]) -> None:
+    """`from:`/`to:` hold stage codes in a move, the changed field's values otherwise."""
+    from salesflow.model.process import ATTITUDES
+
+    props = entry["properties"]
+    for key in ("from", "to"):
+        props[key] = {"description": props[key]["description"],
+                      "type": ["string", "number", "null"]}
+    steps: dict[str, Any] = ({"enum": [p.id for p in process.procurement]}
+                             if process.procurement else {"type": "string"})
+    values: dict[str, dict[str, Any]] = {
+        "amount": _AMOUNT,
+        "currency": {"enum": currencies},
+        "expected_close": {"type": "string", "format": "date"},
+        "procurement_step": steps,
+        "attitude": {"enum": list(ATTITUDES)},
+    }
+    rules: list[dict[str, Any]] = [{
+        "if": {"not": {"required": ["field"]}},
+        "then": {"properties": {k: {"anyOf": [{"enum": process.codes}, {"type": "null"}]}
+                                for k in ("from", "to")}},
+    }]
+    for name, value in values.items():
+        rules.append({
+            "if": {"required": ["field"], "properties": {"field": {"const": name}}},
+            "then": {"properties": {k: {"anyOf": [value, {"type": "null"}]}
+                                    for k in ("from", "to")}},
+        })
+    entry["allOf"] = rules
+
+
+# An amount as the deal's own `amount:` takes it: a number, or a quoted number.
+_AMOUNT: dict[str, Any] = {"anyOf": [
+    {"type": "number", "minimum": 0, "exclusiveMaximum": 1e15},
+    {"type": "string", "pattern": r"^\s*[0-9]+(\.[0-9]+)?\s*$"},
+]}
 
 
 def _replace_value(prop: dict[str, Any], value: dict[str, Any]) -> None:
