@@ -22,7 +22,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from salesflow.cli.meeting import since_day
+from salesflow.cli.weekly import since_day
 from salesflow.reports.changes import CATEGORIES, Facts, Seen, categorise, changes
 from salesflow.reports.select import Cut
 from tests.conftest import WS

@@ -373,7 +373,7 @@ def report(
         "invalid": invalid_json(ws.problems),
     }
     if since is not None:
-        from salesflow.cli.meeting import build_changes, since_day
+        from salesflow.cli.weekly import build_changes, since_day
         from salesflow.reports.shapes import changes_json, trend_json
         from salesflow.reports.trend import trend as build_trend
 
