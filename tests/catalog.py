@@ -7,6 +7,7 @@
 
 What is extracted (Babel's Python extractor plus two things it cannot see):
 - calls of `_`, `N_`, `ngettext`, `pgettext` (salesflow.model.i18n) with literal strings;
+- literal headers and titles of `output.table(...)` (render.table translates them);
 - every `help="..."` keyword (Typer options, arguments, apps, commands): Typer
   evaluates them at import, so the CLI translates them when help is rendered;
 - the docstring of every function decorated with `<app>.command(...)` or
@@ -46,7 +47,14 @@ def _help_texts(path: Path) -> Iterator[tuple[str, int]]:
                 if (kw.arg == "help" and isinstance(kw.value, ast.Constant)
                         and isinstance(kw.value.value, str) and kw.value.value):
                     yield kw.value.value, kw.value.lineno
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "table" and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "output"):  # output.table: headers, title
+            literals = [*node.args, *(k.value for k in node.keywords if k.arg == "title")]
+            for arg in literals:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value:
+                    yield arg.value, arg.lineno
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             commands = [d for d in node.decorator_list
                         if isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute)
                         and d.func.attr in ("command", "callback")]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from salesflow.model.i18n import _, is_zh, ngettext
+
 if TYPE_CHECKING:
     from salesflow.method.gates import MilestoneStatus
     from salesflow.method.health import Risk
@@ -36,27 +38,30 @@ def print_gate(process: Process, item: DealFile, statuses: list[MilestoneStatus]
     from salesflow.output.render import output
 
     stage = process.stage(item.deal.stage)
-    output.print(f"{escape(item.id)}: stage {stage.code} {escape(stage.name)} "
-                 f"({stage.probability}%)", highlight=False)
+    output.print(escape(_("{deal}: stage {code} {name} ({probability}%)").format(
+        deal=item.id, code=stage.code, name=stage.name, probability=stage.probability)),
+        highlight=False)
     if not statuses:
-        output.text("  this stage has no exit milestones")
+        output.text("  " + _("this stage has no exit milestones"))
     for s in statuses:
         when = f" ({s.record.date.isoformat()})" if s.record else ""
-        rule = " [rule]" if s.by_rule else ""
+        rule = " " + _("[rule]") if s.by_rule else ""
         output.print(f"  {mark(s.met)} {escape(s.milestone.id)}{escape(rule)}: "
                      f"{escape(s.milestone.text)}{when}", highlight=False)
         print_missing(s, indent=6)
     unmet = [s for s in statuses if not s.met]
     nxt = process.next_stage(stage.code)
     if not unmet and nxt is not None:
-        output.text(f"ready to advance to {nxt.code}: salesflow advance {item.id}")
+        output.text(_("ready to advance to {code}: salesflow advance {deal}").format(
+            code=nxt.code, deal=item.id))
     to_tick = [s for s in unmet if not s.by_rule]
     if to_tick:
-        output.text("to record a milestone: " + tick_command(item.id, to_tick[0].milestone.id))
+        output.text(_("to record a milestone: {command}").format(
+            command=tick_command(item.id, to_tick[0].milestone.id)))
     if any(s.by_rule for s in unmet):
-        output.text("[rule] milestones are checked from the deal's own data (a tick does not "
-                    "count): update the deal file as the missing lines say, then run "
-                    f"`salesflow check {item.id}` again")
+        output.text(_("[rule] milestones are checked from the deal's own data (a tick does not "
+                      "count): update the deal file as the missing lines say, then run "
+                      "`salesflow check {deal}` again").format(deal=item.id))
 
 
 def print_missing(status: MilestoneStatus, indent: int) -> None:
@@ -65,7 +70,7 @@ def print_missing(status: MilestoneStatus, indent: int) -> None:
 
     for gap in status.gaps:
         first, *rest = gap.lines()
-        output.text("missing: " + first, indent=indent)
+        output.text(_("missing: {what}").format(what=first), indent=indent)
         for line in rest:
             output.text(line, indent=indent + 2)
 
@@ -121,7 +126,7 @@ def print_deal(process: Process, item: DealFile) -> None:
     from salesflow.cli import _common
     from salesflow.method.gates import stage_gate
     from salesflow.method.health import risks
-    from salesflow.model.words import LEVEL_NAMES, RELATIONSHIP_STAGES
+    from salesflow.model.words import LEVEL_NAMES, RELATIONSHIP_STAGES, relationship_name
     from salesflow.output.render import money, output
 
     d = item.deal
@@ -134,23 +139,24 @@ def print_deal(process: Process, item: DealFile) -> None:
     relationship = ""
     if d.relationship:
         meaning = RELATIONSHIP_STAGES[d.relationship]
-        relationship = (f"{d.relationship}: {meaning.meaning} (share of wallet "
-                        f"{meaning.share_of_wallet})")
+        relationship = _("{stage}: {meaning} (share of wallet {share})").format(
+            stage=relationship_name(d.relationship) if is_zh() else d.relationship,
+            meaning=meaning.meaning, share=meaning.share_of_wallet)
     rows = [
-        ("Customer", d.customer),
-        ("Owner", d.owner or ""),
-        ("Stage", f"{stage.code} {stage.name} ({stage.probability}%)"),
-        ("Status", d.status + (f" ({d.lost_reason})" if d.lost_reason else "")),
-        ("Amount", (money(d.amount) + " " + (d.currency or process.currency))
-         if d.amount is not None else "— (not set)"),
-        ("Expected close", (d.expected_close.isoformat() + (
-            " (passed)" if d.expected_close < now and d.status == "open" else ""))
+        (_("Customer"), d.customer),
+        (_("Owner"), d.owner or ""),
+        (_("Stage"), f"{stage.code} {stage.name} ({stage.probability}%)"),
+        (_("Status"), status_word(d.status) + (f" ({d.lost_reason})" if d.lost_reason else "")),
+        (_("Amount"), (money(d.amount) + " " + (d.currency or process.currency))
+         if d.amount is not None else _("— (not set)")),
+        (_("Expected close"), (d.expected_close.isoformat() + (
+            _(" (passed)") if d.expected_close < now and d.status == "open" else ""))
          if d.expected_close else "—"),
-        ("Segment", d.segment or ""),
-        ("Product line", d.product_line or ""),
-        ("Relationship", relationship),
-        ("Customer's step", _procurement_label(process, d.procurement_step)),
-        ("File", item.path),
+        (_("Segment"), d.segment or ""),
+        (_("Product line"), d.product_line or ""),
+        (_("Relationship"), relationship),
+        (_("Customer's step"), _procurement_label(process, d.procurement_step)),
+        (_("File"), item.path),
     ]
     for label, value in rows:
         if value:
@@ -161,21 +167,21 @@ def print_deal(process: Process, item: DealFile) -> None:
     print_processes(process, item)
 
     output.print()
-    output.print(output.style("Milestones", "bold"), highlight=False)
+    output.print(output.style(_("Milestones"), "bold"), highlight=False)
     current = process.index(d.stage)
     for i, st in enumerate(process.stages[: current + 1]):
         for s in stage_gate(d, st, process):
             when = f" {s.record.date.isoformat()}" if s.record else ""
             note = f" — {s.record.note}" if s.record and s.record.note else ""
-            here = "" if i < current else " (current stage)"
-            rule = " [rule]" if s.by_rule else ""
+            here = "" if i < current else _(" (current stage)")
+            rule = " " + _("[rule]") if s.by_rule else ""
             output.print(f"  {mark(s.met)} {st.code} {escape(s.milestone.id)}{escape(rule)}"
                          f"{escape(when)}{escape(note)}{escape(here)}", highlight=False)
             if not s.met:
                 print_missing(s, indent=8)
 
     if d.stakeholders:
-        from salesflow.model.words import ROLE_NOUNS
+        from salesflow.model.words import INFLUENCES, ROLE_NOUNS, comma
 
         output.print()
         table = output.table("Stakeholder", "Title", "Level", "Roles", "Attitude", "Influence",
@@ -183,11 +189,13 @@ def print_deal(process: Process, item: DealFile) -> None:
         for p in d.stakeholders:
             table.add_row(escape(p.name), escape(p.title or ""),
                           LEVEL_NAMES[p.level].removesuffix(" level") if p.level else "",
-                          ", ".join(ROLE_NOUNS[r] for r in p.roles),
-                          attitude_word(p.attitude), p.influence or "",
+                          comma().join(ROLE_NOUNS[r] for r in p.roles),
+                          attitude_word(p.attitude),
+                          INFLUENCES[p.influence] if p.influence else "",
                           escape(p.reports_to or ""))
         output.print(table)
-        output.text(f"the org chart and buyer-role coverage: salesflow map {item.id}")
+        output.text(_("the org chart and buyer-role coverage: salesflow map {deal}").format(
+            deal=item.id))
 
     if d.needs or stage.code != process.first.code:
         output.print()
@@ -200,7 +208,7 @@ def print_deal(process: Process, item: DealFile) -> None:
         for step in sorted(d.next_steps, key=lambda s: s.due):
             due = step.due.isoformat()
             if step.due < now and d.status in ("open", "hold"):
-                due += " " + output.style("overdue", "red")
+                due += " " + output.style(_("overdue"), "red")
             table.add_row(due, escape(step.action), *([escape(step.by or "")] if by else []))
         output.print(table)
 
@@ -208,8 +216,8 @@ def print_deal(process: Process, item: DealFile) -> None:
     if found:
         output.print()
 
-        output.print(output.style(f"Risks today ({len(found)}; salesflow review lists them for "
-                                  "every deal)", "bold"))
+        output.print(output.style(_("Risks today ({n}; salesflow review lists them for "
+                                    "every deal)").format(n=len(found)), "bold"))
         print_risks(found, max(len(r.code) for r in found), indent=0)
 
     if d.history:
@@ -225,7 +233,7 @@ def print_deal(process: Process, item: DealFile) -> None:
 
     if d.notes:
         output.print()
-        output.print(output.style("Notes", "bold"), highlight=False)
+        output.print(output.style(_("Notes"), "bold"), highlight=False)
         output.text(d.notes.rstrip())
 
 
@@ -278,27 +286,30 @@ def print_processes(process: Process, item: DealFile) -> None:
         elif steps:
             row += ["", "", "", ""]
         table.add_row(*row)
-    output.print(output.style("Sales process and the customer's buying process", "bold"))
+    output.print(output.style(_("Sales process and the customer's buying process"), "bold"))
     output.print(table)
     if not steps:
         return
     where = alignment(d, process)
     if step_at is None:
-        output.text("The customer's buying step is not recorded: set `procurement_step:` "
-                    f"(one of the {len(steps)} step ids in stages.yaml).")
+        output.text(_("The customer's buying step is not recorded: set `procurement_step:` "
+                      "(one of the {n} step ids in stages.yaml).").format(n=len(steps)))
     elif where is None:
-        output.text(f"The customer is at step {step_at + 1}/{len(steps)}.")
+        output.text(_("The customer is at step {step}/{of}.").format(step=step_at + 1,
+                                                                     of=len(steps)))
     elif where.apart == 0:
-        output.text(f"In step: the customer is at step {where.label}, which goes with "
-                    f"stage {d.stage}.")
+        output.text(_("In step: the customer is at step {step}, which goes with "
+                      "stage {stage}.").format(step=where.label, stage=d.stage))
     elif where.apart > 0:
-        output.text(f"Out of step: the sale (stage {d.stage}) is {_stages(where.apart)} ahead "
-                    f"of the customer, who is at step {where.label} (goes with "
-                    f"{', '.join(where.step.stages)}).")
+        output.text(_("Out of step: the sale (stage {stage}) is {apart} ahead "
+                      "of the customer, who is at step {step} (goes with {with_}).").format(
+                          stage=d.stage, apart=_stages(where.apart), step=where.label,
+                          with_=", ".join(where.step.stages)))
     else:
-        output.text(f"Out of step: the customer, at step {where.label} (goes with "
-                    f"{', '.join(where.step.stages)}), is {_stages(-where.apart)} ahead of the "
-                    f"sale (stage {d.stage}).")
+        output.text(_("Out of step: the customer, at step {step} (goes with {with_}), is "
+                      "{apart} ahead of the sale (stage {stage}).").format(
+                          step=where.label, with_=", ".join(where.step.stages),
+                          apart=_stages(-where.apart), stage=d.stage))
 
 
 def print_needs(item: DealFile) -> None:
@@ -311,8 +322,8 @@ def print_needs(item: DealFile) -> None:
     d = item.deal
     explicit = sum(n.explicit for n in d.needs)
     table = output.table("Kind", "Need", "State", "From", "Date",
-                         title=f"Needs (SPIN): {explicit} explicit, {len(d.needs) - explicit} "
-                         "implied")
+                         title=_("Needs (SPIN): {explicit} explicit, {implied} implied").format(
+                             explicit=explicit, implied=len(d.needs) - explicit))
     missing = []
     for k, kind in enumerate("SPIN"):
         if k:
@@ -321,21 +332,29 @@ def print_needs(item: DealFile) -> None:
         found = [n for n in d.needs if n.kind == kind]
         if not found:
             missing.append(kind)
-            table.add_row(label, "—", output.style("none yet", "dim"), "", "")
+            table.add_row(label, "—", output.style(_("none yet"), "dim"), "", "")
             continue
         for j, n in enumerate(found):
-            state = (output.style("● explicit", "green") if output.fancy else "explicit") \
-                if n.explicit else (output.style("○ implied", "dim") if output.fancy
-                                    else "implied")
+            state = (output.style("● " + _("explicit"), "green") if output.fancy
+                     else _("explicit")) \
+                if n.explicit else (output.style("○ " + _("implied"), "dim") if output.fancy
+                                    else _("implied"))
             table.add_row(label if j == 0 else "", escape(n.text), state,
                           escape(n.from_ or ""), n.date.isoformat() if n.date else "")
     output.print(table)
     for kind in missing:
-        output.text(f"No {kind} ({SPIN_KINDS[kind].lower()}) need yet: {SPIN_ADVICE[kind]}.")
+        output.text(_("No {kind} ({name}) need yet: {advice}.").format(
+            kind=kind, name=SPIN_KINDS[kind].lower(), advice=SPIN_ADVICE[kind]))
 
 
 def _stages(n: int) -> str:
-    return f"{n} stage{'' if n == 1 else 's'}"
+    return ngettext("{n} stage", "{n} stages", n).format(n=n)
+
+
+def status_word(status: str) -> str:
+    """A deal's status in words (the files and JSON keep the code)."""
+    words = {"open": _("open"), "won": _("won"), "lost": _("lost"), "hold": _("hold")}
+    return words.get(status, status)
 
 
 def _procurement_label(process: Process, step: str | None) -> str:
@@ -349,9 +368,10 @@ def _procurement_label(process: Process, step: str | None) -> str:
 
 def attitude_word(attitude: str) -> str:
     """The attitude as a word, coloured on a terminal."""
+    from salesflow.model.words import ATTITUDES
     from salesflow.output.render import output
 
-    return output.style(attitude, ATTITUDE_STYLES[attitude])
+    return output.style(ATTITUDES[attitude], ATTITUDE_STYLES[attitude])
 
 
 def print_risks(risks: tuple[Risk, ...] | list[Risk], width: int, indent: int = 2) -> None:

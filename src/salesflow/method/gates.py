@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from salesflow.model.deal import Deal, MilestoneRecord, Need, Stakeholder
+from salesflow.model.i18n import N_, _, is_zh, ngettext
 from salesflow.model.process import (
     Milestone,
     NeedsCriteria,
@@ -24,7 +25,9 @@ from salesflow.model.process import (
 from salesflow.model.words import (
     ATTITUDE_NOUNS,
     ATTITUDE_ORDER,
+    ATTITUDES,
     INFLUENCE_ORDER,
+    INFLUENCES,
     LEVEL_NAMES,
     ROLE_NOUNS,
     SPIN_ADVICE,
@@ -99,26 +102,31 @@ class Gap:
     status: str  # "none yet", "found 1: ...", "not set"
     notes: tuple[str, ...] = ()  # whole sentences: who exists, what to do
     candidates: tuple[Stakeholder, ...] = ()  # people to win over, best first
-    candidates_label: str = "Win over one of"
+    candidates_label: str = N_("Win over one of")  # translated where shown
     unlisted: tuple[str, ...] = ()  # kinds of people nobody listed is: "at the decision level"
     ask: str = ""  # " (ask your coach 陈丽)"
 
     def lines(self) -> list[str]:
         """The gap as sentences: what is wanted and where it stands, then what to do."""
+        stop = "。" if is_zh() else "."
         head = self.want + (f" — {self.status}" if self.status else "")
-        parts = [head + ".", *self.notes]
+        parts = [head + stop, *self.notes]
         if len(self.unlisted) == 1:
-            parts.append(f"Nobody {self.unlisted[0]} is listed under `stakeholders:`: find out "
-                         f"who that is{self.ask} and add them.".replace("Nobody  ", "Nobody "))
+            parts.append(_("Nobody {who} is listed under `stakeholders:`: find out who that "
+                           "is{ask} and add them.").format(who=self.unlisted[0], ask=self.ask)
+                         .replace("Nobody  ", "Nobody "))
         elif self.unlisted:
-            parts.append("Nobody is listed under `stakeholders:` " + ", nor ".join(self.unlisted)
-                         + f": find out who they are{self.ask} and add them.")
+            parts.append(_("Nobody is listed under `stakeholders:` {who}: find out who they "
+                           "are{ask} and add them.").format(
+                               who=(" 、" if is_zh() else ", nor ").join(self.unlisted),
+                               ask=self.ask))
         if self.candidates:
-            parts.append(f"{self.candidates_label}: {_people(self.candidates)}.")
+            parts.append(_("{label}: {people}.").format(label=_(self.candidates_label),
+                                                        people=_people(self.candidates)))
         return parts
 
     def text(self) -> str:
-        return " ".join(self.lines())
+        return ("" if is_zh() else " ").join(self.lines())
 
 
 def unmet_parts(rule: Rule, deal: Deal, process: Process) -> list[str]:
@@ -173,13 +181,13 @@ def _field_gap(name: str, deal: Deal, process: Process) -> Gap | None:
     if value is not None and value not in ("", [], {}):
         return None
     if name in _LIST_FIELDS:
-        return Gap(f"at least one entry under `{name}:`", "none yet")
+        return Gap(_("at least one entry under `{name}:`").format(name=name), _("none yet"))
     example = _FIELD_EXAMPLES.get(name)
     if name == "procurement_step" and process.procurement:
         example = f"procurement_step: {process.procurement[0].id}"
-    todo = (f"Add it to the deal file, e.g. `{example}`." if example
-            else f"Add `{name}:` to the deal file.")
-    return Gap(f"the deal's `{name}` is not set", "", (todo,))
+    todo = (_("Add it to the deal file, e.g. `{example}`.").format(example=example) if example
+            else _("Add `{name}:` to the deal file.").format(name=name))
+    return Gap(_("the deal's `{name}` is not set").format(name=name), "", (todo,))
 
 
 def _matches(person: Stakeholder, crit: StakeholderCriteria, *, attitude: bool = True) -> bool:
@@ -199,31 +207,36 @@ def _stakeholder_gap(crit: StakeholderCriteria, deal: Deal) -> Gap | None:
         return None
     want = describe_criteria(crit)
     if not people:
-        return Gap(want, "the deal lists no `stakeholders:` yet", (
-            "Add the people you have met under `stakeholders:`, each with level, roles and "
-            "attitude.",))
-    status = f"found {len(found)}: {_people(found, facets=False)}" if found else "none yet"
+        return Gap(want, _("the deal lists no `stakeholders:` yet"), (
+            _("Add the people you have met under `stakeholders:`, each with level, roles and "
+              "attitude."),))
+    status = (_("found {n}: {people}").format(n=len(found), people=_people(found, facets=False))
+              if found else _("none yet"))
     notes: list[str] = []
     shaped = [p for p in people if _matches(p, crit, attitude=False)]
     if crit.attitude:
         plural = or_list([ATTITUDE_NOUNS[x][1] for x in crit.attitude])
         others = [p for p in people if p.attitude in crit.attitude and p not in found]
         if others:
-            notes.append(f"{plural[:1].upper()}{plural[1:]} now: "
-                         f"{_people(others, attitude=False)}.")
+            said = _("{kind} now: {people}.").format(kind=plural,
+                                                      people=_people(others, attitude=False))
+            notes.append(said[:1].upper() + said[1:])
         elif not found:
-            notes.append(f"No {plural} at all yet.")
+            notes.append(_("No {kind} at all yet.").format(kind=plural))
     unlisted: tuple[str, ...] = ()
     if not shaped:
         unlisted = (_shape(crit),)
     elif crit.attitude is None and len(shaped) < crit.min:
-        where = f"only {len(shaped)} {'person' if len(shaped) == 1 else 'people'} {_shape(crit)}"
-        notes.append(f"{where[:1].upper()}{where[1:].rstrip()} is listed under `stakeholders:`: "
-                     f"find out who else{_ask_coach(deal)} and add them.")
+        where = ngettext("Only {n} person {who} is listed under `stakeholders:`: find out who "
+                         "else{ask} and add them.",
+                         "Only {n} people {who} are listed under `stakeholders:`: find out who "
+                         "else{ask} and add them.", len(shaped))
+        notes.append(where.format(n=len(shaped), who=_shape(crit), ask=_ask_coach(deal))
+                     .replace("  ", " "))
     candidates: tuple[Stakeholder, ...] = ()
     if crit.attitude:
         candidates = tuple(sorted((p for p in shaped if p not in found), key=_priority))
-    label = "Win over one of" if crit.attitude == ["supporter"] else "Candidates"
+    label = N_("Win over one of") if crit.attitude == ["supporter"] else N_("Candidates")
     return Gap(want, status, tuple(notes), candidates, label, unlisted, _ask_coach(deal))
 
 
@@ -235,13 +248,14 @@ def _procurement_gap(want_id: str, deal: Deal, process: Process) -> Gap | None:
     have_at = process.procurement_index(have) if have else None
     if have_at is not None and have_at >= want_at:
         return None
-    want = f"the customer's buying process at step {_step(process, want_at)} or later"
+    want = _("the customer's buying process at step {step} or later").format(
+        step=_step(process, want_at))
     if have_at is None:
-        return Gap(want, "the deal records no `procurement_step:`", (
-            f"Ask your coach where the customer's buying process stands and record it, e.g. "
-            f"`procurement_step: {want_id}`.",))
-    return Gap(want, f"it is at step {_step(process, have_at)}", (
-        "Update `procurement_step:` when the customer moves on.",))
+        return Gap(want, _("the deal records no `procurement_step:`"), (
+            _("Ask your coach where the customer's buying process stands and record it, e.g. "
+              "`procurement_step: {step}`.").format(step=want_id),))
+    return Gap(want, _("it is at step {step}").format(step=_step(process, have_at)), (
+        _("Update `procurement_step:` when the customer moves on."),))
 
 
 def _needs_gap(crit: NeedsCriteria, deal: Deal) -> Gap | None:
@@ -252,24 +266,22 @@ def _needs_gap(crit: NeedsCriteria, deal: Deal) -> Gap | None:
              and (crit.explicit is None or n.explicit == crit.explicit)]
     if len(found) >= crit.min:
         return None
-    adjective = "" if crit.explicit is None else ("explicit " if crit.explicit else "implied ")
-    noun = "need" if crit.min == 1 else "needs"
-    kinds = (" of kind " + or_list([f"{k} ({SPIN_KINDS[k].lower()})" for k in crit.kind])
-             if crit.kind else "")
-    want = (a(adjective + noun) if crit.min == 1 else f"{crit.min} {adjective}{noun}") + kinds
-    status = f"found {len(found)}" if found else "none yet"
+    want = _want_needs(crit)
+    status = _("found {n}").format(n=len(found)) if found else _("none yet")
     notes: list[str] = []
     if not deal.needs:
-        notes.append("Record what you learn under `needs:` as SPIN notes (kind S, P, I or N).")
+        notes.append(_("Record what you learn under `needs:` as SPIN notes (kind S, P, I or N)."))
     elif crit.explicit:
         implied = [n for n in deal.needs if kind_ok(n) and not n.explicit]
         if implied:
             shown = ", ".join(f"{n.kind} “{_short(n.text)}”" for n in implied[:MAX_NAMED])
-            more = f" and {len(implied) - MAX_NAMED} more" if len(implied) > MAX_NAMED else ""
-            notes.append(f"Implied so far: {shown}{more}. Confirm one with the customer "
-                         "(need-payoff questions) and mark it `explicit: true`.")
+            more = (_(" and {n} more").format(n=len(implied) - MAX_NAMED)
+                    if len(implied) > MAX_NAMED else "")
+            notes.append(_("Implied so far: {needs}. Confirm one with the customer "
+                           "(need-payoff questions) and mark it `explicit: true`.").format(
+                               needs=shown + more))
     if crit.kind and not any(kind_ok(n) for n in deal.needs):
-        notes.append(f"To find one, {SPIN_ADVICE[crit.kind[0]]}.")
+        notes.append(_("To find one, {advice}.").format(advice=SPIN_ADVICE[crit.kind[0]]))
     return Gap(want, status, tuple(notes))
 
 
@@ -277,11 +289,13 @@ def _merge(alternatives: list[list[Gap]]) -> Gap:
     """One gap for an `any_of`: the alternatives side by side, people named once."""
     singles = [gaps[0] for gaps in alternatives if len(gaps) == 1]
     if len(singles) == len(alternatives) and len({g.status for g in singles}) == 1:
-        want, status = ", or ".join(g.want for g in singles), singles[0].status
+        want, status = _(", or ").join(g.want for g in singles), singles[0].status
     else:
-        described = [" and ".join(g.want + (f" ({g.status})" if g.status else "") for g in gaps)
+        described = [_(" and ").join(g.want + (f" ({g.status})" if g.status else "")
+                                     for g in gaps)
                      for gaps in alternatives]
-        want, status = "one of: " + "; or ".join(described), ""
+        want, status = _("one of: {alternatives}").format(
+            alternatives=_("; or ").join(described)), ""
     notes: list[str] = []
     people: list[Stakeholder] = []
     unlisted: list[str] = []
@@ -293,7 +307,7 @@ def _merge(alternatives: list[list[Gap]]) -> Gap:
     labels = [g.candidates_label for gaps in alternatives for g in gaps if g.candidates]
     asks = [g.ask for gaps in alternatives for g in gaps if g.ask]
     return Gap(want, status, tuple(notes), tuple(sorted(people, key=_priority)),
-               labels[0] if labels else "Win over one of", tuple(unlisted),
+               labels[0] if labels else N_("Win over one of"), tuple(unlisted),
                asks[0] if asks else "")
 
 
@@ -306,15 +320,26 @@ def describe_criteria(crit: StakeholderCriteria) -> str:
     if crit.attitude:
         nouns = [ATTITUDE_NOUNS[x][0 if one else 1] for x in crit.attitude]
     else:
-        nouns = ["stakeholder" if one else "stakeholders"]
-    head = a(or_list(nouns)) if one else f"{crit.min} {or_list(nouns)}"
+        nouns = [_("stakeholder") if one else _("stakeholders")]
     shape = _shape(crit)
+    if is_zh():  # 决策层中身为评估者的 + 1 位 + 支持者
+        count = "一位" if one else f"{crit.min} 位"
+        return f"{shape}{count}{or_list(nouns)}"
+    head = a(or_list(nouns)) if one else f"{crit.min} {or_list(nouns)}"
     return f"{head} {shape}" if shape else head
 
 
 def _shape(crit: StakeholderCriteria) -> str:
     """The criteria other than attitude: 'at the decision level who is an evaluator'."""
     parts: list[str] = []
+    if is_zh():  # 决策层中、身为评估者、影响力高的
+        if crit.level:
+            parts.append(or_list([LEVEL_NAMES[x] for x in crit.level]) + "中")
+        if crit.roles:
+            parts.append("身为" + or_list([ROLE_NOUNS[r] for r in crit.roles]))
+        if crit.influence:
+            parts.append("影响力" + or_list([INFLUENCES[x] for x in crit.influence]))
+        return "、".join(parts) + "的" if parts else ""
     if crit.level:
         parts.append(f"at the {or_list(list(crit.level))} level")
     if crit.roles:
@@ -327,14 +352,32 @@ def _shape(crit: StakeholderCriteria) -> str:
     return " ".join(parts)
 
 
+def _want_needs(crit: NeedsCriteria) -> str:
+    """'an explicit need of kind N (need-payoff)', '一条明确需求（N 需求回报型）'."""
+    if is_zh():
+        adjective = {None: "", True: "明确", False: "隐含"}[crit.explicit]
+        kinds = ("（" + or_list([f"{k} {SPIN_KINDS[k]}" for k in crit.kind]) + "）"
+                 if crit.kind else "")
+        count = "一条" if crit.min == 1 else f"{crit.min} 条"
+        return f"{count}{adjective}需求{kinds}"
+    adjective = "" if crit.explicit is None else ("explicit " if crit.explicit else "implied ")
+    noun = "need" if crit.min == 1 else "needs"
+    kinds = (" of kind " + or_list([f"{k} ({SPIN_KINDS[k].lower()})" for k in crit.kind])
+             if crit.kind else "")
+    return (a(adjective + noun) if crit.min == 1 else f"{crit.min} {adjective}{noun}") + kinds
+
+
 def person_label(person: Stakeholder, *, attitude: bool = True) -> str:
     """'罗伟 (生产副总经理; decision level; user buyer, evaluator; attitude unknown)'."""
     facets = [person.title] if person.title else []
-    facets.append(LEVEL_NAMES[person.level] if person.level else "level not set")
+    facets.append(LEVEL_NAMES[person.level] if person.level else _("level not set"))
     if person.roles:
-        facets.append(", ".join(ROLE_NOUNS[r] for r in person.roles))
+        facets.append(("、" if is_zh() else ", ").join(ROLE_NOUNS[r] for r in person.roles))
     if attitude:
-        facets.append("attitude unknown" if person.attitude == "unknown" else person.attitude)
+        facets.append(_("attitude unknown") if person.attitude == "unknown"
+                      else ATTITUDES[person.attitude])
+    if is_zh():
+        return f"{person.name}（{'；'.join(facets)}）"
     return f"{person.name} ({'; '.join(facets)})"
 
 
@@ -343,7 +386,8 @@ def _people(people: list[Stakeholder] | tuple[Stakeholder, ...], *, facets: bool
     shown = [person_label(p, attitude=attitude) if facets else p.name
              for p in people[:MAX_NAMED]]
     more = len(people) - MAX_NAMED
-    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+    return (("、" if is_zh() else ", ").join(shown)
+            + (_(" and {n} more").format(n=more) if more > 0 else ""))
 
 
 def _priority(person: Stakeholder) -> tuple[int, int, int]:
@@ -355,7 +399,7 @@ def _priority(person: Stakeholder) -> tuple[int, int, int]:
 def _ask_coach(deal: Deal) -> str:
     coaches = [p.name for p in deal.stakeholders
                if "coach" in p.roles and p.attitude != "opponent"]
-    return f" (ask your coach {and_list(coaches)})" if coaches else ""
+    return _(" (ask your coach {coaches})").format(coaches=and_list(coaches)) if coaches else ""
 
 
 def _step(process: Process, index: int) -> str:

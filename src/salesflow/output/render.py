@@ -222,13 +222,20 @@ class Output:
 
     def table(self, *headers: str, title: str | None = None,
               right: Iterable[str] = ()) -> Table:
-        """An empty table styled for where the output goes; fill and print it."""
+        """An empty table styled for where the output goes; fill and print it.
+
+        Headers and the title are said in the invocation's language (`_()`); `right`
+        names the English headers. tests/catalog.py extracts literal headers and titles
+        of `output.table(...)` calls, so callers need not mark them.
+        """
         from rich import box
         from rich.table import Table
 
+        from salesflow.model.i18n import _
+
         fancy = self.fancy
         table = Table(
-            title=title,
+            title=_(title) if title else title,
             box=box.SIMPLE_HEAD if fancy else None,
             show_edge=False,
             pad_edge=False,
@@ -238,7 +245,7 @@ class Output:
         )
         right = set(right)
         for name in headers:  # numbers (right-aligned) never break across lines
-            table.add_column(name, justify="right" if name in right else "left",
+            table.add_column(_(name), justify="right" if name in right else "left",
                              overflow="fold", no_wrap=name in right)
         return table
 
