@@ -7,7 +7,8 @@
 
 What is extracted (Babel's Python extractor plus two things it cannot see):
 - calls of `_`, `N_`, `ngettext`, `pgettext` (salesflow.model.i18n) with literal strings;
-- literal headers and titles of `output.table(...)` (render.table translates them);
+- literal headers and titles of `output.table(...)` and `Col(...)` (render.table and
+  fit.fitted translate them);
 - every `help="..."` keyword (Typer options, arguments, apps, commands): Typer
   evaluates them at import, so the CLI translates them when help is rendered;
 - the docstring of every function decorated with `<app>.command(...)` or
@@ -54,6 +55,11 @@ def _help_texts(path: Path) -> Iterator[tuple[str, int]]:
             for arg in literals:
                 if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value:
                     yield arg.value, arg.lineno
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and node.func.id == "Col" and node.args):  # output.fit.Col: its header
+            arg = node.args[0]
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value:
+                yield arg.value, arg.lineno
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             commands = [d for d in node.decorator_list
                         if isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute)

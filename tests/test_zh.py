@@ -120,7 +120,7 @@ def test_zh_workspace_end_to_end(tmp_path: Path) -> None:
                      "总装车间MES系统", "--amount", "1650000", "--close", "2027-02-28",
                      "--owner", "陈杰")
     assert created.exit_code == 0, created.stderr
-    assert created.stdout == "created deals/meida-mes.yaml in stage G (客户规划与电话邀约)\n"
+    assert created.stdout == "已创建 deals/meida-mes.yaml，当前阶段 G（客户规划与电话邀约）\n"
     ws.write("deals/meida-mes.yaml", ws.read("deals/meida-mes.yaml") + PEOPLE)
     ws.deal("lubei-plc", LUBEI)
     assert ws.run("validate").exit_code == 0
@@ -128,46 +128,45 @@ def test_zh_workspace_end_to_end(tmp_path: Path) -> None:
     show = ws.run("show", "meida-mes")
     assert show.exit_code == 0, show.stderr
     out = show.stdout
-    assert re.search(r"\nStage +G 客户规划与电话邀约 \(10%\)\n", out)
-    assert "In step: the customer is at step 2/16 “使用部门提出需求”, which goes with stage G." \
-        in out
-    assert_aligned(table_after(out, "   Sales process", rows=16), right=("#",))
+    assert re.search(r"\n阶段 +G 客户规划与电话邀约 \(10%\)\n", out)
+    assert "步调一致：客户处于第 2/16 “使用部门提出需求” 步，与阶段 G 相符。" in out
+    assert_aligned(table_after(out, "   销售流程", rows=16), right=("#",))
     assert ">  G 客户规划与电话邀约" in out
-    assert_aligned(table_after(out, "Stakeholder  ", rows=2))
-    assert_aligned(table_after(out, "Kind", rows=4))
+    assert_aligned(table_after(out, "相关人员  ", rows=2))
+    assert_aligned(table_after(out, "类型", rows=4))
 
     check = ws.run("check", "meida-mes")
     assert check.exit_code == 1
     assert "  [ ] visit-committed: 客户经手人士给予上门拜访明确的承诺。" in check.stdout
-    assert "to record a milestone: salesflow tick meida-mes visit-committed" in check.stdout
+    assert "记录里程碑：salesflow tick meida-mes visit-committed" in check.stdout
     gate = json.loads(ws.run("check", "lubei-plc", "--format", "json").stdout)
     senior = next(m for m in gate["milestones"] if m["id"] == "senior-supporter")
     assert senior["met"] is True  # 韩志强, a supporter at the decision level
 
     chart = ws.run("map", "meida-mes").stdout
-    assert "梁志明  总经理 · decision level · decision buyer · neutral · high influence" in chart
-    assert "└── 陈丽  生产计划主管 · operations level · user buyer, coach · supporter" in chart
-    assert_aligned(table_after(chart, "Role ", rows=7))
-    assert_aligned(table_after(chart, "Level ", rows=3))
+    assert "梁志明  总经理 · 决策层 · 决策买家 · 中立 · 影响力高" in chart
+    assert "└── 陈丽  生产计划主管 · 操作层 · 使用买家、教练 · 支持者" in chart
+    assert_aligned(table_after(chart, "角色 ", rows=7))
+    assert_aligned(table_after(chart, "层级 ", rows=3))
 
     review = ws.run("review", "--as-of", "2026-11-27")
     assert review.exit_code == 0
     lines = review.stdout.splitlines()
     assert lines[2] == ("lubei-plc · 压缩机站PLC控制系统改造 · 鲁北石化股份有限公司  C 50% · "
-                        "李伟 · weighted 3,100,000 CNY")
-    assert lines[3] == "  opponent-buyer  郑强 (供应处处长), financial buyer, is an opponent"
-    assert lines[5] == ("  out-of-step     sales stage C is 1 stage ahead of the customer, who "
-                        "is at step 4/16 “确定预算” (goes with E, D)")
-    assert lines[-1] == "No risks found: meida-mes"
+                        "李伟 · 加权 3,100,000 CNY")
+    assert lines[3] == "  opponent-buyer  郑强 (供应处处长)是财务买家，持反对态度"
+    assert lines[5] == ("  out-of-step     销售阶段 C 领先客户 1 个阶段，客户处于第 4/16 “确定预算” 步"
+                        "（对应 E, D）")
+    assert lines[-1] == "未发现风险：meida-mes"
 
     funnel = ws.run("funnel")
     assert funnel.exit_code == 0
-    block = table_after(funnel.stdout, "Stage", rows=8)
-    assert block[1].startswith("G      客户规划与电话邀约")
-    assert_aligned(block, right=("Prob.", "Deals", "Amount CNY", "Weighted CNY"))
+    block = table_after(funnel.stdout, "阶段", rows=8)
+    assert block[1].startswith("G     客户规划与电话邀约")
+    assert_aligned(block, right=("概率", "商机数", "金额 CNY", "加权 CNY"))
 
     listed = ws.run("list")
-    assert_aligned(table_after(listed.stdout, "ID"), right=("Amount",))
+    assert_aligned(table_after(listed.stdout, "ID"), right=("金额",))
     assert "陈杰" in listed.stdout
 
     # walk a deal forward with tick and advance, as a salesperson would
@@ -183,7 +182,7 @@ def test_zh_workspace_end_to_end(tmp_path: Path) -> None:
     assert moved.exit_code == 0, moved.stderr
     assert "stage: F\n" in ws.read("deals/meida-mes.yaml")
     assert "梁总同意12月上门拜访" in ws.read("deals/meida-mes.yaml")
-    assert re.search(r"\nStage +F 客户拜访与初步调研 \(20%\)\n", ws.run("show", "meida-mes").stdout)
+    assert re.search(r"\n阶段 +F 客户拜访与初步调研 \(20%\)\n", ws.run("show", "meida-mes").stdout)
     # at C the rules decide: lubei has its supporters and needs, only a tick is missing
     refused = ws.run("advance", "lubei-plc")
     assert refused.exit_code == 1

@@ -77,29 +77,32 @@ def handle_errors(func: F) -> F:
         except ProblemsError as exc:
             output.problems(exc.problems)
             if exc.hint:
-                output.error(f"{len(exc.problems)} problem(s) found", exc.hint)
+                output.error(i18n._("{n} problem(s) found").format(n=len(exc.problems)),
+                             exc.hint)
             raise typer.Exit(exc.exit_code) from None
         except SalesflowError as exc:
             output.error(exc.message, exc.hint)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
-            output.error("interrupted")
+            output.error(i18n._("interrupted"))
             raise typer.Exit(130) from None
         except BrokenPipeError:
             raise typer.Exit(0) from None
         except OSError as exc:  # disk full, read-only folder, a file where a folder should be
             where = f" {exc.filename}" if exc.filename else ""
-            output.error(f"cannot access{where}: {exc.strerror or exc}",
-                         "check the path, its permissions and the free disk space; "
-                         "no file was changed")
+            output.error(i18n._("cannot access{where}: {error}").format(
+                where=where, error=exc.strerror or exc),
+                         i18n._("check the path, its permissions and the free disk space; "
+                                "no file was changed"))
             raise typer.Exit(1) from None
         except Exception as exc:  # the last line of defence: one line, no traceback
             if os.environ.get("SALESFLOW_DEBUG"):
                 raise
             output.error(
-                f"internal error: {type(exc).__name__}: {exc}",
-                "this is a bug in salesflow; please report it with the command you ran "
-                "(set SALESFLOW_DEBUG=1 to see the traceback)",
+                i18n._("internal error: {kind}: {error}").format(kind=type(exc).__name__,
+                                                                 error=exc),
+                i18n._("this is a bug in salesflow; please report it with the command you ran "
+                       "(set SALESFLOW_DEBUG=1 to see the traceback)"),
             )
             raise typer.Exit(INTERNAL_ERROR) from None
 

@@ -17,6 +17,7 @@ from salesflow.cli._common import (
     use_cache,
 )
 from salesflow.cli.app import app
+from salesflow.model.i18n import _
 from salesflow.output.render import Format, ShowFormat
 
 if TYPE_CHECKING:
@@ -71,12 +72,13 @@ def new(
     process = load_process(base)
     code = stage or process.first.code
     if not process.has_stage(code):
-        raise UsageError(f"--stage {code!r} is not a stage of this process",
-                         hint=f"use one of {', '.join(process.codes)}")
+        raise UsageError(_("--stage {code!r} is not a stage of this process").format(code=code),
+                         hint=_("use one of {codes}").format(codes=", ".join(process.codes)))
     clash = files_of_id(base, deal_id, cache=use_cache())
     if clash:
-        raise DataError(f"deal {deal_id!r} already exists: {relative(base, clash[0])}",
-                        hint="choose another id, or edit the existing deal")
+        raise DataError(_("deal {deal!r} already exists: {path}").format(
+            deal=deal_id, path=relative(base, clash[0])),
+                        hint=_("choose another id, or edit the existing deal"))
     close_date = parse_date(close, "--close")
     value = parse_amount(amount)
     author = default_author(base)
@@ -91,14 +93,16 @@ def new(
     if deal is None:
         from salesflow.model.errors import ProblemsError
 
-        raise ProblemsError(problems, hint="fix the option values above and try again")
+        raise ProblemsError(problems, hint=_("fix the option values above and try again"))
     target = base / DEALS_DIR / f"{deal_id}.yaml"
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         write_atomic(target, text.encode(), exclusive=True)
     except FileExistsError:
-        raise DataError(f"deal {deal_id!r} already exists: {rel}") from None
-    output.text(f"created {rel} in stage {code} ({process.stage(code).name})")
+        raise DataError(_("deal {deal!r} already exists: {path}").format(
+            deal=deal_id, path=rel)) from None
+    output.text(_("created {path} in stage {code} ({name})").format(
+        path=rel, code=code, name=process.stage(code).name))
 
 
 def parse_amount(value: str | None) -> Any:
@@ -113,7 +117,7 @@ def parse_amount(value: str | None) -> Any:
     try:
         return parse_money(value.replace(",", "").replace("_", ""))
     except PydanticCustomError as exc:
-        raise UsageError(f"--amount: {exc.message()}") from None
+        raise UsageError(_("--amount: {problem}").format(problem=exc.message())) from None
 
 
 def deal_row(item: DealFile | SummaryFile) -> dict[str, Any]:
@@ -178,8 +182,9 @@ def list_(
                          d.expected_close.isoformat() if d.expected_close else ""])
         output.print(fitted(cols, rows))
         invalid_notes(invalid_json(ws.problems))
-        output.note(f"{len(items)} deal(s)" + ("" if status == "all" else f" with status "
-                                               f"{status}; --status all shows every deal"))
+        output.note(_("{n} deal(s)").format(n=len(items)) + (
+            "" if status == "all" else _(" with status {status}; --status all shows every "
+                                         "deal").format(status=status)))
     raise typer.Exit(1 if ws.problems else 0)
 
 

@@ -13,6 +13,7 @@ import typer
 
 from salesflow.cli._common import handle_errors, parse_date, root, use_cache
 from salesflow.cli.app import app
+from salesflow.model.i18n import _
 
 if TYPE_CHECKING:
     from salesflow.files.update import Compute, Outcome
@@ -133,7 +134,7 @@ def lose(
     if given is None:
         from salesflow.model.errors import UsageError
 
-        raise UsageError("--reason must not be empty")
+        raise UsageError(_("--reason must not be empty"))
     note = _text(note, "--note")
     ctx = _context(deal, date, by)
     _run(ctx, deal, lambda d, data, process: pipeline.lose(d, process, ctx, given, note),
@@ -209,11 +210,12 @@ def _text(value: str | None, option: str) -> str | None:
     if value is None:
         return None
     if not value.strip():
-        raise UsageError(f"{option} must not be empty")
+        raise UsageError(_("{option} must not be empty").format(option=option))
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise UsageError(f"{option} contains bytes that are not valid UTF-8",
+        raise UsageError(_("{option} contains bytes that are not valid UTF-8").format(
+            option=option),
                          hint="check your terminal's encoding") from None
     return value
 
@@ -235,11 +237,12 @@ def _run(ctx: Context, ref: str, compute: Compute, dry_run: bool, *,
             output.text(change.summary)
         else:
             print_diff(outcome.diff())
-            output.note(f"dry run: {change.summary}; nothing was written")
+            output.note(_("dry run: {summary}; nothing was written").format(
+                summary=change.summary))
     else:
         output.text(change.summary)
     for note in change.notes:
-        output.note(f"note: {note}")
+        output.note(_("note: {note}").format(note=note))
     if show_gate and not change.empty:
         _gate_line(ctx.deal_id, outcome, dry_run)
     elif outcome.written and not change.empty and show_stage:
@@ -277,13 +280,14 @@ def _gate_line(deal_id: str, outcome: Outcome, dry_run: bool) -> None:
     stage = process.stage(deal.stage)
     statuses = stage_gate(deal, stage, process)
     met = sum(s.met for s in statuses)
-    text = f"stage {stage.code}: {met} of {len(statuses)} exit milestone(s) met"
+    text = _("stage {code}: {met} of {total} exit milestone(s) met").format(
+        code=stage.code, met=met, total=len(statuses))
     unmet = [s.milestone.id for s in statuses if not s.met]
     nxt = process.next_stage(stage.code)
     if unmet:
-        text += f"; still open: {', '.join(unmet)}"
+        text += _("; still open: {ids}").format(ids=", ".join(unmet))
     elif nxt is not None and deal.status == "open" and not dry_run:
-        text += f"; ready: salesflow advance {deal_id}"
+        text += _("; ready: salesflow advance {deal}").format(deal=deal_id)
     output.note(text)
 
 
@@ -294,11 +298,11 @@ def _stage_line(deal_id: str, outcome: Outcome) -> None:
     deal, process = outcome.deal, outcome.process
     stage = process.stage(deal.stage)
     if deal.status == "open" and stage.exit:
-        output.note(f"next: reach {', '.join(stage.milestone_ids)} "
-                    f"(`salesflow check {deal_id}`)")
+        output.note(_("next: reach {ids} (`salesflow check {deal}`)").format(
+            ids=", ".join(stage.milestone_ids), deal=deal_id))
     elif deal.status == "won" and stage.exit:
-        output.note(f"the closing checklist: {', '.join(stage.milestone_ids)} "
-                    f"(`salesflow tick {deal_id} MILESTONE` as each is done)")
+        output.note(_("the closing checklist: {ids} (`salesflow tick {deal} MILESTONE` as each "
+                      "is done)").format(ids=", ".join(stage.milestone_ids), deal=deal_id))
 
 
 def _refused(exc: GateRefused) -> None:
@@ -310,17 +314,19 @@ def _refused(exc: GateRefused) -> None:
     output.error(exc.message)
     for s in exc.unmet:
         stage = f"{s.stage} " if several else ""
-        rule = " [rule]" if s.by_rule else ""
+        rule = " " + _("[rule]") if s.by_rule else ""
         output.note(f"  [ ] {stage}{s.milestone.id}{rule}: {s.milestone.text}")
         for gap in s.gaps:  # what is wanted, then who exists and whom to win over
             first, *rest = gap.lines()
-            output.note(f"      missing: {first}")
+            output.note("      " + _("missing: {what}").format(what=first))
             for line in rest:
                 output.note(f"        {line}")
         if s.by_rule:
-            output.note("      checked from the deal's data: add or update what is missing in "
-                        "the deal file (a record does not override the rule)")
+            output.note("      " + _("checked from the deal's data: add or update what is "
+                                     "missing in the deal file (a record does not override "
+                                     "the rule)"))
         else:
-            output.note(f"      record it: {tick_command(exc.deal_id, s.milestone.id)}")
+            output.note("      " + _("record it: {command}").format(
+                command=tick_command(exc.deal_id, s.milestone.id)))
     if exc.hint:
-        output.note(f"hint: {exc.hint}")
+        output.note(_("hint: {hint}").format(hint=exc.hint))

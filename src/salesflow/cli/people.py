@@ -9,6 +9,7 @@ import typer
 from salesflow.cli._common import handle_errors
 from salesflow.cli.app import app
 from salesflow.cli.views import attitude_word
+from salesflow.model.i18n import _, is_zh, ngettext
 from salesflow.output.render import ShowFormat
 
 if TYPE_CHECKING:
@@ -84,16 +85,16 @@ def person_line(person: Stakeholder) -> str:
     """One org-chart label: name, title, level, roles, attitude, influence (rich markup)."""
     from rich.markup import escape
 
-    from salesflow.model.words import LEVEL_NAMES, ROLE_NOUNS
+    from salesflow.model.words import INFLUENCES, LEVEL_NAMES, ROLE_NOUNS, comma
     from salesflow.output.render import output
 
     facets = [escape(person.title or person.department or "")]
-    facets.append(LEVEL_NAMES[person.level] if person.level else "level not set")
+    facets.append(LEVEL_NAMES[person.level] if person.level else _("level not set"))
     if person.roles:
-        facets.append(", ".join(ROLE_NOUNS[r] for r in person.roles))
+        facets.append(comma().join(ROLE_NOUNS[r] for r in person.roles))
     facets.append(attitude_word(person.attitude))
     if person.influence:
-        facets.append(f"{person.influence} influence")
+        facets.append(_("{level} influence").format(level=INFLUENCES[person.influence]))
     return output.style(person.name, "bold") + "  " + " · ".join(f for f in facets if f)
 
 
@@ -102,7 +103,9 @@ def _who(people: tuple[Stakeholder, ...]) -> str:
 
     if not people:
         return "—"
-    return ", ".join(f"{escape(p.name)} ({attitude_word(p.attitude)})" for p in people)
+    from salesflow.model.words import comma
+
+    return comma().join(f"{escape(p.name)} ({attitude_word(p.attitude)})" for p in people)
 
 
 def print_map(item: DealFile, centre: BuyingCentre) -> None:
@@ -115,14 +118,15 @@ def print_map(item: DealFile, centre: BuyingCentre) -> None:
     d = item.deal
     count = len(d.stakeholders)
     output.print(output.style(f"{item.id} — {d.customer}", "bold") + escape(
-        f": {count} {'person' if count == 1 else 'people'} in the buying centre"))
+        ngettext(": {n} person in the buying centre", ": {n} people in the buying centre",
+                 count).format(n=count)))
     output.print()
     if not d.stakeholders:
-        output.text(f"No stakeholders recorded yet: add the people you meet under "
-                    f"`stakeholders:` in {item.path} (name, title, level, roles, attitude, "
-                    "reports_to).")
+        output.text(_("No stakeholders recorded yet: add the people you meet under "
+                      "`stakeholders:` in {path} (name, title, level, roles, attitude, "
+                      "reports_to).").format(path=item.path))
     else:
-        output.print(output.style("Org chart", "bold") + " (by reports_to)")
+        output.print(output.style(_("Org chart"), "bold") + " " + _("(by reports_to)"))
         tree = Tree("", hide_root=True, guide_style="dim" if output.fancy else "")
         def add(branch: Tree, node: OrgNode) -> None:
             sub = branch.add(person_line(node.person))
@@ -137,22 +141,34 @@ def print_map(item: DealFile, centre: BuyingCentre) -> None:
     for cover in centre.roles:
         key = cover.key or ""
         roles.add_row(ROLE_NOUNS[key], _who(cover.people),
-                      output.style(cover.coverage, COVERAGE_STYLES[cover.coverage]))
+                      output.style(_coverage(cover.coverage), COVERAGE_STYLES[cover.coverage]))
     output.print(roles)
     missing = centre.missing_roles
     if missing:
-        output.text("Missing roles: " + "; ".join(
-            f"{ROLE_NOUNS[r]} ({ROLE_MEANINGS[r]})" for r in missing))
+        output.text(_("Missing roles: {roles}").format(roles=_("; ").join(
+            f"{ROLE_NOUNS[r]} ({ROLE_MEANINGS[r]})" for r in missing)))
     else:
-        output.text("Every buyer role is covered.")
+        output.text(_("Every buyer role is covered."))
     output.print()
 
     levels = output.table("Level", "People", "Coverage", title="Levels")
     for cover in centre.levels:
-        levels.add_row(LEVEL_NAMES[cover.key] if cover.key else "level not set",
+        levels.add_row(LEVEL_NAMES[cover.key] if cover.key else _("level not set"),
                        _who(cover.people),
-                       output.style(cover.coverage, COVERAGE_STYLES[cover.coverage]))
+                       output.style(_coverage(cover.coverage), COVERAGE_STYLES[cover.coverage]))
     output.print(levels)
     if centre.missing_levels:
-        output.text("Nobody known at the " + and_list(centre.missing_levels) + " level"
-                    + ("s" if len(centre.missing_levels) > 1 else "") + ".")
+        if is_zh():
+            output.text("尚未认识" + and_list([LEVEL_NAMES[x] for x in centre.missing_levels])
+                        + "的任何人。")
+        else:
+            output.text("Nobody known at the " + and_list(centre.missing_levels) + " level"
+                        + ("s" if len(centre.missing_levels) > 1 else "") + ".")
+
+
+def _coverage(word: str) -> str:
+    """A coverage verdict in words (JSON keeps the code)."""
+    words = {"supported": _("supported"), "opposed": _("opposed"), "not won": _("not won"),
+             "contested": _("contested"),
+             "missing": _("missing"), "unknown": _("unknown")}
+    return words.get(word, word)

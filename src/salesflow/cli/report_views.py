@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from salesflow.model.i18n import N_, _
+
 if TYPE_CHECKING:
     from rich.table import Table
 
@@ -49,13 +51,13 @@ def counted(count: int, missing: Sequence[str]) -> str:
 
 
 def title(name: str, data: dict[str, Any], cut: Cut, extra: str = "") -> str:
-    parts = [f"{name} ({data['currency']})"]
+    parts = [f"{_(name)} ({data['currency']})"]
     if extra:
         parts.append(extra)
     if not cut.empty:
         parts.append(cut.describe())
     if data.get("as_of"):
-        parts.append(f"as of {data['as_of']}, replayed from history")
+        parts.append(_("as of {date}, replayed from history").format(date=data["as_of"]))
     return " — ".join(parts)
 
 
@@ -73,19 +75,21 @@ def replay_notes(data: dict[str, Any]) -> None:
     if not rep:
         return
     if rep["created_later"]["count"]:
-        output.text(f"Not yet created on {rep['as_of']}: {rep['created_later']['count']} "
-                    f"deal(s) left out.")
+        output.text(_("Not yet created on {date}: {n} deal(s) left out.").format(
+            date=rep["as_of"], n=rep["created_later"]["count"]))
     if rep["no_history"]["count"]:
-        output.text(f"Without history, cannot be replayed, left out: "
-                    f"{rep['no_history']['count']} deal(s): {ids_text(rep['no_history']['ids'])}")
+        output.text(_("Without history, cannot be replayed, left out: {n} deal(s): "
+                      "{ids}").format(n=rep["no_history"]["count"],
+                                      ids=ids_text(rep["no_history"]["ids"])))
     if rep["disagree"]["count"]:
-        output.text(f"History does not end in the stage/status the file says (edited by hand?): "
-                    f"{rep['disagree']['count']} deal(s): {ids_text(rep['disagree']['ids'])}")
+        output.text(_("History does not end in the stage/status the file says (edited by "
+                      "hand?): {n} deal(s): {ids}").format(
+                          n=rep["disagree"]["count"], ids=ids_text(rep["disagree"]["ids"])))
     if rep.get("fields_as_today", {}).get("count"):
         found = rep["fields_as_today"]
-        output.text(f"Amount, currency, close date or procurement step edited by hand since "
-                    f"their last recorded change, taken as the file says after it: "
-                    f"{found['count']} deal(s): {ids_text(found['ids'])}")
+        output.text(_("Amount, currency, close date or procurement step edited by hand since "
+                      "their last recorded change, taken as the file says after it: {n} "
+                      "deal(s): {ids}").format(n=found["count"], ids=ids_text(found["ids"])))
 
 
 def invalid_notes(invalid: dict[str, Any] | None) -> None:
@@ -107,7 +111,7 @@ def invalid_notes(invalid: dict[str, Any] | None) -> None:
 # ------------------------------------------------------------------ funnel
 
 
-FUNNEL_BAR = "Weighted"  # the heading of the funnel's bar: what it measures
+FUNNEL_BAR = N_("Weighted")  # the heading of the funnel's bar: what it measures
 
 
 def funnel_top(body: dict[str, Any]) -> Decimal:
@@ -130,7 +134,8 @@ def funnel_table(body: dict[str, Any], currency: str, heading: str | None,
     """
     from salesflow.output.fit import Col, layered_bar
 
-    amount, weighted = f"Amount {currency}", f"Weighted {currency}"
+    amount = _("Amount {currency}").format(currency=currency)
+    weighted = _("Weighted {currency}").format(currency=currency)
     scale = funnel_top(body) if top is None else top
     cols = [Col("Stage"), Col("Name", "text", drop=1, min=8), Col("Prob.", right=True, drop=2),
             Col("Deals", right=True), Col(amount, right=True), Col(weighted, right=True),
@@ -143,7 +148,7 @@ def funnel_table(body: dict[str, Any], currency: str, heading: str | None,
                      human(r["weighted"]),
                      lambda w, f=front, b=back: layered_bar(f, b, w)])
     total = body["total"]
-    rows.append(["", "Total", "", counted(total["count"], total["without_amount"]),
+    rows.append(["", _("Total"), "", counted(total["count"], total["without_amount"]),
                  human(total["amount"]), human(total["weighted"]), ""])
     return fitted_table(cols, rows, esc(heading) if heading else None, [len(rows) - 1])
 
@@ -158,18 +163,18 @@ def funnel_notes(body: dict[str, Any]) -> None:
     from salesflow.output.render import output
 
     excluded = body["excluded"]
-    output.text(f"Left out: {excluded['lost']['count']} lost, {excluded['hold']['count']} "
-                "on hold.")
+    output.text(_("Left out: {lost} lost, {hold} on hold.").format(
+        lost=excluded["lost"]["count"], hold=excluded["hold"]["count"]))
     missing = body["total"]["without_amount"]
     if missing:
-        output.text(f"{len(missing)} deal(s) without an amount (counted, not valued; "
-                    f"marked ?): {ids_text(missing)}")
+        output.text(_("{n} deal(s) without an amount (counted, not valued; marked ?): "
+                      "{ids}").format(n=len(missing), ids=ids_text(missing)))
 
 
 def print_funnel(data: dict[str, Any], cut: Cut) -> None:
     from salesflow.output.render import output
 
-    output.print(funnel_table(data, data["currency"], title("Funnel", data, cut)))
+    output.print(funnel_table(data, data["currency"], title(N_("Funnel"), data, cut)))
     funnel_notes(data)
     replay_notes(data)
     invalid_notes(data.get("invalid"))
@@ -184,7 +189,7 @@ def side_table(data: dict[str, Any], heading: str) -> Table:
     from salesflow.output.render import output
 
     cur = data["currency"]
-    headers = ["Stage", "Prob."]
+    headers = ["Stage", "Prob."]  # translated by output.table
     for i, g in enumerate(data["groups"]):
         label = group_label(g["group"])
         headers += [f"{esc(label)}\nDeals", f"{' ' * i}\nWeighted"]  # unique, blank-looking
@@ -202,7 +207,7 @@ def side_table(data: dict[str, Any], heading: str) -> Table:
                   human(r["weighted"])]
         table.add_row(*cells)
     table.add_section()
-    cells = ["Total", ""]
+    cells = [_("Total"), ""]
     for g in data["groups"]:
         t = g["total"]
         cells += [counted(t["count"], t["without_amount"]), human(t["weighted"])]
@@ -219,7 +224,7 @@ def print_funnel_by(data: dict[str, Any], cut: Cut, layout: str) -> None:
     from salesflow.output.render import output
 
     by = data["by"].replace("_", " ")
-    heading = title("Funnel", data, cut, f"by {by}")
+    heading = title(N_("Funnel"), data, cut, _("by {what}").format(what=_(by)))
     side = side_table(data, heading)
     console = output.out
     unclamped = console.options.update(max_width=100_000)  # measure clamps to the width
@@ -237,10 +242,11 @@ def print_funnel_by(data: dict[str, Any], cut: Cut, layout: str) -> None:
         top = funnel_top(data)  # one scale for every group: the whole funnel's
         for g in data["groups"]:
             output.print(funnel_table(g, data["currency"],
-                                      f"{by.capitalize()}: {group_label(g['group'])}", top))
+                                      f"{_(by).capitalize()}: {group_label(g['group'])}",
+                                      top))
             output.text()
-        output.print(funnel_table(data, data["currency"], f"All {len(data['groups'])} "
-                                  f"{by} groups together", top))
+        output.print(funnel_table(data, data["currency"], _(
+            "All {n} {what} groups together").format(n=len(data["groups"]), what=_(by)), top))
     funnel_notes(data)
     replay_notes(data)
     invalid_notes(data.get("invalid"))
@@ -248,16 +254,20 @@ def print_funnel_by(data: dict[str, Any], cut: Cut, layout: str) -> None:
 
 # ---------------------------------------------------------------- forecast
 
-ROW_LABELS = {"overdue": "Overdue", "no_close": "No expected close"}
+# Words that reach `_()` through a variable (a --by or --period value).
+CUT_WORDS = (N_("owner"), N_("segment"), N_("product line"), N_("month"), N_("quarter"))
+ROW_LABELS = {"overdue": N_("Overdue"), "no_close": N_("No expected close")}
 
 
 def print_forecast(data: dict[str, Any], cut: Cut) -> None:
     from salesflow.output.render import output
 
     cur = data["currency"]
-    best, weighted, won = f"Best case {cur}", f"Weighted {cur}", f"Won {cur}"
-    heading = title("Forecast", data, cut, f"by {data['period']}, {data['from']} to "
-                    f"{data['to']}")
+    best = _("Best case {currency}").format(currency=cur)
+    weighted = _("Weighted {currency}").format(currency=cur)
+    won = _("Won {currency}").format(currency=cur)
+    heading = title(N_("Forecast"), data, cut, _("by {period}, {from_} to {to}").format(
+        period=_(data["period"]), from_=data["from"], to=data["to"]))
     from salesflow.output.fit import Col, layered_bar
 
     cols = [Col("Period"), Col("Open deals", right=True, drop=1), Col(best, right=True),
@@ -267,7 +277,7 @@ def print_forecast(data: dict[str, Any], cut: Cut) -> None:
     top = max((Decimal(r["best_case"]) for r in data["rows"]), default=Decimal(0))
     rows: list[list[Any]] = []
     for r in data["rows"]:
-        label = r["period"] or ROW_LABELS[r["kind"]]
+        label = r["period"] or _(ROW_LABELS[r["kind"]])
         if r["kind"] != "period" and r["count"]:
             label = output.style(label, "bold red")
         missing = r["without_amount"]
@@ -277,30 +287,34 @@ def print_forecast(data: dict[str, Any], cut: Cut) -> None:
                      counted(r["won_count"], missing if r["won_count"] else []),
                      human(r["won"]), lambda w, f=part, b=best_part: layered_bar(f, b, w)])
     t = data["total"]
-    rows.append(["Total", str(t["count"]), human(t["best_case"]), human(t["weighted"]),
+    rows.append([_("Total"), str(t["count"]), human(t["best_case"]), human(t["weighted"]),
                  str(t["won_count"]), human(t["won"]), ""])
     table = fitted_table(cols, rows, esc(heading), [len(rows) - 1])
     output.print(table)
     if data["overdue"]["count"]:
-        output.text(f"Overdue: {data['overdue']['count']} open deal(s) expected to close "
-                    f"before {data['today']}: {ids_text(data['overdue']['ids'])}; move their "
-                    "dates or close them.")
+        output.text(_("Overdue: {n} open deal(s) expected to close before {date}: {ids}; move "
+                      "their dates or close them.").format(
+                          n=data["overdue"]["count"], date=data["today"],
+                          ids=ids_text(data["overdue"]["ids"])))
     if data["no_close"]["count"]:
-        output.text(f"No expected close: {data['no_close']['count']} open deal(s) cannot be "
-                    f"placed in a period: {ids_text(data['no_close']['ids'])}; give them an "
-                    "expected_close.")
+        output.text(_("No expected close: {n} open deal(s) cannot be placed in a period: "
+                      "{ids}; give them an expected_close.").format(
+                          n=data["no_close"]["count"], ids=ids_text(data["no_close"]["ids"])))
     if t["without_amount"]:
-        output.text(f"{len(t['without_amount'])} deal(s) without an amount (counted, not "
-                    f"valued; marked ?): {ids_text(t['without_amount'])}")
+        output.text(_("{n} deal(s) without an amount (counted, not valued; marked ?): "
+                      "{ids}").format(n=len(t["without_amount"]),
+                                      ids=ids_text(t["without_amount"])))
     if data["left_out"]["count"]:
-        output.text(f"Closing outside {data['from']} to {data['to']}, left out: "
-                    f"{data['left_out']['count']} open deal(s): "
-                    f"{ids_text(data['left_out']['ids'])}")
+        output.text(_("Closing outside {from_} to {to}, left out: {n} open deal(s): "
+                      "{ids}").format(from_=data["from"], to=data["to"],
+                                      n=data["left_out"]["count"],
+                                      ids=ids_text(data["left_out"]["ids"])))
     if data["won_undated"]["count"]:
-        output.text(f"Won, but the history does not say when (not in any period): "
-                    f"{data['won_undated']['count']} deal(s): "
-                    f"{ids_text(data['won_undated']['ids'])}")
-    output.text(f"Not forecast: {data['held']['count']} on hold; lost deals never are.")
+        output.text(_("Won, but the history does not say when (not in any period): {n} "
+                      "deal(s): {ids}").format(n=data["won_undated"]["count"],
+                                               ids=ids_text(data["won_undated"]["ids"])))
+    output.text(_("Not forecast: {n} on hold; lost deals never are.").format(
+        n=data["held"]["count"]))
     replay_notes(data)
 
 
@@ -325,10 +339,11 @@ def print_stats(data: dict[str, Any], cut: Cut) -> None:
     from salesflow.output.render import output
 
     if data["from"] or data["to"]:
-        window = f"{data['from'] or 'the start'} to {data['to'] or 'today'}"
+        window = _("{from_} to {to}").format(from_=data["from"] or _("the start"),
+                                              to=data["to"] or _("today"))
     else:
-        window = "all history"
-    heading = title("Pipeline statistics", data, cut, window)
+        window = _("all history")
+    heading = title(N_("Pipeline statistics"), data, cut, window)
     from salesflow.output.fit import Col
 
     cols = [Col("Stage"), Col("Name", "text", drop=1), Col("Prob.", right=True),
@@ -342,23 +357,24 @@ def print_stats(data: dict[str, Any], cut: Cut) -> None:
     output.print(fitted_table(cols, rows, esc(heading)))
     win = data["win_rate"]
     share = "—" if win["percent"] is None else f"{win['percent']:.1f}%"
-    output.text(f"Win rate: {share} ({win['won']} won, {win['lost']} lost)")
+    output.text(_("Win rate: {share} ({won} won, {lost} lost)").format(
+        share=share, won=win["won"], lost=win["lost"]))
     cycle = data["cycle_days_to_won"]
     if cycle["avg"] is None:
-        output.text(f"Cycle time to won: — (n={cycle['sample']})")
+        output.text(_("Cycle time to won: — (n={n})").format(n=cycle["sample"]))
     else:
-        output.text(f"Cycle time to won: average {cycle['avg']:.1f} days, median "
-                    f"{cycle['median']:.1f} (n={cycle['sample']})")
+        output.text(_("Cycle time to won: average {avg} days, median {median} (n={n})").format(
+            avg=f"{cycle['avg']:.1f}", median=f"{cycle['median']:.1f}", n=cycle["sample"]))
     if data["lost_reasons"]:
         output.text()
-        amount = f"Amount {data['currency']}"
-        lost = [[esc(r["reason"] or "(not given)"), counted(r["count"], r["without_amount"]),
+        amount = _("Amount {currency}").format(currency=data["currency"])
+        lost = [[esc(r["reason"] or _("(not given)")), counted(r["count"], r["without_amount"]),
                  human(r["amount"])] for r in data["lost_reasons"]]
         output.print(fitted_table([Col("Lost reason", "text"), Col("Deals", right=True),
-                                   Col(amount, right=True)], lost, "Lost reasons"))
-    output.text(f"From the history of {data['deals']} deal(s); a figure resting on fewer "
-                f"than {data['min_sample']} deals is not given (—).")
+                                   Col(amount, right=True)], lost, _("Lost reasons")))
+    output.text(_("From the history of {n} deal(s); a figure resting on fewer than {min} "
+                  "deals is not given (—).").format(n=data["deals"], min=data["min_sample"]))
     if data["no_history"]["count"]:
-        output.text(f"Without history, not counted: {data['no_history']['count']} deal(s): "
-                    f"{ids_text(data['no_history']['ids'])}")
+        output.text(_("Without history, not counted: {n} deal(s): {ids}").format(
+            n=data["no_history"]["count"], ids=ids_text(data["no_history"]["ids"])))
     invalid_notes(data.get("invalid"))

@@ -8,7 +8,8 @@ import typer
 
 from salesflow.cli._common import handle_errors, load, parse_date
 from salesflow.cli.app import app
-from salesflow.cli.views import print_risks
+from salesflow.cli.views import print_risks, status_word
+from salesflow.model.i18n import _
 from salesflow.output.render import Format
 
 if TYPE_CHECKING:
@@ -108,8 +109,10 @@ def print_review(reviews: list[DealReview], day: Any, currency: str, process: An
     healthy = [r.item.id for r in reviews if not r.risks]
     total = sum(len(r.risks) for r in risky)
     output.print(output.style(
-        f"Deal review as of {day.isoformat()}: {len(risky)} of {len(reviews)} deal(s) at risk, "
-        f"{total} risk(s); biggest weighted amount ({currency}) first", "bold"))
+        _("Deal review as of {date}: {risky} of {n} deal(s) at risk, {total} risk(s); biggest "
+          "weighted amount ({currency}) first").format(
+              date=day.isoformat(), risky=len(risky), n=len(reviews), total=total,
+              currency=currency), "bold"))
     width = max((len(k.code) for r in risky for k in r.risks), default=0)
     for r in risky:
         d = r.item.deal
@@ -117,28 +120,31 @@ def print_review(reviews: list[DealReview], day: Any, currency: str, process: An
         output.print()
         facts = [f"{stage.code} {stage.probability}%"]
         if d.status != "open":
-            facts.append(d.status)
-        facts.append(d.owner or "no owner")
+            facts.append(status_word(d.status))
+        facts.append(d.owner or _("no owner"))
         if r.weighted is not None:
-            facts.append(f"weighted {money(r.weighted)} {currency}")
+            facts.append(_("weighted {amount} {currency}").format(amount=money(r.weighted),
+                                                                  currency=currency))
         elif r.amount is not None:
-            facts.append(f"amount {money(r.amount)} {currency}")
+            facts.append(_("amount {amount} {currency}").format(amount=money(r.amount),
+                                                                currency=currency))
         else:
-            facts.append("no amount")
+            facts.append(_("no amount"))
         tail = "  " + " · ".join(facts)
         if cell_len(r.item.id) + cell_len(tail) > output.out.width:  # the heading says it
             tail = tail.replace(f" {currency}", "")
         if cell_len(r.item.id) + cell_len(tail) > output.out.width:  # narrow: owner goes
-            tail = tail.replace(f" · {d.owner or 'no owner'}", "", 1)
+            tail = tail.replace(f" · {d.owner or _('no owner')}", "", 1)
         if cell_len(r.item.id) + cell_len(tail) > output.out.width:  # then the words
-            tail = tail.replace("weighted ", "").replace("amount ", "")
+            tail = tail.replace(_("weighted {amount} {currency}").split("{")[0], "").replace(
+                _("amount {amount} {currency}").split("{")[0], "")
         head = fit_head(r.item.id, [x for x in (d.name, d.customer) if x], tail,
                         output.out.width)
         output.print(output.style(head, "bold") + escape(tail))
         print_risks(r.risks, width)
     if healthy:
         output.print()
-        output.text(f"No risks found: {', '.join(healthy)}")
+        output.text(_("No risks found: {ids}").format(ids=", ".join(healthy)))
 
 
 def fit_head(deal_id: str, texts: list[str], tail: str, width: int) -> str:

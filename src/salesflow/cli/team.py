@@ -10,6 +10,7 @@ import typer
 
 from salesflow.cli._common import handle_errors, root
 from salesflow.cli.app import app
+from salesflow.model.i18n import _
 from salesflow.output.render import Format
 
 
@@ -50,7 +51,7 @@ def schema(
         for rel in written:
             output.text(f"wrote {rel}")
         if not written:
-            output.note("the schemas in .salesflow/schema/ are up to date")
+            output.note(_("the schemas in .salesflow/schema/ are up to date"))
         return
     if kind is None:
         raise UsageError("say which schema: `salesflow schema deal` or `salesflow schema "
@@ -66,8 +67,8 @@ def schema(
     try:
         base = root()
     except WorkspaceNotFound:
-        output.note("note: not inside a workspace, so stage codes and milestone ids are not "
-                    "listed; run it in a workspace (or pass --root DIR) for the full schema")
+        output.note(_("note: not inside a workspace, so stage codes and milestone ids are not "
+                      "listed; run it in a workspace (or pass --root DIR) for the full schema"))
         output.json(deal_schema(None))
         return
     output.json(deal_schema(load_process(base)))
@@ -95,7 +96,7 @@ def log(
     from salesflow.team import gitrepo
 
     base = root()
-    _, item = load_one(deal)
+    _process, item = load_one(deal)
     path = base / item.path
     in_git = gitrepo.toplevel(path) is not None
     events = timeline(item.deal, gitrepo.file_log(path) if in_git else [])
@@ -111,7 +112,7 @@ def log(
             table.add_row(e.date.isoformat(), change, escape(e.by or ""), escape(e.detail or ""))
         output.print(table)
     if not in_git:
-        output.note("not in a git repository: showing the deal's history entries only")
+        output.note(_("not in a git repository: showing the deal's history entries only"))
 
 
 @app.command("git-setup")

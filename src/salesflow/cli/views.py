@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from salesflow.model.i18n import _, is_zh, ngettext
+from salesflow.model.i18n import N_, _, is_zh, ngettext
 
 if TYPE_CHECKING:
     from salesflow.method.gates import MilestoneStatus
@@ -249,9 +249,9 @@ def print_processes(process: Process, item: DealFile) -> None:
     steps = process.procurement
     step_at = process.procurement_index(d.procurement_step) if d.procurement_step else None
     pointer = "▶" if output.fancy else ">"
-    headers = ["", "Sales process", ""]
+    headers = ["", N_("Sales process"), ""]
     if steps:
-        headers += ["", "#", "Customer's buying process", "Goes with"]
+        headers += ["", "#", N_("Customer's buying process"), N_("Goes with")]
     table = output.table(*headers, right=("#",))
     table.columns[2].justify = "right"
     # one line per stage and step: on a narrow terminal the names are cut short, evenly

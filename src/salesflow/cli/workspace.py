@@ -8,6 +8,7 @@ import typer
 
 from salesflow.cli._common import handle_errors, root
 from salesflow.cli.app import app
+from salesflow.model.i18n import _
 from salesflow.output.render import Format
 
 
@@ -41,7 +42,8 @@ def init(
 
     templates = {"en": "stages.en.yaml", "zh": "stages.zh.yaml"}
     if lang not in templates:
-        raise UsageError(f"--lang {lang!r} is not available", hint="use --lang en or --lang zh")
+        raise UsageError(_("--lang {lang!r} is not available").format(lang=lang),
+                         hint=_("use --lang en or --lang zh"))
     target = directory / PROCESS_FILE
     created: list[str] = []
     if not target.exists():
@@ -51,8 +53,8 @@ def init(
         try:
             write_atomic(target, modeline + template, exclusive=True)
         except FileExistsError:
-            raise DataError(f"{target} already exists; salesflow init never overwrites "
-                            "it") from None
+            raise DataError(_("{path} already exists; salesflow init never overwrites "
+                              "it").format(path=target)) from None
         created.append(str(target))
     if not (directory / DEALS_DIR).is_dir():
         (directory / DEALS_DIR).mkdir()
@@ -66,25 +68,28 @@ def init(
         prefix = directory.resolve().relative_to(top).as_posix() if top is not None else ""
         config = base / PRECOMMIT_FILE
         if config.exists():
-            output.note(f"{config} already exists; left as it is. Add this hook to it:")
+            output.note(_("{path} already exists; left as it is. Add this hook to it:").format(
+                path=config))
             output.note(precommit_config("" if prefix == "." else prefix).split("repos:\n")[1])
         else:
             write_atomic(config, precommit_config("" if prefix == "." else prefix).encode(),
                          exclusive=True)
             created.append(str(config))
     if not created:
-        raise DataError(f"{target} already exists; salesflow init never overwrites it",
-                        hint="edit the file, or init a new folder; `salesflow schema --write` "
-                        "refreshes the editor schemas")
-    output.text("created " + ", ".join(created))
+        raise DataError(_("{path} already exists; salesflow init never overwrites it").format(
+            path=target),
+                        hint=_("edit the file, or init a new folder; `salesflow schema --write` "
+                               "refreshes the editor schemas"))
+    output.text(_("created {paths}").format(paths=", ".join(created)))
     from salesflow.files.update import ignore_lock_file
 
     ignored = ignore_lock_file(directory.resolve())
     if ignored:
         output.note(ignored)
     if pre_commit:
-        output.note("next: pre-commit install   (once per clone: then every commit is checked)")
-    output.note("next: salesflow new <id> --customer <name>   (then: salesflow funnel)")
+        output.note(_("next: pre-commit install   (once per clone: then every commit is "
+                      "checked)"))
+    output.note(_("next: salesflow new <id> --customer <name>   (then: salesflow funnel)"))
 
 
 @app.command()
@@ -123,7 +128,7 @@ def validate(
                 if full.resolve() != (base / PROCESS_FILE).resolve():
                     files.append(full)
             else:
-                raise UsageError(f"no such file or folder: {p}")
+                raise UsageError(_("no such file or folder: {path}").format(path=p))
     report = validate_report(base, files)
     checked, problems = report.deals, report.problems
 
@@ -136,10 +141,13 @@ def validate(
     else:
         output.problems(problems, stream="out")
     for warning in report.warnings:
-        output.note(f"warning: {warning}")
+        output.note(_("warning: {warning}").format(warning=warning))
     if problems:
         n_files = len({p.path for p in problems})
-        output.note(f"{len(problems)} problem(s) in {n_files} file(s)")
+        output.note(_("{n} problem(s) in {files} file(s)").format(n=len(problems),
+                                                                   files=n_files))
         raise typer.Exit(1)
-    accounts = f", {report.accounts} account file(s)" if report.accounts else ""
-    output.note(f"ok: {PROCESS_FILE}{accounts} and {checked} deal file(s) are valid")
+    accounts = (_(", {n} account file(s)").format(n=report.accounts)
+                if report.accounts else "")
+    output.note(_("ok: {process}{accounts} and {n} deal file(s) are valid").format(
+        process=PROCESS_FILE, accounts=accounts, n=checked))

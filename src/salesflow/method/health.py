@@ -22,9 +22,10 @@ from decimal import Decimal
 
 from salesflow.method.gates import stage_gate
 from salesflow.model.deal import Deal, DealFile, Stakeholder
+from salesflow.model.i18n import _, ngettext
 from salesflow.model.money import deal_amount, weighted
 from salesflow.model.process import Process, ProcurementStep, Rule
-from salesflow.model.words import ROLE_NOUNS, and_list
+from salesflow.model.words import ROLE_NOUNS, and_list, or_list
 
 
 @dataclass(frozen=True)
@@ -64,16 +65,17 @@ def _ask(deal: Deal) -> str:
     contact = _best_contact(deal)
     if contact is None:
         return ""
-    role = "your coach" if "coach" in contact.roles else "who supports us"
-    return f" (ask {contact.name}, {role})"
+    if "coach" in contact.roles:
+        return _(" (ask {name}, your coach)").format(name=contact.name)
+    return _(" (ask {name}, who supports us)").format(name=contact.name)
 
 
 def _days(n: int) -> str:
-    return f"{n} day{'' if n == 1 else 's'}"
+    return ngettext("{n} day", "{n} days", n).format(n=n)
 
 
 def _stages(n: int) -> str:
-    return f"{n} stage{'' if n == 1 else 's'}"
+    return ngettext("{n} stage", "{n} stages", n).format(n=n)
 
 
 def _past_first_stage(deal: Deal, process: Process) -> bool:
@@ -147,41 +149,45 @@ def idle(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
         return
     days = (as_of - last).days
     if days > stage.rot_days:
-        yield Risk("idle", f"idle for {_days(days)} in stage {stage.code} (stalled after "
-                   f"{stage.rot_days}); last move or milestone {last.isoformat()}",
-                   f"find out where the project stands{_ask(deal)} and agree on a next step; "
-                   "if it has stopped, put the deal on hold")
+        yield Risk("idle", _("idle for {days} in stage {stage} (stalled after {rot}); last "
+                             "move or milestone {last}").format(
+                                 days=_days(days), stage=stage.code, rot=stage.rot_days,
+                                 last=last.isoformat()),
+                   _("find out where the project stands{ask} and agree on a next step; if it "
+                     "has stopped, put the deal on hold").format(ask=_ask(deal)))
 
 
 def close_passed(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
     close = deal.expected_close
     if close is not None and close < as_of:
-        yield Risk("close-passed", f"expected close {close.isoformat()} passed "
-                   f"{_days((as_of - close).days)} ago",
-                   "agree a realistic close date with the customer and update "
-                   "`expected_close:`; a past date distorts the forecast")
+        yield Risk("close-passed", _("expected close {date} passed {days} ago").format(
+            date=close.isoformat(), days=_days((as_of - close).days)),
+                   _("agree a realistic close date with the customer and update "
+                     "`expected_close:`; a past date distorts the forecast"))
 
 
 def next_step(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
     held = deal.status == "hold"
     if not deal.next_steps:
         if held:
-            yield Risk("no-next-step", "on hold with no follow-up planned",
-                       "add a date to check back under `next_steps:`, so the deal is not "
-                       "forgotten")
+            yield Risk("no-next-step", _("on hold with no follow-up planned"),
+                       _("add a date to check back under `next_steps:`, so the deal is not "
+                         "forgotten"))
         else:
-            yield Risk("no-next-step", "no next step agreed with the customer",
-                       "agree the next action and its date with the customer; add it under "
-                       "`next_steps:`")
+            yield Risk("no-next-step", _("no next step agreed with the customer"),
+                       _("agree the next action and its date with the customer; add it under "
+                         "`next_steps:`"))
         return
     overdue = sorted((s for s in deal.next_steps if s.due < as_of), key=lambda s: s.due)
     if overdue:
         first = overdue[0]
-        more = f" (and {len(overdue) - 1} more)" if len(overdue) > 1 else ""
-        yield Risk("next-step-overdue", f"next step overdue by {_days((as_of - first.due).days)}"
-                   f"{more}: “{first.action}” (due {first.due.isoformat()})",
-                   "do it now, or agree a new date and update `next_steps:`; remove steps "
-                   "that are done")
+        more = (_(" (and {n} more)").format(n=len(overdue) - 1) if len(overdue) > 1 else "")
+        yield Risk("next-step-overdue", _("next step overdue by {days}{more}: “{action}” (due "
+                                          "{due})").format(
+                                              days=_days((as_of - first.due).days), more=more,
+                                              action=first.action, due=first.due.isoformat()),
+                   _("do it now, or agree a new date and update `next_steps:`; remove steps "
+                     "that are done"))
 
 
 def no_coach(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
@@ -189,16 +195,17 @@ def no_coach(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
         return
     supporters = [p.name for p in deal.stakeholders if p.attitude == "supporter"][:3]
     if len(supporters) == 1:
-        move = (f"develop a coach: {supporters[0]} already supports us; ask for guidance on how "
-                "the customer will buy and, if they help, add `coach` to their roles")
+        move = _("develop a coach: {name} already supports us; ask for guidance on how the "
+                 "customer will buy and, if they help, add `coach` to their roles").format(
+                     name=supporters[0])
     elif supporters:
-        move = (f"develop a coach: {and_list(supporters)} already support us; ask them for "
-                "guidance on how the customer will buy and add `coach` to the roles of whoever "
-                "helps")
+        move = _("develop a coach: {names} already support us; ask them for guidance on how "
+                 "the customer will buy and add `coach` to the roles of whoever helps").format(
+                     names=and_list(supporters))
     else:
-        move = ("develop a coach early: find someone in the using or technical department who "
-                "gains from our solution and wants us to win")
-    yield Risk("no-coach", "no coach: nobody inside the customer is known to want us to win",
+        move = _("develop a coach early: find someone in the using or technical department "
+                 "who gains from our solution and wants us to win")
+    yield Risk("no-coach", _("no coach: nobody inside the customer is known to want us to win"),
                move)
 
 
@@ -206,9 +213,9 @@ def no_decision_level(deal: Deal, process: Process, as_of: dt.date) -> Iterator[
     if not _past_first_stage(deal, process):
         return
     if not any(p.level == "decision" for p in deal.stakeholders):
-        yield Risk("no-decision-level", "nobody at the decision level is known",
-                   f"find out who makes the final call{_ask(deal)} and get an introduction; "
-                   "add them with `level: decision`")
+        yield Risk("no-decision-level", _("nobody at the decision level is known"),
+                   _("find out who makes the final call{ask} and get an introduction; add them "
+                     "with `level: decision`").format(ask=_ask(deal)))
 
 
 def opponent_buyer(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
@@ -219,12 +226,13 @@ def opponent_buyer(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Ris
         title = f" ({p.title})" if p.title else ""
         allies = [s.name for s in deal.stakeholders if s.attitude == "supporter"
                   and s.level in ("decision", "management") and s.name != p.name]
-        through = f", e.g. {' or '.join(allies[:2])}" if allies else ""
-        what = "decision" if "decision" in held else "budget"
-        yield Risk("opponent-buyer", f"{p.name}{title}, {and_list([ROLE_NOUNS[r] for r in held])}"
-                   ", is an opponent",
-                   f"learn what {p.name} objects to and answer it through someone they "
-                   f"trust{through}; do not leave the {what} to {p.name} alone")
+        through = (_(", e.g. {names}").format(names=or_list(allies[:2])) if allies else "")
+        what = _("decision") if "decision" in held else _("budget")
+        yield Risk("opponent-buyer", _("{name}{title}, {roles}, is an opponent").format(
+            name=p.name, title=title, roles=and_list([ROLE_NOUNS[r] for r in held])),
+                   _("learn what {name} objects to and answer it through someone they "
+                     "trust{through}; do not leave the {what} to {name} alone").format(
+                         name=p.name, through=through, what=what))
 
 
 def out_of_step(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
@@ -232,27 +240,32 @@ def out_of_step(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
         return
     if deal.procurement_step is None:
         if _past_first_stage(deal, process):
-            yield Risk("no-procurement-step", "the customer's own buying step is not recorded",
-                       f"ask where the customer's buying process stands{_ask(deal)} and set "
-                       "`procurement_step:`")
+            yield Risk("no-procurement-step",
+                       _("the customer's own buying step is not recorded"),
+                       _("ask where the customer's buying process stands{ask} and set "
+                         "`procurement_step:`").format(ask=_ask(deal)))
         return
     where = alignment(deal, process)
     if where is None or where.apart == 0:
         return
     goes_with = ", ".join(where.step.stages)
     if where.apart > 0:
-        yield Risk("out-of-step", f"sales stage {deal.stage} is {_stages(where.apart)} ahead of "
-                   f"the customer, who is at step {where.label} (goes with {goes_with})",
-                   "confirm with the customer where their process really is; help them through "
-                   "the steps they still need (budget, approval) before pushing the sale, and "
-                   "do not negotiate price before the budget is set")
+        yield Risk("out-of-step", _("sales stage {stage} is {apart} ahead of the customer, "
+                                    "who is at step {step} (goes with {with_})").format(
+                                        stage=deal.stage, apart=_stages(where.apart),
+                                        step=where.label, with_=goes_with),
+                   _("confirm with the customer where their process really is; help them "
+                     "through the steps they still need (budget, approval) before pushing the "
+                     "sale, and do not negotiate price before the budget is set"))
     else:
-        yield Risk("out-of-step", f"the customer is {_stages(-where.apart)} ahead of the sale: "
-                   f"at step {where.label} (goes with {goes_with}) while the deal is in "
-                   f"{deal.stage}",
-                   f"catch up: meet the milestones of stage {deal.stage} and advance "
-                   "(`salesflow check`); find out who is driving the process, it may be a "
-                   "competitor; if the deal is already further, update `stage:`")
+        yield Risk("out-of-step", _("the customer is {apart} ahead of the sale: at step "
+                                    "{step} (goes with {with_}) while the deal is in "
+                                    "{stage}").format(
+                                        apart=_stages(-where.apart), step=where.label,
+                                        with_=goes_with, stage=deal.stage),
+                   _("catch up: meet the milestones of stage {stage} and advance (`salesflow "
+                     "check`); find out who is driving the process, it may be a competitor; if "
+                     "the deal is already further, update `stage:`").format(stage=deal.stage))
 
 
 def no_explicit_need(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
@@ -262,11 +275,12 @@ def no_explicit_need(deal: Deal, process: Process, as_of: dt.date) -> Iterator[R
     if any(n.explicit for n in deal.needs):
         return
     implied = len(deal.needs)
-    have = f"{implied} implied need{'s' if implied != 1 else ''}" if implied else "no needs"
-    yield Risk("no-explicit-need", f"stage {deal.stage} with no explicit need ({have} "
-               "recorded)",
-               "confirm the customer's deepest pain with implication and need-payoff questions; "
-               "record the need they state with `explicit: true`")
+    have = (ngettext("{n} implied need", "{n} implied needs", implied).format(n=implied)
+            if implied else _("no needs"))
+    yield Risk("no-explicit-need", _("stage {stage} with no explicit need ({have} "
+                                     "recorded)").format(stage=deal.stage, have=have),
+               _("confirm the customer's deepest pain with implication and need-payoff "
+                 "questions; record the need they state with `explicit: true`"))
 
 
 def rule_broken(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
@@ -277,10 +291,12 @@ def rule_broken(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
                 continue
             first, *rest = status.gaps[0].lines()
             more = [line for g in status.gaps[1:] for line in g.lines()]
-            yield Risk("rule-broken", f"{stage.code} milestone {status.milestone.id} no longer "
-                       f"holds: missing {first.rstrip('.')}",
+            yield Risk("rule-broken", _("{stage} milestone {milestone} no longer holds: missing "
+                                        "{what}").format(stage=stage.code,
+                                                         milestone=status.milestone.id,
+                                                         what=first.rstrip(".。")),
                        " ".join([*rest, *more]).rstrip(".")
-                       or "restore what the milestone's rule asks for")
+                       or _("restore what the milestone's rule asks for"))
 
 
 RiskCheck = Callable[[Deal, Process, dt.date], Iterator[Risk]]

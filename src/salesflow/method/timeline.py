@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from salesflow.model.deal import Deal, HistoryEntry
+from salesflow.model.i18n import _
 
 
 @dataclass(frozen=True)
@@ -44,18 +45,20 @@ def describe(entry: HistoryEntry) -> str:
     if entry.kind == "field":
         return describe_field(entry)
     if entry.kind == "activity":
-        people = f" with {', '.join(entry.with_)}" if entry.with_ else ""
+        people = (_(" with {people}").format(people=", ".join(entry.with_))
+                  if entry.with_ else "")
         return f"{entry.activity}{people}: {entry.text or ''}".rstrip(": ")
     if entry.to_stage and entry.from_stage:
         change = f"{entry.from_stage} → {entry.to_stage}"
     elif entry.to_stage:
-        change = f"created in {entry.to_stage}"
+        change = _("created in {stage}").format(stage=entry.to_stage)
     else:
         change = ""
     if entry.status:
         change = f"{change}, {entry.status}" if change else entry.status
     if entry.forced:
-        change += " (forced" + (f" past {', '.join(entry.skipped)}" if entry.skipped else "") + ")"
+        change += (_(" (forced past {ids})").format(ids=", ".join(entry.skipped))
+                   if entry.skipped else _(" (forced)"))
     return change
 
 
@@ -63,11 +66,11 @@ def describe_field(entry: HistoryEntry) -> str:
     """A field change in a few words: `amount 1250000 → 1400000`, `罗伟 neutral → supporter`."""
     def shown(value: object) -> str:
         if value is None:
-            return "(none)"
+            return _("(none)")
         return value.isoformat() if isinstance(value, dt.date) else str(value)
 
-    what = (f"{entry.person}'s attitude" if entry.field == "attitude" and entry.person
-            else str(entry.field))
+    what = (_("{person}'s attitude").format(person=entry.person)
+            if entry.field == "attitude" and entry.person else str(entry.field))
     return f"{what} {shown(entry.from_)} → {shown(entry.to)}"
 
 

@@ -26,6 +26,7 @@ from salesflow.method.gates import MilestoneStatus, gates_between, milestone_sta
 from salesflow.model.deal import Deal
 from salesflow.model.edits import Append, Delete, Op, Set
 from salesflow.model.errors import DataError, UsageError
+from salesflow.model.i18n import _
 from salesflow.model.process import Process
 
 
@@ -57,13 +58,17 @@ class GateRefused(DataError):
     def __init__(self, ctx: Context, from_code: str, to_code: str,
                  unmet: list[MilestoneStatus], total: int, *, to_given: bool) -> None:
         stages = sorted({s.stage for s in unmet}, key=[s.stage for s in unmet].index)
-        where = f"stage {stages[0]}" if len(stages) == 1 else f"stages {', '.join(stages)}"
+        where = (_("stage {code}").format(code=stages[0]) if len(stages) == 1
+                 else _("stages {codes}").format(codes=", ".join(stages)))
         again = f"salesflow advance {ctx.deal_id}" + (f" --to {to_code}" if to_given else "")
         super().__init__(
-            f"cannot advance {ctx.deal_id} from {from_code} to {to_code}: {len(unmet)} of "
-            f"{total} exit milestone(s) of {where} not met",
-            hint=f"nothing was changed. Reach the milestones above, then run `{again}` "
-            f"again; to move anyway: {again} --force --reason \"why\"",
+            _("cannot advance {deal} from {from_} to {to}: {unmet} of {total} exit "
+              "milestone(s) of {where} not met").format(
+                  deal=ctx.deal_id, from_=from_code, to=to_code, unmet=len(unmet), total=total,
+                  where=where),
+            hint=_("nothing was changed. Reach the milestones above, then run `{again}` "
+                   "again; to move anyway: {again} --force --reason \"why\"").format(
+                       again=again),
         )
         self.deal_id = ctx.deal_id
         self.from_code = from_code
@@ -85,11 +90,12 @@ def tick(deal: Deal, data: Mapping[str, Any], process: Process, ctx: Context,
     notes: list[str] = []
     if milestone.rule is not None:
         status = milestone_status(deal, stage, milestone, process)
-        verdict = ("its rule holds now" if status.met
-                   else "its rule does not hold yet: "
-                   + "; ".join(g.lines()[0].rstrip(".") for g in status.gaps))
-        notes.append(f"{milestone_id} is checked from the deal's data by a rule, which a "
-                     f"record does not override; {verdict}")
+        verdict = (_("its rule holds now") if status.met
+                   else _("its rule does not hold yet: {gaps}").format(
+                       gaps="; ".join(g.lines()[0].rstrip(".。") for g in status.gaps)))
+        notes.append(_("{milestone} is checked from the deal's data by a rule, which a "
+                       "record does not override; {verdict}").format(
+                           milestone=milestone_id, verdict=verdict))
     path = ("milestones", milestone_id)
     existing = deal.milestones.get(milestone_id)
     if existing is None:
@@ -98,13 +104,15 @@ def tick(deal: Deal, data: Mapping[str, Any], process: Process, ctx: Context,
             record["note"] = note
         record["by"] = ctx.by
         return Change((Set(path, record),),
-                      f"{ctx.deal_id}: recorded {milestone_id} ({stage.code}) on "
-                      f"{ctx.on.isoformat()}", tuple(notes))
+                      _("{deal}: recorded {milestone} ({stage}) on {date}").format(
+                          deal=ctx.deal_id, milestone=milestone_id, stage=stage.code,
+                          date=ctx.on.isoformat()), tuple(notes))
     new_date = ctx.on if date_given and ctx.on != existing.date else None
     new_note = note if note is not None and note != existing.note else None
     if new_date is None and new_note is None:
-        return Change((), f"{ctx.deal_id}: {milestone_id} is already recorded "
-                      f"(on {existing.date.isoformat()}); nothing changed", tuple(notes))
+        return Change((), _("{deal}: {milestone} is already recorded (on {date}); nothing "
+                            "changed").format(deal=ctx.deal_id, milestone=milestone_id,
+                                              date=existing.date.isoformat()), tuple(notes))
     raw = data.get("milestones", {}).get(milestone_id)
     ops: list[Op] = []
     if isinstance(raw, dict):  # `{date: ..., note: ...}` or block lines: change the fields
@@ -116,8 +124,10 @@ def tick(deal: Deal, data: Mapping[str, Any], process: Process, ctx: Context,
         ops.append(Set(path, new_date))
     else:
         ops.append(Set(path, {"date": new_date or existing.date, "note": new_note}))
-    what = " and ".join(w for w, v in (("date", new_date), ("note", new_note)) if v is not None)
-    return Change(tuple(ops), f"{ctx.deal_id}: updated the {what} of {milestone_id}",
+    what = _(" and ").join(w for w, v in ((_("date"), new_date), (_("note"), new_note))
+                           if v is not None)
+    return Change(tuple(ops), _("{deal}: updated the {what} of {milestone}").format(
+        deal=ctx.deal_id, what=what, milestone=milestone_id),
                   tuple(notes))
 
 
@@ -125,21 +135,26 @@ def untick(deal: Deal, process: Process, ctx: Context, milestone_id: str) -> Cha
     """Remove a milestone record (a tick made by mistake)."""
     _milestone(deal, process, ctx, milestone_id)
     if milestone_id not in deal.milestones:
-        return Change((), f"{ctx.deal_id}: {milestone_id} is not recorded; nothing changed")
+        return Change((), _("{deal}: {milestone} is not recorded; nothing changed").format(
+            deal=ctx.deal_id, milestone=milestone_id))
     return Change((Delete(("milestones", milestone_id)),),
-                  f"{ctx.deal_id}: removed the record of {milestone_id}")
+                  _("{deal}: removed the record of {milestone}").format(
+                      deal=ctx.deal_id, milestone=milestone_id))
 
 
 def _milestone(deal: Deal, process: Process, ctx: Context, milestone_id: str) -> Any:
     found = process.milestone(milestone_id)
     if found is None:
         stage = process.stage(deal.stage)
-        here = (f"the milestones of stage {stage.code} are: {', '.join(stage.milestone_ids)}"
-                if stage.exit else f"stage {stage.code} has no exit milestones")
+        here = (_("the milestones of stage {code} are: {ids}").format(
+                    code=stage.code, ids=", ".join(stage.milestone_ids))
+                if stage.exit else _("stage {code} has no exit milestones").format(
+                    code=stage.code))
         raise UsageError(
-            f"unknown milestone {milestone_id!r}"
-            f"{did_you_mean(milestone_id, process.milestone_ids)}",
-            hint=f"{here}; `salesflow check {ctx.deal_id}` shows them with their texts",
+            _("unknown milestone {milestone!r}").format(milestone=milestone_id)
+            + did_you_mean(milestone_id, process.milestone_ids),
+            hint=_("{here}; `salesflow check {deal}` shows them with their texts").format(
+                here=here, deal=ctx.deal_id),
         )
     return found
 
@@ -153,23 +168,27 @@ def advance(deal: Deal, process: Process, ctx: Context, *, to: str | None = None
     """Move the deal to the next stage, or to `to` (forward through gates, or back)."""
     current = process.stage(deal.stage)
     if to is not None and not process.has_stage(to):
-        raise UsageError(f"--to {to!r} is not a stage of this process",
-                         hint=f"use one of {', '.join(process.codes)}")
+        raise UsageError(_("--to {to!r} is not a stage of this process").format(to=to),
+                         hint=_("use one of {codes}").format(codes=", ".join(process.codes)))
     if deal.status != "open":
         raise _not_open(deal, process, ctx)
     target = process.stage(to) if to is not None else process.next_stage(current.code)
     if target is None:  # pragma: no cover - the last stage is won, refused above
-        raise DataError(f"{ctx.deal_id} is in the last stage ({current.code})")
+        raise DataError(_("{deal} is in the last stage ({code})").format(
+            deal=ctx.deal_id, code=current.code))
     if target.code == current.code:
-        raise UsageError(f"{ctx.deal_id} is already in stage {current.code}",
-                         hint=f"`salesflow check {ctx.deal_id}` shows its milestones")
+        raise UsageError(_("{deal} is already in stage {code}").format(
+            deal=ctx.deal_id, code=current.code),
+                         hint=_("`salesflow check {deal}` shows its milestones").format(
+                             deal=ctx.deal_id))
     if force and not reason:
-        raise UsageError("--force needs --reason: say why the milestones are skipped; "
-                         "it is recorded in the deal's history")
+        raise UsageError(_("--force needs --reason: say why the milestones are skipped; "
+                           "it is recorded in the deal's history"))
     backwards = process.index(target.code) < process.index(current.code)
     if backwards and not reason:
         raise UsageError(
-            f"moving {ctx.deal_id} back from {current.code} to {target.code} needs --reason",
+            _("moving {deal} back from {from_} to {to} needs --reason").format(
+                deal=ctx.deal_id, from_=current.code, to=target.code),
             hint=f"salesflow advance {ctx.deal_id} --to {target.code} --reason \"why\"")
     _check_date(deal, ctx)
     notes: list[str] = []
@@ -180,8 +199,8 @@ def advance(deal: Deal, process: Process, ctx: Context, *, to: str | None = None
             raise GateRefused(ctx, current.code, target.code, unmet, len(gates),
                               to_given=to is not None)
         if unmet:
-            notes.append("forced past unmet milestone(s): "
-                         + ", ".join(s.milestone.id for s in unmet))
+            notes.append(_("forced past unmet milestone(s): {ids}").format(
+                ids=", ".join(s.milestone.id for s in unmet)))
     won = target.code == process.won.code
     ops: list[Op] = [Set(("stage",), target.code)]
     if won:
@@ -189,9 +208,10 @@ def advance(deal: Deal, process: Process, ctx: Context, *, to: str | None = None
     ops.append(Append(("history",), _entry(
         ctx, from_=current.code, to=target.code, status="won" if won else None,
         note=note, reason=reason)))
-    summary = (f"{ctx.deal_id}: {current.code} → {target.code} ({target.name}, "
-               f"{target.probability}%)" + (": won" if won else "")
-               + (" (back)" if backwards else ""))
+    summary = (_("{deal}: {from_} → {to} ({name}, {probability}%)").format(
+        deal=ctx.deal_id, from_=current.code, to=target.code, name=target.name,
+        probability=target.probability) + (_(": won") if won else "")
+               + (_(" (back)") if backwards else ""))
     return Change(tuple(ops), summary, tuple(notes))
 
 
@@ -199,14 +219,17 @@ def _not_open(deal: Deal, process: Process, ctx: Context) -> DataError:
     if deal.status == "won":
         back = process.stages[-2].code
         return DataError(
-            f"{ctx.deal_id} is won (stage {deal.stage}): a won deal does not move",
-            hint=f"to undo the win: salesflow reopen {ctx.deal_id} --reason \"why\" "
-            f"(moves it back to {back})")
-    why = {"lost": "lost" + (f" ({deal.lost_reason})" if deal.lost_reason else ""),
-           "hold": "on hold"}[deal.status]
+            _("{deal} is won (stage {stage}): a won deal does not move").format(
+                deal=ctx.deal_id, stage=deal.stage),
+            hint=_("to undo the win: salesflow reopen {deal} --reason \"why\" (moves it back "
+                   "to {back})").format(deal=ctx.deal_id, back=back))
+    why = {"lost": _("lost") + (f" ({deal.lost_reason})" if deal.lost_reason else ""),
+           "hold": _("on hold")}[deal.status]
     return DataError(
-        f"{ctx.deal_id} is {why}: only open deals move between stages",
-        hint=f"reopen it first: salesflow reopen {ctx.deal_id} --reason \"why\"")
+        _("{deal} is {why}: only open deals move between stages").format(
+            deal=ctx.deal_id, why=why),
+        hint=_("reopen it first: salesflow reopen {deal} --reason \"why\"").format(
+            deal=ctx.deal_id))
 
 
 # --------------------------------------------------------------- status changes
@@ -217,39 +240,46 @@ def lose(deal: Deal, process: Process, ctx: Context, reason: str,
     """Mark the deal lost, with a reason (one of `lost_reasons` when the process has them)."""
     allowed = process.lost_reasons
     if allowed and reason not in allowed:
-        raise UsageError(f"--reason {reason!r} is not one of this process's lost reasons"
-                         f"{did_you_mean(reason, allowed)}",
-                         hint=f"use one of: {', '.join(allowed)} (stages.yaml `lost_reasons`); "
-                         "tell the story with --note")
+        raise UsageError(_("--reason {reason!r} is not one of this process's lost "
+                           "reasons").format(reason=reason)
+                         + did_you_mean(reason, allowed),
+                         hint=_("use one of: {reasons} (stages.yaml `lost_reasons`); "
+                                "tell the story with --note").format(
+                                    reasons=", ".join(allowed)))
     if deal.status == "lost":
-        return Change((), f"{ctx.deal_id} is already lost ({deal.lost_reason or 'no reason'}); "
-                      "nothing changed")
+        return Change((), _("{deal} is already lost ({reason}); nothing changed").format(
+            deal=ctx.deal_id, reason=deal.lost_reason or _("no reason")))
     if deal.status == "won":
-        raise DataError(f"{ctx.deal_id} is won: a won deal cannot be lost",
-                        hint=f"if the win fell through, reopen it first: salesflow reopen "
-                        f"{ctx.deal_id} --reason \"why\"")
+        raise DataError(_("{deal} is won: a won deal cannot be lost").format(deal=ctx.deal_id),
+                        hint=_("if the win fell through, reopen it first: {command}").format(
+                            command=f"salesflow reopen {ctx.deal_id} --reason \"why\""))
     _check_date(deal, ctx)
     ops: tuple[Op, ...] = (
         Set(("status",), "lost"),
         Set(("lost_reason",), reason),
         Append(("history",), _entry(ctx, status="lost", note=note, reason=reason)),
     )
-    return Change(ops, f"{ctx.deal_id}: lost ({reason}) in stage {deal.stage}")
+    return Change(ops, _("{deal}: lost ({reason}) in stage {stage}").format(
+        deal=ctx.deal_id, reason=reason, stage=deal.stage))
 
 
 def hold(deal: Deal, process: Process, ctx: Context, reason: str | None = None) -> Change:
     """Put an open deal on hold: it stays in its stage, out of the weighted funnel."""
     if deal.status == "hold":
-        return Change((), f"{ctx.deal_id} is already on hold; nothing changed")
+        return Change((), _("{deal} is already on hold; nothing changed").format(
+            deal=ctx.deal_id))
     if deal.status != "open":
-        raise DataError(f"{ctx.deal_id} is {deal.status}: only an open deal can be put on hold",
-                        hint=f"reopen it first: salesflow reopen {ctx.deal_id} --reason \"why\"")
+        raise DataError(_("{deal} is {status}: only an open deal can be put on hold").format(
+            deal=ctx.deal_id, status=_(deal.status)),
+                        hint=_("reopen it first: salesflow reopen {deal} --reason \"why\"").format(
+                            deal=ctx.deal_id))
     _check_date(deal, ctx)
     ops: tuple[Op, ...] = (
         Set(("status",), "hold"),
         Append(("history",), _entry(ctx, status="hold", reason=reason)),
     )
-    return Change(ops, f"{ctx.deal_id}: on hold in stage {deal.stage}")
+    return Change(ops, _("{deal}: on hold in stage {stage}").format(deal=ctx.deal_id,
+                                                                     stage=deal.stage))
 
 
 def reopen(deal: Deal, data: Mapping[str, Any], process: Process, ctx: Context,
@@ -261,12 +291,13 @@ def reopen(deal: Deal, data: Mapping[str, Any], process: Process, ctx: Context,
     cannot sit in the won stage).
     """
     if deal.status == "open":
-        return Change((), f"{ctx.deal_id} is already open; nothing changed")
+        return Change((), _("{deal} is already open; nothing changed").format(
+            deal=ctx.deal_id))
     _check_date(deal, ctx)
     if deal.status == "won":
         if not reason:
-            raise UsageError(f"reopening a won deal needs --reason: it undoes the win of "
-                             f"{ctx.deal_id}",
+            raise UsageError(_("reopening a won deal needs --reason: it undoes the win of "
+                               "{deal}").format(deal=ctx.deal_id),
                              hint=f"salesflow reopen {ctx.deal_id} --reason \"why\"")
         back = process.stages[-2]
         ops: list[Op] = [
@@ -275,14 +306,16 @@ def reopen(deal: Deal, data: Mapping[str, Any], process: Process, ctx: Context,
             Append(("history",), _entry(ctx, from_=deal.stage, to=back.code, status="open",
                                         reason=reason)),
         ]
-        return Change(tuple(ops), f"{ctx.deal_id}: reopened; the win is undone and it is back "
-                      f"in stage {back.code} ({back.name})")
+        return Change(tuple(ops), _("{deal}: reopened; the win is undone and it is back "
+                                    "in stage {code} ({name})").format(
+                                        deal=ctx.deal_id, code=back.code, name=back.name))
     was = deal.status
     ops = [Set(("status",), "open")]
     if "lost_reason" in data:  # the reason stays in the history entry of the loss
         ops.append(Delete(("lost_reason",)))
     ops.append(Append(("history",), _entry(ctx, status="open", reason=reason)))
-    return Change(tuple(ops), f"{ctx.deal_id}: reopened (was {was}) in stage {deal.stage}")
+    return Change(tuple(ops), _("{deal}: reopened (was {was}) in stage {stage}").format(
+        deal=ctx.deal_id, was=_(was), stage=deal.stage))
 
 
 # ------------------------------------------------------------------- helpers
@@ -301,6 +334,6 @@ def _check_date(deal: Deal, ctx: Context) -> None:
     if deal.history and ctx.on < deal.history[-1].date:
         last = deal.history[-1].date.isoformat()
         raise UsageError(
-            f"the date {ctx.on.isoformat()} is before {ctx.deal_id}'s last history entry "
-            f"({last}); history is kept oldest first",
-            hint=f"use --date {last} or later")
+            _("the date {date} is before {deal}'s last history entry ({last}); history is "
+              "kept oldest first").format(date=ctx.on.isoformat(), deal=ctx.deal_id, last=last),
+            hint=_("use --date {last} or later").format(last=last))

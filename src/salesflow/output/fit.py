@@ -19,6 +19,7 @@ two lines.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -124,12 +125,17 @@ def fitted(cols: Sequence[Col], rows: Sequence[Sequence[Cell]], *,
     from rich import box
     from rich.table import Table
 
+    from salesflow.model.i18n import _
     from salesflow.output.render import output
 
+    # headers in the invocation's language, measured as shown (CJK is two cells wide);
+    # tests/catalog.py extracts the literal headers of Col(...)
+    cols = [dataclasses.replace(c, header=_(c.header)) if c.header else c for c in cols]
     fancy = output.fancy
     gap = 3 if fancy else 2  # padding, plus the box's blank divider on a terminal
     active, widths = plan(cols, rows, width or output.out.width, gap)
-    table = Table(title=title, box=box.SIMPLE_HEAD if fancy else None, show_edge=False,
+    table = Table(title=_(title) if title else title,
+                  box=box.SIMPLE_HEAD if fancy else None, show_edge=False,
                   pad_edge=False, header_style="bold" if fancy else "",
                   title_style="bold" if fancy else "", title_justify="left")
     for i in active:

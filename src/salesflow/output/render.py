@@ -280,10 +280,13 @@ class Output:
     def error(self, message: str, hint: str | None = None) -> None:
         from rich.markup import escape
 
-        label = "[bold red]error:[/bold red] " if self.err.is_terminal else "error: "
+        from salesflow.model.i18n import _
+
+        word, tip = _("error:"), _("hint:")
+        label = f"[bold red]{word}[/bold red] " if self.err.is_terminal else f"{word} "
         self.err.print(label + escape(message), highlight=False)
         if hint:
-            self.err.print(("[dim]hint:[/dim] " if self.err.is_terminal else "hint: ")
+            self.err.print((f"[dim]{tip}[/dim] " if self.err.is_terminal else f"{tip} ")
                            + escape(hint), highlight=False)
 
 
