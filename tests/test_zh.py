@@ -155,8 +155,8 @@ def test_zh_workspace_end_to_end(tmp_path: Path) -> None:
     assert lines[2] == ("lubei-plc · 压缩机站PLC控制系统改造 · 鲁北石化股份有限公司  C 50% · "
                         "李伟 · 加权 3,100,000 CNY")
     assert lines[3] == "  opponent-buyer  郑强 (供应处处长)是财务买家，持反对态度"
-    assert lines[5] == ("  out-of-step     销售阶段 C 领先客户 1 个阶段，客户处于第 4/16 “确定预算” 步"
-                        "（对应 E, D）")
+    assert lines[5] == ("  out-of-step     销售阶段 C 领先客户 1 个阶段，"
+                        "客户处于第 4/16 “确定预算” 步（对应 E, D）")
     assert lines[-1] == "未发现风险：meida-mes"
 
     funnel = ws.run("funnel")
