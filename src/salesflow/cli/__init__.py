@@ -9,6 +9,7 @@ each parses its arguments, calls the library and hands the result to
 from __future__ import annotations
 
 from salesflow.cli import (
+    accounts,
     deals,
     edits,
     gates,
@@ -22,8 +23,8 @@ from salesflow.cli import (
 )
 from salesflow.cli.app import app
 
-__all__ = ["app", "deals", "edits", "gates", "main", "meeting", "people", "reports", "review",
-           "team", "transfer", "workspace"]
+__all__ = ["accounts", "app", "deals", "edits", "gates", "main", "meeting", "people",
+           "reports", "review", "team", "transfer", "workspace"]
 
 
 def main() -> None:

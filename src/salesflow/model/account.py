@@ -55,7 +55,7 @@ class WalletYear(FileModel):
     def share_percent(self) -> Decimal | None:
         """Our share of the spend in percent, from `share` or from `ours` / `spend`."""
         if self.share is not None:
-            return self.share
+            return self.share.quantize(Decimal("0.1"))
         if self.ours is None or self.spend == 0:
             return None
         return (self.ours * 100 / self.spend).quantize(Decimal("0.1"))
