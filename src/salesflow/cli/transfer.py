@@ -66,6 +66,10 @@ def import_(
                                  "that would be created; write nothing."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List every bad row as "
                                  "FILE:LINE:COLUMN instead of each distinct problem once."),
+    update: bool = typer.Option(False, "--update", help="Sync: rows whose id names an existing "
+                                "deal change only what changed in the CRM (new rows are "
+                                "added; nothing is deleted; milestones, people, needs and "
+                                "steps are never touched)."),
     preset: str | None = typer.Option(None, "--preset", metavar="CRM",
                                       help="The mapping of a CRM's standard export: hubspot, "
                                       "salesforce or pipedrive (options given win)."),
@@ -128,15 +132,20 @@ def import_(
                      id_column=id_column, defaults=defaults or [], currency=currency,
                      won_to_won_stage=won_to_won, reason_maps=reason_maps or [])
     existing = {deal_id_of(p) for p in deal_paths(base)}
+    ids: dict[str, str] | None = None
+    if update:
+        ids = _crm_ids(base, spec, table.header)
     today = dt.date.today()
     stamp = Stamp(today, default_author(base), f"imported from {file.name}")
     with output.progress(len(table.rows), "checking rows") as advance:
         planned, problems = plan_rows(table, spec, process, existing, stamp=stamp,
-                                      progress=advance)
+                                      progress=advance, update=ids)
 
     header = schema_header(base, f"{DEALS_DIR}/x.yaml")  # the same for every deal file
     files: list[tuple[str, bytes]] = []
     for row in planned:
+        if row.matched:
+            continue
         rel = f"{DEALS_DIR}/{row.id}.yaml"
         body = (header + deal_text_with_history(row.fields, row.history)).encode()
         found = _unfaithful(body, rel, row.data, row.deal, process)
@@ -158,6 +167,14 @@ def import_(
                             + ("" if verbose else "; --verbose lists every row"))
     written_rels = {rel for rel, _ in files}
     undated = [r for r in planned if r.undated and f"{DEALS_DIR}/{r.id}.yaml" in written_rels]
+
+    if update:
+        _sync(base, file, planned, files, problems, dry_run=dry_run, today=today,
+              author=stamp.author)
+        _undated_note(undated, today, "would be" if dry_run else "is")
+        if problems:
+            output.note(f"{bad_rows} bad row(s) skipped (listed above)")
+        raise typer.Exit(1 if problems else 0)
 
     if dry_run:
         grid = output.table("Row", "ID", "Customer", "Stage", "Status", "Amount",
@@ -192,6 +209,98 @@ def import_(
     if problems:
         output.note(f"{bad_rows} bad row(s) skipped (listed above)")
         raise typer.Exit(1)
+
+
+def _crm_ids(base: Path, spec: Any, header: list[str]) -> dict[str, str]:
+    """`--update`: the id cell of each existing deal, from its `x-...` key of the id column."""
+    from salesflow.files.load import load_workspace
+    from salesflow.model.errors import UsageError
+
+    if spec.id_column is None:
+        raise UsageError("import --update matches rows to deals by the CRM's id: give its "
+                         "column with --id-column COLUMN (a preset names it)",
+                         hint="e.g. --id-column 'Record ID' -m x-crm-id='Record ID'")
+    keys = [name for name, cols in spec.columns.items()
+            if name.startswith("x-") and cols == (spec.id_column,)]
+    if not keys:
+        return {}
+    ws = load_workspace(base)
+    out: dict[str, str] = {}
+    for item in ws.deals:
+        value = item.deal.extensions.get(keys[0])
+        if value is not None:
+            out[str(value).strip()] = item.id
+    return out
+
+
+def _sync(base: Path, file: Path, planned: list[Any], files: list[tuple[str, bytes]],
+          problems: list[Any], *, dry_run: bool, today: Any, author: str) -> None:
+    """`import --update`: add the new deals and edit the changed ones, all or nothing."""
+    from salesflow.files.load import load_workspace
+    from salesflow.files.update import plan_update, workspace_lock
+    from salesflow.files.workspace import DEALS_DIR
+    from salesflow.files.yamlio import write_atomic, write_new_batch
+    from salesflow.method.transitions import Context
+    from salesflow.model.errors import DataError
+    from salesflow.output.render import output
+    from salesflow.team.sync import changed_fields, sync_change
+
+    current = {item.id: item for item in load_workspace(base).deals}
+    matched = [r for r in planned if r.matched]
+    changed = [r for r in matched if r.id not in current
+               or changed_fields(current[r.id].deal, r.deal, r.fields)]
+
+    def compute(row: Any) -> Any:
+        def change(deal: Any, data: Any, process: Any) -> Any:
+            return sync_change(deal, data, process, Context(row.id, today, author), row.deal,
+                               row.fields, closed=row.events.closed,
+                               stage_date=row.events.stage_date,
+                               note=f"updated from {file.name}")
+        return change
+
+    def plans() -> list[Any]:
+        outcomes = [plan_update(base, f"{DEALS_DIR}/{r.id}.yaml", compute(r)) for r in changed]
+        return [o for o in outcomes if not o.change.empty]
+
+    outcomes = plans()
+    summary = (f"{len(files):,} new, {len(outcomes):,} updated, "
+               f"{len(matched) - len(outcomes):,} unchanged")
+    if dry_run:
+        for o in outcomes:
+            output.text(o.change.summary)
+        for rel, _ in files:
+            output.text(f"{rel.removeprefix(DEALS_DIR + '/').removesuffix('.yaml')}: new")
+        output.note(f"dry run: {summary}; nothing was written")
+        return
+    bom = b"\xef\xbb\xbf"
+    done: list[tuple[Path, bytes]] = []
+    try:
+        with (_deferred_interrupts() as stop_if_asked, workspace_lock(base),
+              output.progress(len(files) + len(outcomes), "writing deals") as advance):
+            outcomes = plans()  # again, under the lock: a hand edit may have landed
+            (base / DEALS_DIR).mkdir(exist_ok=True)
+            write_new_batch([(base / rel, data) for rel, data in files],
+                            before_each=stop_if_asked, progress=advance)
+            try:
+                for o in outcomes:
+                    stop_if_asked()
+                    target = (base / o.path).resolve()
+                    head = bom if o.bom else b""
+                    write_atomic(target, head + o.after.encode("utf-8"))
+                    done.append((target, head + o.before.encode("utf-8")))
+                    advance(1)
+            except BaseException:
+                for target, before in reversed(done):  # put back what was there
+                    write_atomic(target, before)
+                for rel, _ in files:
+                    (base / rel).unlink(missing_ok=True)
+                raise
+    except OSError as exc:
+        raise DataError(f"import stopped: {exc.strerror or exc}: {exc.filename or ''}; "
+                        "nothing was changed (what was written was put back)",
+                        hint="run the import again") from None
+    output.text(f"{len(files):,} new, {len(outcomes):,} updated, "
+                f"{len(matched) - len(outcomes):,} unchanged")
 
 
 def _unfaithful(body: bytes, rel: str, data: dict[str, Any], deal: Any,

@@ -116,6 +116,16 @@ def update_deal(root: Path, ref: str, compute: Compute, *, dry_run: bool = False
     return replace(planned, written=True)
 
 
+def plan_update(root: Path, rel: str, compute: Compute) -> Outcome:
+    """What `compute` would do to the deal file at `rel`: read, validated, edited, checked.
+
+    For a command that changes many files under one lock (`import --update`):
+    it takes no lock itself, so the caller holds the workspace lock, plans each
+    file, and writes only when every plan succeeded.
+    """
+    return _plan(root, (root / rel).resolve(), rel, compute)
+
+
 def remove_stale_temporaries(target: Path) -> None:
     """Delete temporary files a killed writer of `target` left behind.
 

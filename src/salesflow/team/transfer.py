@@ -271,6 +271,8 @@ class PlannedDeal:
     history: list[dict[str, Any]]  # its entries, oldest first
     undated: bool = False  # won or lost without a close date: closed on the import date
     data: dict[str, Any] = field(default_factory=dict)  # the file's data, as YAML reads it
+    matched: bool = False  # `import --update`: the row is this existing deal
+    events: Events = field(default_factory=Events)
 
     @property
     def created(self) -> dt.date:
@@ -421,14 +423,21 @@ def _cell(cells: list[str], columns: tuple[int, ...]) -> tuple[str, int | None]:
 
 def plan_rows(table: Table, spec: ImportSpec, process: Process, existing: set[str],
               *, stamp: Stamp | None = None, progress: Callable[[int], None] | None = None,
+              update: dict[str, str] | None = None,
               ) -> tuple[list[PlannedDeal], list[Problem]]:
-    """Every row as a planned deal or as problems; ids are unique against `existing`."""
+    """Every row as a planned deal or as problems; ids are unique against `existing`.
+
+    With `update` (the id cell -> the existing deal it names, from the deals'
+    id keys), a row whose id names an existing deal, by that map or by the
+    file name, is planned as that deal (`matched`) instead of refused.
+    """
     from salesflow.files.yamlio import Marks, problems_from_validation
     from salesflow.method.checks import check_deal
 
     stamp = stamp or Stamp(dt.date.today(), "salesflow")
     names = dict(enumerate(table.header))
     taken = set(existing)
+    seen: dict[str, int] = {}  # deal id -> the line that gave it
     planned: list[PlannedDeal] = []
     problems: list[Problem] = list(table.problems)
     won = process.won.code
@@ -501,12 +510,27 @@ def plan_rows(table: Table, spec: ImportSpec, process: Process, existing: set[st
                         Problem(table.path, row_line, col, message, finding.code),
                         names, source))
 
-        deal_id = _assign_id(cells, spec, fields, line, taken)
+        matched = False
+        if update is not None and spec.id_column is not None:
+            raw_id = cells[spec.id_column].strip()
+            known = update.get(raw_id) or (
+                raw_id if raw_id in existing else slugify(raw_id) if slugify(raw_id) in existing
+                else None)
+            if known is not None:
+                matched = True
+                deal_id: str | tuple[int, str] = known
+                if known in seen:
+                    deal_id = (spec.id_column, f"deal {known!r} is given by line {seen[known]} "
+                               "too: one row per deal")
+        if not matched:
+            deal_id = _assign_id(cells, spec, fields, line, taken)
         if isinstance(deal_id, tuple):
             row_problems.append(at(deal_id[0], deal_id[1], "import-id"))
         elif not row_problems and deal is not None:
             taken.add(deal_id)
-            planned.append(PlannedDeal(line, deal_id, deal, fields, history, undated, data))
+            seen[deal_id] = line
+            planned.append(PlannedDeal(line, deal_id, deal, fields, history, undated, data,
+                                       matched, events))
         problems.extend(row_problems)
         if progress is not None:
             progress(1)
