@@ -69,6 +69,7 @@ EXPECTED = {
     "early": "unchanged", "bystander": "unchanged", "fresh": "new", "quickwin": "won",
     "gone": "removed", "handstage": "moved-back", "nohist": "unchanged",
     "moved-owner": "unchanged",  # another owner: no move of the pipeline's own
+    "cmd-up": "amount-up", "cmd-slip": "slipped", "cmd-before": "unchanged",
 }
 FROM_GIT = {"slip", "pull", "up", "down", "gone", "nohist", "moved-owner"}
 
@@ -87,6 +88,8 @@ def quarter(ws: WS) -> WS:
         "bystander": deal("E", 120000), "gone": deal("D", 330000),
         "handstage": deal("D", 210000),
         "moved-owner": deal("C", 260000),
+        "cmd-up": deal("D", 500000), "cmd-slip": deal("B", 300000),
+        "cmd-before": deal("G", 60000),
     }
     for name, text in initial.items():
         ws.deal(name, text)
@@ -112,6 +115,11 @@ def quarter(ws: WS) -> WS:
     ok(ws, "hold", "holder", "--reason", "budget freeze", "--date", "2026-11-24")
     commit(ws, "2026-11-24")
     ok(ws, "reopen", "reopener", "--reason", "new budget", "--date", "2026-11-25")
+    commit(ws, "2026-11-25")
+    # changes by command, recorded in the history: no git needed to see them
+    ok(ws, "set", "cmd-up", "amount=800000", "--date", "2026-11-25")
+    ok(ws, "set", "cmd-slip", "expected_close=2027-09-30", "--date", "2026-11-25")
+    ok(ws, "set", "cmd-before", "amount=90000", "--date", "2026-11-03")
     commit(ws, "2026-11-25")
     edit(ws, "slip", "expected_close: 2026-12-15", "expected_close: 2027-02-28")
     edit(ws, "pull", "expected_close: 2027-06-30", "expected_close: 2027-01-31")
@@ -167,6 +175,12 @@ def test_every_deal_in_the_category_the_script_meant(quarter: WS) -> None:
     assert byid["fresh"]["weighted_delta"] == "70000.00"  # F 20% of 350,000
     assert byid["gone"]["to"] is None and byid["gone"]["weighted_delta"] == "-99000.00"
     assert byid["quickwin"]["from"] is None and byid["quickwin"]["weighted_delta"] == "0.00"
+    # salesflow set: from history, on the day it says (cmd-before: dated before --since,
+    # committed after it; history, not the older commit, tells when)
+    assert (byid["cmd-up"]["source"], byid["cmd-up"]["from"]["amount"],
+            byid["cmd-up"]["weighted_delta"]) == ("history", "500000.00", "90000.00")
+    assert byid["cmd-slip"]["to"]["expected_close"] == "2027-09-30"
+    assert byid["cmd-before"]["from"]["amount"] == "90000.00"
     # biggest first within a category
     moved_back = next(c for c in data["categories"] if c["category"] == "moved-back")
     assert [d["id"] for d in moved_back["deals"]] == ["back", "handstage"]
@@ -203,7 +217,7 @@ def test_table_csv_and_per_owner(quarter: WS) -> None:
     out = result.stdout
     assert out.startswith(f"Changes (CNY) — {SINCE} to ")
     assert re.search(r"\nup +li\.wei +700,000 -> 900,000 \(from git\) +\+50,000\n", out)
-    assert re.search(r"\nAmount up +1 +\+200,000 +\+50,000\n", out)
+    assert re.search(r"\nAmount up +2 +\+500,000 +\+140,000\n", out)
     assert "Weighted pipeline by owner" in out
     assert "(start + changes = end)" in out
     assert all(len(line) <= 80 for line in out.splitlines()), out

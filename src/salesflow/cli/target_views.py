@@ -2,7 +2,7 @@
 
 A table of its own below the forecast, so each fits 80 columns: per period the
 target, what was won, the gap still to win, the open pipeline and the coverage
-(open pipeline ÷ gap), marked `!` below the goal.
+(open pipeline ÷ gap), marked `!` below the goal. Words go through `_()`.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from salesflow.cli.report_views import esc, human
+from salesflow.model.i18n import _
 
 
 def coverage_text(row: dict[str, Any]) -> str:
@@ -19,7 +20,7 @@ def coverage_text(row: dict[str, Any]) -> str:
     if row["target"] is None:
         return ""
     if row["met"]:
-        return output.style("met", "green")
+        return output.style(_("met"), "green")
     text = f"{row['coverage']}x"
     return output.style(f"{text} !", "bold red") if row["below_goal"] else text
 
@@ -27,10 +28,13 @@ def coverage_text(row: dict[str, Any]) -> str:
 def _table(rows: list[dict[str, Any]], currency: str, heading: str, owner: bool) -> Any:
     from salesflow.output.render import output
 
-    target, won, gap, pipe = (f"Target {currency}", f"Won {currency}", f"Gap {currency}",
-                              f"Open {currency}")
-    cols = (*(("Owner",) if owner else ()), "Period", target, won, gap, pipe, "Coverage")
-    table = output.table(*cols, right=(target, won, gap, pipe, "Coverage"), title=esc(heading))
+    target = _("Target {currency}").format(currency=currency)
+    won = _("Won {currency}").format(currency=currency)
+    gap = _("Gap {currency}").format(currency=currency)
+    pipe = _("Open {currency}").format(currency=currency)
+    coverage = _("Coverage")
+    cols = (*((_("Owner"),) if owner else ()), _("Period"), target, won, gap, pipe, coverage)
+    table = output.table(*cols, right=(target, won, gap, pipe, coverage), title=esc(heading))
     for r in rows:
         cells = [r["period"], human(r["target"]) if r["target"] else "—", human(r["won"]),
                  human(r["gap"]) if r["gap"] else "—", human(r["pipeline"]), coverage_text(r)]
@@ -52,24 +56,27 @@ def print_targets(data: dict[str, Any], per_owner: bool) -> None:
     has_any = any(r["target"] for r in periods) or any(
         r["target"] for o in owners for r in o["rows"])
     if not data["targets_apply"]:
-        output.text("Targets: not compared under a segment, product line, customer or close "
-                    "cut (targets are per team and owner).")
+        output.text(_("Targets: not compared under a segment, product line, customer or "
+                      "close cut (targets are per team and owner)."))
         return
     if not has_any:
-        output.text(f"Targets: none set for these {data['period']}s (add `targets:` to "
-                    "stages.yaml).")
+        output.text(_("Targets: none set for these months (add `targets:` to stages.yaml).")
+                    if data["period"] == "month" else
+                    _("Targets: none set for these quarters (add `targets:` to "
+                      "stages.yaml)."))
         return
     output.text()
-    output.print(_table(periods, data["currency"], f"Against targets (coverage goal "
-                        f"{goal}x)", owner=False))
+    output.print(_table(periods, data["currency"], _("Against targets (coverage goal "
+                        "{goal}x)").format(goal=goal), owner=False))
     if per_owner:
         rows = [{**r, "owner": o["owner"]} for o in owners for r in o["rows"]]
         output.text()
-        output.print(_table(rows, data["currency"], "Against targets, per owner",
+        output.print(_table(rows, data["currency"], _("Against targets, per owner"),
                             owner=True))
     low = sum(1 for r in periods if r["below_goal"])
     if per_owner:
         low += sum(1 for o in owners for r in o["rows"] if r["below_goal"])
     if low:
-        output.text(f"{low} row(s) below the {goal}x goal, marked !: find more pipeline.")
-    output.text("Coverage = open pipeline closing in the period / (target - won).")
+        output.text(_("{n} row(s) below the {goal}x goal, marked !: find more pipeline.")
+                    .format(n=low, goal=goal))
+    output.text(_("Coverage = open pipeline closing in the period / (target - won)."))

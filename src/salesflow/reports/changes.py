@@ -34,7 +34,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from salesflow.model.money import deal_amount, weighted
-from salesflow.reports.replay import state_on
+from salesflow.reports.replay import fields_as_of, fields_untracked, state_on
 
 if TYPE_CHECKING:
     from salesflow.model.deal import Deal
@@ -48,7 +48,6 @@ CATEGORIES: tuple[Category, ...] = (
     "new", "advanced", "moved-back", "won", "lost", "held", "reopened", "slipped",
     "pulled-in", "amount-up", "amount-down", "reassigned", "removed", "unchanged")
 Source = Literal["history", "git", "file"]
-REPLAYED_FIELDS: tuple[str, ...] = ("amount", "currency", "expected_close", "procurement_step")
 
 
 @dataclass(frozen=True)
@@ -81,41 +80,13 @@ def facts_of(deal: Deal, process: Process) -> Facts:
                  deal.procurement_step)
 
 
-def _field_entries(deal: Deal) -> list[Any]:
-    """History entries that change a field (`{date, field: amount, from, to}`)."""
-    return [h for h in deal.history if getattr(h, "field", None) in REPLAYED_FIELDS]
-
-
-def fields_on(deal: Deal, day: dt.date) -> dict[str, Any]:
-    """amount, currency, expected_close, procurement_step at the end of `day`.
-
-    The file holds today's values; undoing, newest first, each field change
-    dated after `day` gives the values of that day.
-    """
-    values: dict[str, Any] = {name: getattr(deal, name) for name in REPLAYED_FIELDS}
-    for entry in reversed(_field_entries(deal)):
-        if entry.date > day:
-            values[entry.field] = entry.from_
-    return values
-
-
-def fields_explained(deal: Deal) -> bool:
-    """Does each field's chain of changes end at the value the file holds?"""
-    last: dict[str, Any] = {}
-    for entry in _field_entries(deal):
-        if entry.field in last and last[entry.field] != entry.from_:
-            return False
-        last[entry.field] = entry.to
-    return all(getattr(deal, name) == value for name, value in last.items())
-
-
 def explained(deal: Deal, process: Process) -> bool:
     """True when replaying the whole history gives the file: no hand edit shows."""
     if not deal.history:
         return False
     final = state_on(deal, process, dt.date.max)
     return (final is not None and (final.stage, final.status) == (deal.stage, deal.status)
-            and fields_explained(deal))
+            and not fields_untracked(deal))
 
 
 def facts_on(deal: Deal, process: Process, day: dt.date) -> Facts | None:
@@ -123,8 +94,7 @@ def facts_on(deal: Deal, process: Process, day: dt.date) -> Facts | None:
     state = state_on(deal, process, day)
     if state is None:
         return None
-    values = fields_on(deal, day)
-    then = deal.model_copy(update=values)
+    then = fields_as_of(deal, day)
     return replace(facts_of(then, process), stage=state.stage, status=state.status)
 
 

@@ -25,7 +25,7 @@ from salesflow.reports.changes import Facts, Seen, Source, explained, facts_of, 
 from salesflow.reports.replay import replayable
 
 if TYPE_CHECKING:
-    from salesflow.model.deal import Deal, DealFile
+    from salesflow.model.deal import Deal, DealFile, HistoryEntry
     from salesflow.model.process import Process
 
 
@@ -59,12 +59,44 @@ def on_day(deal: Deal | None, deal_id: str, process: Process, day: dt.date,
         raise Unexplained(deal_id)
     if old is not None:
         assert then.date is not None
-        if trusted and facts_on(deal, process, then.date) == facts_of(old, process):
+        if trusted and _history_explains(deal, old, process, then.date):
             return facts_on(deal, process, day), "history"
         return facts_of(old, process), "git"
     if trusted:  # not committed yet on that day: history alone says
         return facts_on(deal, process, day), "history"
     return None, "git"  # no history and not in git then: it came later
+
+
+def _touched(entries: Sequence[HistoryEntry]) -> set[str]:
+    """The facts a run of history entries may change."""
+    found: set[str] = set()
+    for entry in entries:
+        if entry.kind in ("move", "status"):
+            found |= {"stage", "status"}
+        elif entry.kind == "field" and entry.field is not None:
+            found.add("amount" if entry.field == "currency" else entry.field)
+    return found
+
+
+def _history_explains(deal: Deal, old: Deal, process: Process, day: dt.date) -> bool:
+    """Does the history explain the committed file `old` (of a commit made on `day`)?
+
+    It does when, replayed to `day`, it gives that file's facts, except for
+    what entries added since that commit change: an entry written later but
+    dated earlier (`--date`) is the history's to say.
+    """
+    then = facts_on(deal, process, day)
+    if then is None:
+        return False
+    committed = facts_of(old, process)
+    differ = {name for name in committed.__dataclass_fields__
+              if getattr(then, name) != getattr(committed, name)}
+    if not differ:
+        return True
+    n = len(old.history)
+    if deal.history[:n] != old.history:
+        return False  # the history itself was rewritten by hand
+    return differ <= _touched(deal.history[n:])
 
 
 def observe(process: Process, deals: Sequence[DealFile], *, since: dt.date, until: dt.date,
