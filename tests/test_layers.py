@@ -37,6 +37,8 @@ def test_the_layer_contracts_are_kept() -> None:
     ("model/deal.py", "import salesflow.files", "Layers"),
     ("method/gates.py", "from salesflow.output import render", "Layers"),
     ("reports/funnel.py", "import sqlite3", "pure core"),
+    ("output/render.py", "import salesflow.board.app", "Layers"),
+    ("method/health.py", "import textual", "pure core"),
 ])
 def test_a_breach_fails_naming_the_import(tmp_path: Path, module: str, line: str,
                                           contract: str) -> None:
@@ -108,6 +110,6 @@ def test_the_package_root_holds_only_layers() -> None:
     top = REPO / "src" / "salesflow"
     files = sorted(p.name for p in top.iterdir() if p.is_file())
     assert files == ["__init__.py", "__main__.py"]
-    for layer in ("model", "method", "reports", "files", "team", "output", "cli"):
+    for layer in ("model", "method", "reports", "files", "team", "output", "board", "cli"):
         doc = (top / layer / "__init__.py").read_text(encoding="utf-8")
         assert doc.startswith('"""'), f"{layer}/__init__.py needs a docstring saying what it holds"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from salesflow.cli import (
     accounts,
+    board,
     deals,
     edits,
     gates,
@@ -23,7 +24,7 @@ from salesflow.cli import (
 )
 from salesflow.cli.app import app
 
-__all__ = ["accounts", "app", "deals", "edits", "gates", "main", "meeting", "people",
+__all__ = ["accounts", "app", "board", "deals", "edits", "gates", "main", "meeting", "people",
            "reports", "review", "team", "transfer", "workspace"]
 
 
