@@ -15,6 +15,9 @@ median of the rounds is reported:
 - `show`, `check` (and `advance --dry-run`, once salesflow has it) on one deal
   at N deals and at 10 deals;
 - `--version` against `python -c "import typer"`;
+- `salesflow board` at N deals, warm: a whole process from its start until the
+  board's first frame is drawn (headless, 160x48, through Textual's
+  `App.run_test`), against a fixed limit of one second;
 - the peak memory (max RSS) of the warm funnel.
 
 Seconds are medians; each ratio is the median of paired ratios (a round's
@@ -78,6 +81,27 @@ TARGETS: dict[str, tuple[str, str, float]] = {
     "--version vs import typer": ("version", "import_typer", 1.5),
 }
 MEMORY_LIMIT_MB = 150.0
+BOARD_LIMIT_S = 1.0  # the board opens in under a second at N deals, warm
+
+# The board, headless, until its first frame; then out at once (os._exit), so that
+# the figure is the time to a usable board, not the teardown or the badges after it.
+BOARD = """\
+import asyncio, os, sys
+from pathlib import Path
+from salesflow.board.app import BoardApp
+from salesflow.board.session import Session
+
+async def main():
+    app = BoardApp(Session(Path(sys.argv[1]), by="bench"))
+    async with app.run_test(size=(160, 48)) as pilot:
+        while not app.columns_shown():
+            await asyncio.sleep(0.002)
+        await pilot.pause()  # one refresh: the frame is drawn
+        print(sum(c.column.count for c in app.columns_shown()), flush=True)
+        os._exit(0)
+
+asyncio.run(main())
+"""
 
 
 class Runner:
@@ -115,6 +139,14 @@ def has_dry_run_advance(runner: Runner, sf: list[str]) -> bool:
     return "--dry-run" in text
 
 
+def has_board(runner: Runner, sf: list[str]) -> bool:
+    try:
+        runner.run([*sf, "board", "--help"])
+    except SystemExit:
+        return False
+    return True
+
+
 def edit(path: Path, round_no: int) -> None:
     """Change one deal's amount (it stays valid), as a salesperson would."""
     text = path.read_text(encoding="utf-8")
@@ -145,6 +177,8 @@ def measure(count: int, rounds: int, repeats: int, work: Path) -> dict[str, Any]
     sf = salesflow_command()
     baseline = work / "baseline.py"
     baseline.write_text(BASELINE, encoding="utf-8")
+    board_script = work / "board.py"
+    board_script.write_text(BOARD, encoding="utf-8")
     funnel_big = [*sf, "--root", str(big), "funnel", "--format", "json"]
 
     def one(ws: Path, *args: str) -> list[str]:
@@ -158,6 +192,8 @@ def measure(count: int, rounds: int, repeats: int, work: Path) -> dict[str, Any]
         "version": ([*sf, "--version"], (0,)),
         "import_typer": ([sys.executable, "-c", "import typer"], (0,)),
     }
+    if has_board(runner, sf):
+        commands["board_n"] = ([sys.executable, str(board_script), str(big)], (0,))
     if has_dry_run_advance(runner, sf):
         commands["advance_n"] = (one(big, "advance", ONE, "--dry-run"), (0, 1))
         commands["advance_10"] = (one(small, "advance", ONE, "--dry-run"), (0, 1))
@@ -240,6 +276,13 @@ def measure(count: int, rounds: int, repeats: int, work: Path) -> dict[str, Any]
                                    "ratio": round(ratio, 4), "limit": limit, "pass": passed})
         print(f"   {label:34} {medians[name]:9.3f} {medians[base]:9.3f} {ratio:7.3f} "
               f"{'<= ' + str(limit):>8}  {'PASS' if passed else 'FAIL'}")
+    if "board_n" in medians:
+        passed = medians["board_n"] <= BOARD_LIMIT_S
+        results["targets"].append({"target": "board opens (first frame), warm",
+                                   "figure": "board_n", "seconds": medians["board_n"],
+                                   "limit": BOARD_LIMIT_S, "pass": passed})
+        print(f"   {'board opens, warm (s)':34} {medians['board_n']:9.3f} {'':>9} {'':>7} "
+              f"{'<= ' + str(BOARD_LIMIT_S):>8}  {'PASS' if passed else 'FAIL'}")
     peak = max(memory)
     passed = peak <= MEMORY_LIMIT_MB
     results["warm_peak_mb"] = round(peak, 1)
