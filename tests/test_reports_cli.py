@@ -409,7 +409,7 @@ def test_report_writes_one_self_contained_page(hand: WS) -> None:
         assert outside not in page
     assert '<b id="workspace">pipeline</b>' in page
     assert "as of 2026-09-30 (replayed from history)" in page
-    assert len(re.findall(r'<rect class="bar( won)?" data-code="[A-Z]"', page)) == 8
+    assert len(re.findall(r'<div class="bar( won)?" data-code="[A-Z]"', page)) == 8
     assert "泵站改造项目" in page and "<script>" in page
 
 

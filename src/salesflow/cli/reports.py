@@ -372,6 +372,7 @@ def report(
         "deals": deals_json(process, deals),
         "invalid": invalid_json(ws.problems),
     }
+    data.update(_meeting(process, deals, when or today))
     if since is not None:
         from salesflow.cli.weekly import build_changes, since_day
         from salesflow.reports.shapes import changes_json, trend_json
@@ -395,3 +396,21 @@ def report(
                              hint="choose a file in a folder you can write to") from None
         output.note(f"wrote {html} ({len(deals)} deals, as of {data['as_of']})")
     raise typer.Exit(1 if ws.problems else 0)
+
+
+BIGGEST = 5  # the deals whose risks the page shows
+
+
+def _meeting(process: Any, deals: Sequence[DealFile], day: dt.date) -> dict[str, Any]:
+    """What the meeting page adds to the reports: owners, the biggest deals' risks, extras."""
+    from salesflow.cli.review import review_json
+    from salesflow.method.health import review
+    from salesflow.reports import funnel_by
+    from salesflow.reports.shapes import deal_extras, owners_json
+
+    risky = [r for r in review(process, deals, day) if r.risks and r.item.deal.status == "open"]
+    return {
+        "owners": owners_json(funnel_by(process, deals, "owner"), deals, day),
+        "risks": [review_json(r) for r in risky[:BIGGEST]],
+        "extras": deal_extras(deals, day),
+    }

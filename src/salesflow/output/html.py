@@ -16,14 +16,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from typing import Any
 
+from salesflow.output.html_charts import forecast_chart, funnel_chart
 from salesflow.output.html_meeting import meeting_sections, targets_section
+from salesflow.output.html_people import owners_section, risks_section
+from salesflow.output.html_style import SCRIPT, STYLE
 
-CHART_WIDTH = 760
-ROW_HEIGHT = 38
-LABEL_WIDTH = 260
-BAR_AREA = 300
-BAR_CENTER = LABEL_WIDTH + BAR_AREA // 2 + 10
-VALUE_X = LABEL_WIDTH + BAR_AREA + 30
 ROW_LABELS = {"overdue": "Overdue (expected close past)", "no_close": "No expected close"}
 STATUS_LABELS = {"open": "open", "won": "won", "hold": "on hold", "lost": "lost"}
 
@@ -80,54 +77,6 @@ def _replay_notes(data: dict[str, Any]) -> list[str]:
     return out
 
 
-# ------------------------------------------------------------------ chart
-
-
-def funnel_svg(funnel: dict[str, Any]) -> str:
-    """The funnel as centred bars: the pale bar is the amount, the dark one the weighted."""
-    stages = funnel["stages"]
-    top = max((Decimal(s["amount"]) for s in stages), default=Decimal(0))
-    height = ROW_HEIGHT * len(stages) + 34
-    parts = [f'<svg id="funnel-chart" role="img" '
-             f'viewBox="0 0 {CHART_WIDTH} {height}" width="{CHART_WIDTH}" height="{height}" '
-             f'aria-label="Funnel chart: amount and weighted amount per stage">']
-    last = len(stages) - 1
-    for i, s in enumerate(stages):
-        y = i * ROW_HEIGHT + 6
-        amount, weighted = Decimal(s["amount"]), Decimal(s["weighted"])
-        wa = float(amount / top * BAR_AREA) if top else 0.0
-        ww = float(weighted / top * BAR_AREA) if top else 0.0
-        name = s["name"] if len(s["name"]) <= 34 else s["name"][:33] + "…"
-        won = " won" if i == last else ""
-        deals = f"{s['count']} deal{'s' if s['count'] != 1 else ''}"
-        if s["without_amount"]:
-            deals += f", {len(s['without_amount'])} without amount"
-        parts.append(
-            f'<g class="stage" data-code="{_e(s["code"])}">'
-            f"<title>{_e(s['code'])} {_e(s['name'])}: {_e(human(s['amount']))} "
-            f"({_e(human(s['weighted']))} weighted), {_e(deals)}</title>"
-            f'<text x="0" y="{y + 17}" class="code">{_e(s["code"])}</text>'
-            f'<text x="26" y="{y + 17}" class="name">{_e(name)}</text>'
-            f'<text x="26" y="{y + 31}" class="sub">{s["probability"]}% · {_e(deals)}</text>'
-            f'<line x1="{LABEL_WIDTH + 10}" x2="{LABEL_WIDTH + 10 + BAR_AREA}" y1="{y + 15}" '
-            f'y2="{y + 15}" class="guide"/>'
-            f'<rect class="bar{won}" data-code="{_e(s["code"])}" x="{BAR_CENTER - wa / 2:.2f}" '
-            f'y="{y + 2}" width="{wa:.2f}" height="26" rx="3"/>'
-            f'<rect class="bar-weighted{won}" x="{BAR_CENTER - ww / 2:.2f}" y="{y + 8}" '
-            f'width="{ww:.2f}" height="14" rx="2"/>'
-            f'<text x="{VALUE_X}" y="{y + 17}" class="value">{_e(human(s["amount"]))}</text>'
-            f'<text x="{VALUE_X}" y="{y + 31}" class="sub">{_e(human(s["weighted"]))} '
-            f"weighted</text></g>")
-    y = len(stages) * ROW_HEIGHT + 14
-    parts.append(
-        f'<g class="legend"><rect x="{LABEL_WIDTH + 10}" y="{y}" width="14" height="10" '
-        f'class="bar"/><text x="{LABEL_WIDTH + 30}" y="{y + 9}" class="sub">amount</text>'
-        f'<rect x="{LABEL_WIDTH + 100}" y="{y}" width="14" height="10" class="bar-weighted"/>'
-        f'<text x="{LABEL_WIDTH + 120}" y="{y + 9}" class="sub">weighted (× probability)'
-        f"</text></g></svg>")
-    return "".join(parts)
-
-
 # ----------------------------------------------------------------- tables
 
 
@@ -145,7 +94,8 @@ def funnel_table(funnel: dict[str, Any]) -> str:
                 f"{_count_cell('count', t['count'], t['without_amount'])}"
                 f"{_money_cell('amount', t['amount'])}{_money_cell('weighted', t['weighted'])}"
                 "</tr>")
-    return (f'<table id="funnel-table"><thead><tr><th>Stage</th><th>Name</th>'
+    return ('<table id="funnel-table" class="cards-on-phone"><thead><tr><th>Stage</th>'
+            '<th>Name</th>'
             f'<th class="num">Prob.</th><th class="num">Deals</th>'
             f'<th class="num">Amount {cur}</th><th class="num">Weighted {cur}</th></tr>'
             f"</thead><tbody>{''.join(rows)}</tbody></table>")
@@ -181,7 +131,8 @@ def forecast_table(fc: dict[str, Any]) -> str:
                 f"{_count_cell('count', t['count'])}{_money_cell('best_case', t['best_case'])}"
                 f"{_money_cell('weighted', t['weighted'])}"
                 f"{_count_cell('won_count', t['won_count'])}{_money_cell('won', t['won'])}</tr>")
-    return (f'<table id="forecast-table"><thead><tr><th>Period ({_e(fc["period"])})</th>'
+    return ('<table id="forecast-table" class="cards-on-phone"><thead><tr>'
+            f'<th>Period ({_e(fc["period"])})</th>'
             f'<th class="num">Open deals</th><th class="num">Best case {cur}</th>'
             f'<th class="num">Weighted {cur}</th><th class="num">Won deals</th>'
             f'<th class="num">Won {cur}</th></tr></thead><tbody>{"".join(rows)}</tbody>'
@@ -234,7 +185,7 @@ def stats_section(st: dict[str, Any]) -> str:
                     f"{_rate(s['conversion'], 'conversion')}"
                     f"{_days(s['days'], 'avg', 'avg_days')}"
                     f"{_days(s['days'], 'median', 'median_days')}<td class=\"num\">{n}</td></tr>")
-    table = ('<table id="stats-table"><thead><tr><th>Stage</th><th>Name</th>'
+    table = ('<table id="stats-table" class="cards-on-phone"><thead><tr><th>Stage</th><th>Name</th>'
              '<th class="num">Configured</th><th class="num">Won from here</th>'
              '<th class="num">To next stage</th><th class="num">Avg days</th>'
              '<th class="num">Median days</th><th class="num">n</th></tr></thead>'
@@ -254,7 +205,8 @@ def stats_section(st: dict[str, Any]) -> str:
             f'<tr data-reason="{_e(r["reason"] or "")}"><td>{_e(r["reason"] or "(not given)")}'
             f"</td>{_count_cell('count', r['count'], r['without_amount'])}"
             f"{_money_cell('amount', r['amount'])}</tr>" for r in st["lost_reasons"])
-        reasons = ('<h3>Lost reasons</h3><table id="lost-table"><thead><tr><th>Reason</th>'
+        reasons = ('<h3>Lost reasons</h3><table id="lost-table" class="cards-on-phone"><thead>'
+                   '<tr><th>Reason</th>'
                    f'<th class="num">Deals</th><th class="num">Amount {cur}</th></tr></thead>'
                    f"<tbody>{body}</tbody></table>")
     lines = [f"From the history of {st['deals']} deal(s). “Won from here”: of the deals that "
@@ -267,11 +219,18 @@ def stats_section(st: dict[str, Any]) -> str:
     return facts + table + reasons + _notes(lines)
 
 
-def deals_table(deals: Sequence[dict[str, Any]], currency: str) -> str:
+def deals_table(deals: Sequence[dict[str, Any]], currency: str,
+                extras: dict[str, dict[str, Any]] | None = None) -> str:
     rows = []
     for d in deals:
         gap = " missing" if d["amount"] is None else ""
         name = f"<br><small>{_e(d['name'])}</small>" if d["name"] else ""
+        extra = (extras or {}).get(d["id"], {})
+        step = extra.get("next_step")
+        step_cell = ("—" if step is None else
+                     f'<span class="{"late" if step["overdue"] else ""}">{_e(step["due"])}'
+                     f"</span> {_e(step['action'])}")
+        days = extra.get("days_in_stage")
         rows.append(f'<tr data-id="{_e(d["id"])}" class="{_e(d["status"])}">'
                     f"<td><code>{_e(d['id'])}</code>{name}</td><td>{_e(d['customer'])}</td>"
                     f"<td>{_e(d['owner'])}</td><td>{_e(d['stage'])} "
@@ -279,11 +238,16 @@ def deals_table(deals: Sequence[dict[str, Any]], currency: str) -> str:
                     f"<td>{_e(STATUS_LABELS[d['status']])}</td>"
                     f"{_money_cell('amount', d['amount'], gap)}"
                     f"{_money_cell('weighted', d['weighted'])}"
-                    f"<td>{_e(d['expected_close'] or '—')}</td></tr>")
+                    f"<td class=\"nowrap\">{_e(d['expected_close'] or '—')}</td>"
+                    f'<td data-field="next_step">{step_cell}</td>'
+                    f'<td class="num" data-field="days_in_stage">'
+                    f"{'—' if days is None else days}</td></tr>")
     cur = _e(currency)
-    return ('<table id="deals-table"><thead><tr><th>Deal</th><th>Customer</th><th>Owner</th>'
+    return ('<table id="deals-table" class="cards-on-phone"><thead><tr><th>Deal</th>'
+            '<th>Customer</th><th>Owner</th>'
             f'<th>Stage</th><th>Status</th><th class="num">Amount {cur}</th>'
-            f'<th class="num">Weighted {cur}</th><th>Expected close</th></tr></thead>'
+            f'<th class="num">Weighted {cur}</th><th>Expected close</th><th>Next step</th>'
+            '<th class="num">Days in stage</th></tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
@@ -332,8 +296,10 @@ def page(data: dict[str, Any]) -> str:
               fun["total"]["amount"], "open and won, unweighted"),
         _card(f"Weighted {cur}", human(fun["total"]["weighted"]), "funnel-weighted",
               fun["total"]["weighted"], "amount × stage probability"),
-        _card(f"Won {cur}", human(won["amount"]), "won-amount", won["amount"],
-              f"{won['count']} deal(s) in {_e(won['code'])}"),
+        _card(f"Won {cur} · {fc['from']} to {fc['to']}", human(fc["total"]["won"]),
+              "won-amount", fc["total"]["won"],
+              f"{fc['total']['won_count']} deal(s) won in the forecast's periods; "
+              f"{human(won['amount'])} in {_e(won['code'])} all told"),
     ])
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -351,16 +317,19 @@ def page(data: dict[str, Any]) -> str:
 {meeting_sections(data)}
 <section class="cards">{cards}</section>
 <section id="funnel"><h2>Funnel</h2>
-<div class="chart">{funnel_svg(fun)}</div>
+{funnel_chart(fun, human)}
 {funnel_table(fun)}{funnel_notes(fun)}</section>
 <section id="forecast"><h2>Forecast by {_e(fc['period'])}</h2>
 <p class="meta">Open deals by expected close ({_e(fc['from'])} to {_e(fc['to'])});
-won deals by the day they were won.</p>
-{forecast_table(fc)}{forecast_notes(fc)}</section>
+won deals by the day they were won.</p><div class="split">
+<div>{forecast_chart(fc, ROW_LABELS, human)}</div>
+<div class="wide-table">{forecast_table(fc)}{forecast_notes(fc)}</div></div></section>
 {targets_section(fc)}
+{owners_section(data.get("owners", []), cur, human)}
+{risks_section(data.get("risks", []), cur, human)}
 <section id="stats"><h2>Pipeline statistics</h2>{stats_section(st)}</section>
 <section id="deals"><h2>Deals ({len(data['deals'])})</h2>
-{deals_table(data['deals'], cur)}</section>
+{deals_table(data['deals'], cur, data.get("extras"))}</section>
 </main>
 <footer>Generated {_e(data['generated'])} by salesflow {_e(data['version'])} from the
 deal files in git. Same numbers as <code>salesflow funnel / forecast / stats --format
@@ -368,72 +337,4 @@ json</code> with the same options.</footer>
 <div id="render-facts" hidden></div>
 <script>{SCRIPT}</script>
 </body></html>
-"""
-
-
-STYLE = """
-:root{--ink:#1d2733;--muted:#5f6b7a;--line:#dde3ea;--bg:#f5f7fa;--bar:#b9cfe8;
---dark:#245b9e;--won:#9fd3b0;--won-dark:#1f7a45;--warn:#b3261e}
-*{box-sizing:border-box}
-body{margin:0;background:var(--bg);color:var(--ink);
-font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","PingFang SC",
-"Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC","WenQuanYi Zen Hei",sans-serif}
-header{background:#fff;border-bottom:1px solid var(--line);padding:20px 32px 12px}
-h1{margin:0 0 4px;font-size:22px}h2{font-size:17px;margin:0 0 12px}h3{font-size:15px}
-.meta{color:var(--muted);margin:0 0 8px}
-main{padding:20px 32px;max-width:1180px}
-section{background:#fff;border:1px solid var(--line);border-radius:8px;padding:18px 20px;
-margin:0 0 18px}
-section.cards{display:flex;gap:14px;background:none;border:0;padding:0}
-.card{flex:1;background:#fff;border:1px solid var(--line);border-radius:8px;padding:12px 16px}
-.card .label{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em}
-.card .big{font-size:24px;font-weight:600;font-variant-numeric:tabular-nums}
-.card .sub,.sub{color:var(--muted);font-size:12px}
-.chart{overflow-x:auto;margin-bottom:12px}
-svg text{font-family:inherit;font-size:13px;fill:var(--ink)}
-svg text.code{font-weight:700}svg text.sub{font-size:11px;fill:var(--muted)}
-svg text.value{font-variant-numeric:tabular-nums;font-weight:600}
-svg .guide{stroke:var(--line);stroke-dasharray:2 3}
-svg .bar{fill:var(--bar)}svg .bar-weighted{fill:var(--dark)}
-svg .bar.won{fill:var(--won)}svg .bar-weighted.won{fill:var(--won-dark)}
-table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
-th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top}
-th{font-size:12px;color:var(--muted);font-weight:600;white-space:nowrap}
-.num{text-align:right;white-space:nowrap}
-tr.total td{font-weight:700;border-top:2px solid var(--ink)}
-tr.warn td:nth-child(-n+2){color:var(--warn);font-weight:600}
-tr.lost td,tr.hold td{color:var(--muted)}
-td.missing{color:var(--warn)}
-.flag{color:var(--warn);font-weight:700}
-.n{color:var(--muted);font-size:11px}
-.notes{color:var(--muted);margin:10px 0 0;padding-left:18px}
-.facts span{margin-right:24px}
-.banner{background:#fdecea;border:2px solid var(--warn);color:var(--warn);border-radius:8px;
-padding:12px 16px;margin:0 0 18px}.banner ul{margin:6px 0 0;padding-left:18px}
-.banner li{color:var(--ink);overflow-wrap:anywhere}
-small{color:var(--muted)}
-code{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,monospace;font-size:12px}
-footer{color:var(--muted);font-size:12px;padding:0 32px 24px}
-@media print{body{background:#fff}section{break-inside:avoid;border:0}
-section#deals{break-inside:auto}}
-"""
-
-# Measures what the browser drew: the chart's size and each bar's width.
-SCRIPT = """
-(function () {
-  var facts = document.getElementById('render-facts');
-  var svg = document.getElementById('funnel-chart');
-  var box = svg.getBoundingClientRect();
-  var bars = svg.querySelectorAll('rect.bar[data-code]');
-  var widths = [];
-  for (var i = 0; i < bars.length; i++) {
-    widths.push(bars[i].dataset.code + '=' + bars[i].getBoundingClientRect().width.toFixed(2));
-  }
-  facts.dataset.chartWidth = box.width.toFixed(0);
-  facts.dataset.chartHeight = box.height.toFixed(0);
-  facts.dataset.bars = String(bars.length);
-  facts.dataset.barWidths = widths.join(' ');
-  facts.dataset.dealRows = String(document.querySelectorAll('#deals-table tbody tr').length);
-  facts.dataset.ready = 'yes';
-})();
 """

@@ -419,3 +419,49 @@ def changes_csv_rows(report: Changes) -> list[list[Any]]:
                      money(b.weighted)])
     rows.append(level("end", report.end))
     return rows
+
+
+# ------------------------------------------------------------ meeting page
+
+
+def stage_since(deal: Any) -> dt.date | None:
+    """The day the deal entered its current stage: its last history entry into it."""
+    for entry in reversed(deal.history):
+        if getattr(entry, "to", None) == deal.stage:
+            return entry.date  # type: ignore[no-any-return]
+    return None
+
+
+def next_step(deal: Any) -> Any:
+    """The deal's next step: the one due first."""
+    return min(deal.next_steps, key=lambda s: s.due) if deal.next_steps else None
+
+
+def deal_extras(deals: Sequence[DealFile], today: dt.date) -> dict[str, dict[str, Any]]:
+    """Per deal id: its next step and its days in the current stage, as of `today`."""
+    extras = {}
+    for item in deals:
+        step = next_step(item.deal)
+        since = stage_since(item.deal)
+        extras[item.id] = {
+            "next_step": {"due": step.due.isoformat(), "action": step.action,
+                          "overdue": step.due < today} if step else None,
+            "days_in_stage": (today - since).days if since else None,
+        }
+    return extras
+
+
+def owners_json(report_groups: Sequence[tuple[str | None, Funnel]],
+                deals: Sequence[DealFile], today: dt.date) -> list[dict[str, Any]]:
+    """Each owner's funnel, with the open deals' next steps that are past due."""
+    late: dict[str | None, list[dict[str, Any]]] = {}
+    for item in deals:
+        if item.deal.status != "open":
+            continue
+        for step in item.deal.next_steps:
+            if step.due < today:
+                late.setdefault(item.deal.owner, []).append(
+                    {"id": item.id, "due": step.due.isoformat(), "action": step.action})
+    return [{"owner": key, **funnel_body(f),
+             "overdue_steps": sorted(late.get(key, []), key=lambda s: (s["due"], s["id"]))}
+            for key, f in report_groups]
