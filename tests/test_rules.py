@@ -208,11 +208,12 @@ RULE_AT = ("currency: CNY\nprocurement: [{id: budget-set, name: Budget}]\nstages
 
 BROKEN_RULES: dict[str, tuple[str, int, int, str]] = {
     "empty rule": ("{}", 10, 15, "this rule checks nothing: give it at least one of fields, "
-                   "stakeholders, procurement, needs, any_of (or remove `rule:`"),
+                   "stakeholders, account, procurement, needs, any_of (or remove `rule:`"),
     "null rule": ("null", 10, 15, "the rule is empty: write one"),
     "empty alternative": ("{any_of: [{fields: [amount]}, {}]}", 10, 45,
                           "this rule checks nothing: give it at least one of fields, "
-                          "stakeholders, procurement, needs, any_of (or remove this alternative)"),
+                          "stakeholders, account, procurement, needs, any_of (or remove this "
+                          "alternative)"),
     "no alternatives": ("{any_of: []}", 10, 16, "`any_of: []` offers no alternative"),
     "empty fields": ("{fields: []}", 10, 16, "`fields: []` checks nothing"),
     "field twice": ("{fields: [amount, amount]}", 10, 33, "field 'amount' is listed twice"),

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from salesflow.files.update import Compute
-    from salesflow.files.workspace import Workspace
+    from salesflow.files.workspace import Overview, Workspace
+    from salesflow.method.health import AccountView
     from salesflow.method.transitions import Change
     from salesflow.model.account import Account
     from salesflow.model.deal import Deal, DealFile
@@ -96,3 +97,86 @@ def load_linked(ref: str) -> tuple[Process, DealFile]:
 
     process, item = load_one(ref)
     return process, effective_item(root(), process, item)
+
+
+def accounts_of(ws: Workspace | Overview) -> dict[str, Account]:
+    """The workspace's valid accounts; the invalid ones become problems of the report."""
+    from salesflow.files.accounts import load_accounts
+    from salesflow.files.load import load_process
+    from salesflow.output.render import output
+
+    loaded = load_accounts(ws.root, load_process(ws.root))
+    if loaded.problems:
+        output.problems(loaded.problems)
+        output.note("warning: invalid account files left out: their deals are grouped as "
+                    "(none); `salesflow validate` lists every problem")
+        ws.problems.extend(loaded.problems)
+    return loaded.accounts()
+
+
+def account_views(ws: Workspace) -> dict[str, AccountView]:
+    """For each linked deal of an (effective) workspace: its account and the account's others."""
+    from salesflow.files.accounts import load_accounts
+    from salesflow.method.health import AccountView
+
+    linked = [d for d in ws.deals if d.deal.account is not None]
+    if not linked:
+        return {}
+    accounts = load_accounts(ws.root, ws.process).accounts()
+    out: dict[str, AccountView] = {}
+    for item in linked:
+        account_id = item.deal.account or ""
+        if account_id not in accounts:
+            continue
+        others = tuple((o.id, o.deal) for o in linked
+                       if o.deal.account == account_id and o.id != item.id)
+        out[item.id] = AccountView(account_id, accounts[account_id], others)
+    return out
+
+
+def forecast_by_account(ws: Workspace, deals: Any, report: Any, cut: Any, fmt: Any,
+                        today: Any) -> None:
+    """`forecast --by account`: the same window, one forecast per account, then the total."""
+    from salesflow.model.money import money_json as money
+    from salesflow.output.render import Format, output
+    from salesflow.reports.accounts import group_by_account
+    from salesflow.reports.forecast import forecast
+    from salesflow.reports.shapes import NO_GROUP, forecast_json, invalid_json
+
+    accounts = accounts_of(ws)
+    groups = [(key, forecast(ws.process, items, today=today, period="quarter",
+                             start=report.start, end=report.end))
+              for key, items in group_by_account(deals, "account", accounts)]
+    data = forecast_json(report, cut=cut)
+    data["by"] = "account"
+    data["groups"] = [{"account": key, **forecast_json(g, cut=cut)} for key, g in groups]
+    data["invalid"] = invalid_json(ws.problems)
+    header = ["account", "count", "best_case", "weighted", "won_count", "won"]
+    rows = [[NO_GROUP if key is None else key, g.count, money(g.best_case),
+             money(g.weighted), g.won_count, money(g.won)] for key, g in groups]
+    rows.append(["TOTAL", report.count, money(report.best_case), money(report.weighted),
+                 report.won_count, money(report.won)])
+    if fmt == Format.json:
+        output.json(data)
+    elif fmt == Format.csv:
+        output.csv(header, rows)
+    else:
+        cur = report.currency
+        table = output.table("Account", "Open", f"Best case {cur}", f"Weighted {cur}", "Won",
+                             f"Won {cur}", title=f"Forecast by account, {report.start} to "
+                             f"{report.end}", right=("Open", f"Best case {cur}",
+                                                     f"Weighted {cur}", "Won", f"Won {cur}"))
+        for row in rows:
+            table.add_row(str(row[0]), str(row[1]), _whole(row[2]), _whole(row[3]),
+                          str(row[4]), _whole(row[5]))
+        output.print(table)
+        output.note("deals without an account are under (none); open deals outside the "
+                    "window, held and lost deals are left out, as in `salesflow forecast`")
+
+
+def _whole(value: Any) -> str:
+    from decimal import Decimal
+
+    from salesflow.output.render import money
+
+    return money(None if value is None else Decimal(str(value)))

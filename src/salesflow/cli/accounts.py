@@ -11,7 +11,6 @@ with overdue moves) and `account map`. Writing: `account new`, `account set`,
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,10 +23,6 @@ from salesflow.output.render import Format, ShowFormat
 
 if TYPE_CHECKING:
     from salesflow.files.accountwrite import AccountCompute, AccountOutcome
-    from salesflow.model.account import Account, AccountFile
-    from salesflow.model.deal import Deal
-    from salesflow.model.process import Process
-    from salesflow.reports.accounts import AccountDeals
 
 account_app = typer.Typer(
     name="account", cls=Group, no_args_is_help=True,
@@ -261,6 +256,7 @@ def list_(
     Example: salesflow account list --format csv
     """
     from salesflow.cli._common import overview
+    from salesflow.cli.account_views import dec, money_json
     from salesflow.files.accounts import load_accounts
     from salesflow.files.load import load_process
     from salesflow.output.render import money, output
@@ -280,7 +276,7 @@ def list_(
                      "relationship": a.relationship, "segment": a.segment, "owner": a.owner,
                      "open": deals.count("open"), "won": deals.count("won"),
                      "lost": deals.count("lost"),
-                     "weighted": _money_json(deals.weighted),
+                     "weighted": money_json(deals.weighted),
                      "share": None if share is None else str(share),
                      "share_year": latest.year if latest else None, "path": item.path})
     if loaded.problems:
@@ -298,7 +294,7 @@ def list_(
         for r in rows:
             table.add_row(f"{r['id']}\n{r['name']}", r["tier"] or "—",
                           r["relationship"] or "—", str(r["open"]),
-                          money(_dec(r["weighted"])),
+                          money(dec(r["weighted"])),
                           f"{r['share']}% ({r['share_year']})" if r["share"] else "—")
         output.print(table)
         if not rows:
@@ -323,6 +319,7 @@ def show(
     Example: salesflow account show huadong-water
     """
     from salesflow.cli import _common
+    from salesflow.cli.account_views import account_json, print_account
     from salesflow.files.accounts import linked_deals, load_account
     from salesflow.files.load import load_process
     from salesflow.output.render import output
@@ -383,167 +380,6 @@ def map_(
         output.json(map_json(pseudo, centre))
     else:
         print_map(pseudo, centre)
-
-
-# ------------------------------------------------------------------ shapes
-
-
-def _money_json(value: Any) -> str | None:
-    from salesflow.model.money import money_json
-
-    return money_json(value)
-
-
-def _dec(value: str | None) -> Any:
-    from decimal import Decimal
-
-    return None if value is None else Decimal(value)
-
-
-def share_trend(account: Account) -> str | None:
-    """rising, falling or steady: our share in the last two wallet years (None: unknown)."""
-    years = sorted((w for w in account.wallet if w.share_percent() is not None),
-                   key=lambda w: w.year)
-    if len(years) < 2:
-        return None
-    before, now = years[-2].share_percent(), years[-1].share_percent()
-    assert before is not None and now is not None
-    return "rising" if now > before else "falling" if now < before else "steady"
-
-
-def account_json(item: AccountFile, deals: AccountDeals, full: list[tuple[str, Deal]],
-                 process: Process, today: dt.date) -> dict[str, Any]:
-    """The `account show --format json` shape."""
-    from salesflow.model.words import RELATIONSHIP_STAGES
-
-    a = item.account
-    data: dict[str, Any] = {"id": item.id, "path": item.path, "name": a.name,
-                            "segment": a.segment, "tier": a.tier, "owner": a.owner}
-    stage = RELATIONSHIP_STAGES.get(a.relationship or "")
-    data["relationship"] = None if stage is None else {
-        "stage": stage.code, "meaning": stage.meaning, "share_of_wallet": stage.share_of_wallet}
-    data["wallet_currency"] = a.currency or process.currency
-    data["wallet"] = []
-    for w in sorted(a.wallet, key=lambda w: w.year):
-        share = w.share_percent()
-        ours = w.ours if w.ours is not None else (
-            None if share is None else (w.spend * share / 100))
-        data["wallet"].append({"year": w.year, "spend": _money_json(w.spend),
-                               "ours": _money_json(ours),
-                               "share": None if share is None else str(share)})
-    data["share_trend"] = share_trend(a)
-    data["report_currency"] = process.currency
-    data["deals"] = {
-        status: {"count": deals.count(status), "amount": _money_json(deals.amount(status))}
-        for status in ("open", "won", "lost", "hold")}
-    data["deals"]["weighted"] = _money_json(deals.weighted)
-    data["deals"]["without_amount"] = list(deals.without_amount)
-    data["deals"]["list"] = [
-        {"id": d.id, "name": d.name, "stage": d.stage, "status": d.status,
-         "probability": d.probability, "amount": _money_json(d.amount),
-         "weighted": _money_json(d.weighted)} for d in deals.deals]
-    people = []
-    for p in a.people:
-        across = []
-        for deal_id, deal in full:
-            entry = deal.stakeholder(p.name)
-            if entry is not None:
-                across.append({"deal": deal_id, "roles": list(entry.roles or p.roles),
-                               "attitude": entry.attitude if "attitude" in
-                               entry.model_fields_set else None})
-        people.append({"name": p.name, "title": p.title, "level": p.level,
-                       "roles": list(p.roles), "attitude": p.attitude,
-                       "influence": p.influence, "reports_to": p.reports_to, "deals": across})
-    data["people"] = people
-    data["plan"] = [{"person": m.person, "goal": m.goal, "next": m.next, "due": m.due,
-                     "done": m.done, "overdue": m.done is None and m.due < today}
-                    for m in sorted(a.plan, key=lambda m: m.due)]
-    return data
-
-
-def print_account(data: dict[str, Any]) -> None:
-    """A readable page about one account (from its JSON shape)."""
-    from salesflow.method.buying_centre import org_chart
-    from salesflow.model.deal import Stakeholder
-    from salesflow.model.words import LEVEL_NAMES, ROLE_NOUNS
-    from salesflow.output.render import money, output
-
-    cur = data["report_currency"]
-    output.print(output.style(f"{data['id']} — {data['name']}", "bold"))
-    facts = [f"tier {data['tier']}" if data["tier"] else "tier not set"]
-    facts += [f"segment {data['segment']}"] if data["segment"] else []
-    facts += [f"owner {data['owner']}"] if data["owner"] else []
-    output.text(" · ".join(facts))
-    output.text()
-    rel = data["relationship"]
-    if rel is None:
-        output.text("Relationship: not set (`salesflow account set "
-                    f"{data['id']} relationship=initial`)")
-    else:
-        for line in _wrap(f"Relationship: {rel['stage']} — {rel['meaning']}; it stands for a "
-                          f"share of wallet of {rel['share_of_wallet']}"):
-            output.text(line)
-    if data["wallet"]:
-        wc = data["wallet_currency"]
-        trend = f" ({data['share_trend']})" if data["share_trend"] else ""
-        output.text(f"Share of wallet{trend}:")
-        for w in reversed(data["wallet"]):
-            share = f"{w['share']}%" if w["share"] is not None else "share unknown"
-            output.text(f"  {w['year']}: {share} — ours {money(_dec(w['ours']))} of "
-                        f"{money(_dec(w['spend']))} {wc}")
-    else:
-        output.text("Share of wallet: no `wallet:` yet (`salesflow account set "
-                    f"{data['id']} spend.YEAR=AMOUNT share.YEAR=30%`)")
-    output.text()
-    d = data["deals"]
-    output.text(f"Deals: {d['open']['count']} open ({money(_dec(d['open']['amount']))} {cur}, "
-                f"weighted {money(_dec(d['weighted']))}), {d['won']['count']} won "
-                f"({money(_dec(d['won']['amount']))}), {d['lost']['count']} lost "
-                f"({money(_dec(d['lost']['amount']))})"
-                + (f", {d['hold']['count']} on hold" if d["hold"]["count"] else ""))
-    if d["list"]:
-        table = output.table("Deal", "Stage", "Status", "Amount", "Weighted",
-                             right=("Amount", "Weighted"))
-        for row in d["list"]:
-            table.add_row(row["id"], f"{row['stage']} {row['probability']}%", row["status"],
-                          money(_dec(row["amount"])), money(_dec(row["weighted"])))
-        output.print(table)
-    else:
-        output.text(f"  no deal links to this account yet: add `account: {data['id']}` to "
-                    "its deals")
-    if d["without_amount"]:
-        output.text(f"  without an amount (not in the sums): {', '.join(d['without_amount'])}")
-    output.text()
-    output.text("Org chart (roles across deals):")
-    if not data["people"]:
-        output.text(f"  nobody yet: `salesflow account person add {data['id']} NAME`")
-    by_name = {p["name"]: p for p in data["people"]}
-    chart = org_chart([Stakeholder.model_validate({"name": p["name"],
-                                                   "reports_to": p["reports_to"]})
-                       for p in data["people"]])
-    for root_node in chart:
-        for depth, person in root_node.walk():
-            p = by_name[person.name]
-            facets = [p["title"]] if p["title"] else []
-            facets.append(LEVEL_NAMES[p["level"]] if p["level"] else "level not set")
-            facets.append("attitude unknown" if p["attitude"] == "unknown" else p["attitude"])
-            line = "  " + "  " * depth + f"{p['name']} ({'; '.join(facets)})"
-            output.text(line)
-            for role in p["deals"]:
-                roles = ", ".join(ROLE_NOUNS[r] for r in role["roles"]) or "no role set"
-                own = f"; {role['attitude']} here" if role["attitude"] else ""
-                output.text("  " + "  " * depth + f"  · {role['deal']}: {roles}{own}")
-    output.text()
-    output.text("Development plan:")
-    if not data["plan"]:
-        output.text(f"  no moves planned: `salesflow account plan {data['id']} PERSON --next "
-                    "... --due DATE`")
-    for m in data["plan"]:
-        mark = "done" if m["done"] else "OVERDUE" if m["overdue"] else "due"
-        goal = f" (goal: {m['goal']})" if m["goal"] else ""
-        output.text(f"  {mark} {m['due'].isoformat()}  {m['person']}{goal}:")
-        for line in _wrap(m["next"], indent="      ", first="      "):
-            output.text(line)
 
 
 # ------------------------------------------------------------------ migrate
@@ -636,28 +472,3 @@ def migrate(
 def _fixed(change: Any) -> AccountCompute:
     """A compute that always makes the same, precomputed change."""
     return lambda account, data, process: change
-
-
-def _wrap(text: str, indent: str = "  ", width: int = 80, first: str = "") -> list[str]:
-    """Lines of at most `width` terminal cells (CJK characters take two), later ones indented."""
-    from rich.cells import cell_len
-
-    lines: list[str] = []
-    current = first
-    for word in _words(text):
-        if current and cell_len(current + word) > width:
-            lines.append(current.rstrip())
-            current = indent + word.lstrip()
-        else:
-            current += word
-    if current.strip():
-        lines.append(current.rstrip())
-    return lines
-
-
-def _words(text: str) -> list[str]:
-    """Break points: before each space-led word, and between CJK characters."""
-    import re
-
-    return re.findall(r"\s*[\u2e80-\u9fff\uff00-\uffef]|\s*[^\s\u2e80-\u9fff\uff00-\uffef]+",
-                      text)

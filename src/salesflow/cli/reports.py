@@ -9,13 +9,13 @@ table, the JSON, the CSV and the page always show the same numbers.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import typer
 
 from salesflow.cli._common import handle_errors, load, overview, parse_date
 from salesflow.cli.app import app
-from salesflow.output.render import Format, GroupBy, Layout, PeriodChoice
+from salesflow.output.render import ForecastBy, Format, GroupBy, Layout, PeriodChoice
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from salesflow.model.facts import DealItem
     from salesflow.reports.replay import Replay
     from salesflow.reports.select import Cut
+    from salesflow.reports.select import GroupBy as SelectBy
 
 FormatOption = typer.Option(Format.table, "--format", "-f", help="table, json or csv.")
 OwnerOption = typer.Option(None, "--owner", "-o", metavar="OWNER",
@@ -95,8 +96,10 @@ def funnel(
     customer: str | None = CustomerOption,
     close_from: str | None = CloseFromOption,
     close_to: str | None = CloseToOption,
-    by: GroupBy | None = typer.Option(None, "--by", help="One funnel per owner, segment or "
-                                      "product_line, plus the total."),
+    by: GroupBy | None = typer.Option(None, "--by", help="One funnel per owner, segment, "
+                                      "product_line, account, tier (the account's) or "
+                                      "relationship (the account's stage, else the deal's), "
+                                      "plus the total."),
     layout: Layout = typer.Option(Layout.auto, "--layout", help="With --by: side (groups as "
                                   "columns), stacked (one table each) or auto (side when it "
                                   "fits)."),
@@ -135,7 +138,13 @@ def funnel(
         ws = load()
         deals, rep = _select(ws, cut, when)
     report = build(ws.process, deals)
-    groups = funnel_by(ws.process, deals, by.value) if by else ()
+    if by is not None and by.value in ("account", "tier", "relationship"):
+        from salesflow.cli._accounts import accounts_of
+        from salesflow.reports.accounts import funnel_by_account
+
+        groups = funnel_by_account(ws.process, deals, by.value, accounts_of(ws))
+    else:
+        groups = funnel_by(ws.process, deals, cast("SelectBy", by.value)) if by else ()
     data = funnel_json(report, cut=cut, replay=rep, by=by.value if by else None, groups=groups)
     data["invalid"] = invalid_json(ws.problems)
     if fmt == Format.json:
@@ -158,8 +167,9 @@ def funnel(
 @handle_errors
 def forecast(
     fmt: Format = FormatOption,
-    period: PeriodChoice = typer.Option(PeriodChoice.quarter, "--by",
-                                        help="Periods: month or quarter."),
+    period: ForecastBy = typer.Option(ForecastBy.quarter, "--by",
+                                      help="Periods: month or quarter; or account: one line "
+                                      "per account (quarters in --format json)."),
     start: str | None = typer.Option(None, "--from", metavar="DATE",
                                      help="First period: the one holding DATE (default: "
                                      "today's)."),
@@ -211,8 +221,15 @@ def forecast(
     when = parse_date(as_of, "--as-of")
     ws = load()
     deals, rep = _select(ws, cut, when)
-    report = build(ws.process, deals, today=when or dt.date.today(), period=period.value,
+    by_account = period == ForecastBy.account
+    report = build(ws.process, deals, today=when or dt.date.today(),
+                   period="month" if period == ForecastBy.month else "quarter",
                    start=first, end=last)
+    if by_account:
+        from salesflow.cli._accounts import forecast_by_account
+
+        forecast_by_account(ws, deals, report, cut, fmt, when or dt.date.today())
+        raise typer.Exit(1 if ws.problems else 0)
     targets = against_targets(ws.process, deals, report, cut)
     data = forecast_json(report, cut=cut, replay=rep, targets=targets)
     data["invalid"] = invalid_json(ws.problems)

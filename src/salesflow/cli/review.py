@@ -38,7 +38,10 @@ def review(
     step or an overdue one; no coach; nobody at the decision level; an opponent
     among the decision or financial buyers; the sale out of step with the
     customer's buying process; no explicit need from stage C on; a passed
-    stage's milestone rule that no longer holds. Held deals are checked for a
+    stage's milestone rule that no longer holds. A deal linked to an account
+    also: the relationship stage too low for the deal's size; our share of
+    wallet falling; a plan move overdue; a key person against us here but for
+    us on another deal of the customer. Held deals are checked for a
     planned follow-up only. Biggest weighted amount first. Exit 0 (1 only when
     some deal files are invalid and were left out).
 
@@ -61,6 +64,10 @@ def review(
 
         deals = [DealFile(d.id, d.path, fields_as_of(d.deal, day)) for d in deals]
     reviews = build(ws.process, deals, day, owner or ())
+    from salesflow.cli._accounts import account_views
+    from salesflow.method.health import with_account_risks
+
+    reviews = with_account_risks(reviews, account_views(ws), ws.process, day)
     currency = ws.process.currency
     if fmt == Format.json:
         output.json({"as_of": day, "currency": currency,

@@ -73,6 +73,10 @@ def import_(
     preset: str | None = typer.Option(None, "--preset", metavar="CRM",
                                       help="The mapping of a CRM's standard export: hubspot, "
                                       "salesforce or pipedrive (options given win)."),
+    kind: str = typer.Option("deal", "--kind", metavar="deal|account",
+                             help="account: one account file per row (name, id, tier, "
+                             "segment, relationship, owner, notes) and deals linked to them "
+                             "by customer name."),
 ) -> None:
     """Create one deal file per row of a CSV file, e.g. a CRM export.
 
@@ -83,8 +87,16 @@ def import_(
     with --stage-map/--status-map; created/closed/stage_date columns become
     the deals' history, so stats and --as-of read the import truthfully.
 
+    With --kind account each row is an account instead (see `salesflow
+    account`); deals whose customer is its name are linked with `account:`.
+
     Example: salesflow import hubspot-deals.csv --preset hubspot --currency USD
     """
+    if kind != "deal":
+        from salesflow.cli.account_import import import_accounts
+
+        import_accounts(file, kind, maps or [], encoding, dry_run=dry_run)
+        return
     import datetime as dt
 
     from salesflow.files.load import load_process

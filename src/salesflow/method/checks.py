@@ -119,7 +119,7 @@ def unique_targets(process: Process) -> Iterator[Finding]:
         seen.setdefault(key, i)
 
 
-RULE_PARTS = ("fields", "stakeholders", "procurement", "needs", "any_of")
+RULE_PARTS = ("fields", "stakeholders", "account", "procurement", "needs", "any_of")
 
 
 def rules_refer_to_known_things(process: Process) -> Iterator[Finding]:
@@ -173,11 +173,14 @@ def rules_are_well_formed(process: Process) -> Iterator[Finding]:
                     yield Finding((*at, "fields", k), f"field {name!r} is listed twice",
                                   "duplicate")
                 seen.add(name)
-        if rule.stakeholders is not None:
-            crit = rule.stakeholders
+        for part, crit in (("stakeholders", rule.stakeholders),
+                           ("account", rule.account.people if rule.account else None)):
+            if crit is None:
+                continue
+            where = (*at, part) if part == "stakeholders" else (*at, part, "people")
             for key in ("attitude", "level", "roles", "influence"):
                 if getattr(crit, key) == []:
-                    yield empty_list((*at, "stakeholders"), key, "matches nobody")
+                    yield empty_list(where, key, "matches nobody")
         if rule.needs is not None and rule.needs.kind == []:
             yield empty_list((*at, "needs"), "kind", "matches no need")
         if rule.any_of is not None:

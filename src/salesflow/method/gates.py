@@ -10,11 +10,13 @@ salesperson exactly what to do next.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from salesflow.model.deal import Deal, MilestoneRecord, Need, Stakeholder
 from salesflow.model.i18n import N_, _, is_zh, ngettext
 from salesflow.model.process import (
+    RELATIONSHIP_ORDER,
+    AccountCriteria,
     Milestone,
     NeedsCriteria,
     Process,
@@ -145,6 +147,8 @@ def rule_gaps(rule: Rule, deal: Deal, process: Process) -> list[Gap]:
         gap = _stakeholder_gap(rule.stakeholders, deal)
         if gap is not None:
             gaps.append(gap)
+    if rule.account is not None:
+        gaps.extend(_account_gaps(rule.account, deal))
     if rule.procurement is not None:
         gap = _procurement_gap(rule.procurement.at_least, deal, process)
         if gap is not None:
@@ -238,6 +242,38 @@ def _stakeholder_gap(crit: StakeholderCriteria, deal: Deal) -> Gap | None:
         candidates = tuple(sorted((p for p in shaped if p not in found), key=_priority))
     label = N_("Win over one of") if crit.attitude == ["supporter"] else N_("Candidates")
     return Gap(want, status, tuple(notes), candidates, label, unlisted, _ask_coach(deal))
+
+
+def _account_gaps(crit: AccountCriteria, deal: Deal) -> list[Gap]:
+    """The account part of a rule, judged on the deal as the method sees it (merged)."""
+    if deal.account is None:
+        return [Gap(_("the deal linked to its customer's account"),
+                    _("`account:` is not set"), (
+            _("Link it, e.g. `account: <id>` (`salesflow account list` shows the ids, "
+              "`salesflow accounts migrate` creates them)."),))]
+    gaps: list[Gap] = []
+    if crit.relationship is not None:
+        want = RELATIONSHIP_ORDER.index(crit.relationship)
+        have = deal.relationship
+        at = RELATIONSHIP_ORDER.index(have) if have in RELATIONSHIP_ORDER else -1
+        if at < want:
+            gaps.append(Gap(
+                _("the relationship with account {account} at stage {stage} or further")
+                .format(account=deal.account, stage=crit.relationship),
+                _("it is at {stage}").format(stage=have) if have
+                else _("its `relationship:` is not set"),
+                (_("Develop it with the plan in `salesflow account show {account}`; record "
+                   "the stage with `salesflow account set {account} relationship=...`.")
+                 .format(account=deal.account),)))
+    if crit.people is not None:
+        gap = _stakeholder_gap(crit.people, deal)
+        if gap is not None:
+            among = _(" among account {account}'s people").format(account=deal.account)
+            once = _("Attitudes of account people are set once for every deal: `salesflow "
+                     "account person set {account} NAME attitude=supporter`.").format(
+                         account=deal.account)
+            gaps.append(replace(gap, want=gap.want + among, notes=(*gap.notes, once)))
+    return gaps
 
 
 def _procurement_gap(want_id: str, deal: Deal, process: Process) -> Gap | None:

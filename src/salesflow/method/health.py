@@ -16,11 +16,12 @@ matters: it gets the next-step check alone, so that it is not forgotten.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from salesflow.method.gates import stage_gate
+from salesflow.model.account import Account
 from salesflow.model.deal import Deal, DealFile, Stakeholder
 from salesflow.model.i18n import _, ngettext
 from salesflow.model.money import deal_amount, weighted
@@ -353,4 +354,136 @@ def review(process: Process, deals: Iterable[DealFile], as_of: dt.date,
         out.append(DealReview(item, amount, value, tuple(risks(d, process, as_of))))
     out.sort(key=lambda r: (r.item.deal.status == "hold", r.weighted is None,
                            -(r.weighted or r.amount or 0), r.item.id))
+    return out
+
+
+# ------------------------------------------------------------ account risks
+#
+# A deal linked to an account is also judged with what the account knows:
+# how far the relationship has come, our share of the customer's spend, the
+# development plan, and how the same people stand on the customer's other
+# deals (docs/method.md, "The relationship"). Each check sees the deal as the
+# method does (merged with its account), the account and the account's other
+# deals, merged the same way.
+
+_RELATIONSHIP_RANK = {"interrupted": 0, "gestation": 0, "initial": 1, "middle": 2, "high": 3,
+                      "strategic": 4}
+_KEY_LEVELS = ("decision", "management")
+
+
+@dataclass(frozen=True)
+class AccountView:
+    """What the account checks of one deal see."""
+
+    id: str
+    account: Account
+    others: tuple[tuple[str, Deal], ...]  # the account's other deals, merged: (id, deal)
+
+
+AccountCheck = Callable[[Deal, AccountView, Process, dt.date], Iterator[Risk]]
+
+
+def _ours_in_report_currency(view: AccountView, process: Process) -> tuple[int, Decimal] | None:
+    latest = view.account.latest_wallet()
+    if latest is None:
+        return None
+    share = latest.share_percent()
+    ours = latest.ours if latest.ours is not None else (
+        None if share is None else latest.spend * share / 100)
+    rate = process.rate(view.account.currency or process.currency)
+    if ours is None or rate is None:
+        return None
+    return latest.year, ours * rate
+
+
+def relationship_too_low(deal: Deal, view: AccountView, process: Process,
+                         as_of: dt.date) -> Iterator[Risk]:
+    """A deal bigger than a year of our business with a customer we barely know."""
+    stage = view.account.relationship
+    amount = deal_amount(deal, process)
+    if stage is None or amount is None or _RELATIONSHIP_RANK[stage] > 1:
+        return
+    known = _ours_in_report_currency(view, process)
+    year, ours = known if known is not None else (None, Decimal(0))
+    if amount <= ours:
+        return
+    since = f"all we sold them in {year} ({ours:,.0f})" if year else "anything we sold them"
+    yield Risk("relationship-too-low",
+               f"the relationship with account {view.id} is at {stage}, yet this deal "
+               f"({amount:,.0f} {process.currency}) is more than {since}",
+               f"develop the relationship before the decision: work the plan in `salesflow "
+               f"account show {view.id}`, and win a senior sponsor")
+
+
+def share_falling(deal: Deal, view: AccountView, process: Process,
+                  as_of: dt.date) -> Iterator[Risk]:
+    years = sorted((w for w in view.account.wallet if w.share_percent() is not None),
+                   key=lambda w: w.year)
+    if len(years) < 2:
+        return
+    before, now = years[-2], years[-1]
+    if (now.share_percent() or 0) < (before.share_percent() or 0):
+        yield Risk("share-falling",
+                   f"our share of account {view.id}'s spend fell from "
+                   f"{before.share_percent()}% ({before.year}) to {now.share_percent()}% "
+                   f"({now.year})",
+                   "find out who is winning the rest and why, from your coach, before this "
+                   "deal is decided")
+
+
+def plan_move_overdue(deal: Deal, view: AccountView, process: Process,
+                      as_of: dt.date) -> Iterator[Risk]:
+    names = {p.name for p in deal.stakeholders}
+    late = [m for m in view.account.plan
+            if m.done is None and m.due < as_of and m.person in names]
+    if late:
+        shown = "; ".join(f"{m.person}: {m.next} (due {m.due.isoformat()})" for m in late[:3])
+        more = f" and {len(late) - 3} more" if len(late) > 3 else ""
+        yield Risk("plan-overdue", f"relationship plan moves overdue: {shown}{more}",
+                   f"make the move, or set a new date in accounts/{view.id}.yaml (`done:` "
+                   "once made)")
+
+
+def key_person_split(deal: Deal, view: AccountView, process: Process,
+                     as_of: dt.date) -> Iterator[Risk]:
+    """A key person against us here, for us on another deal of the same customer."""
+    for person in deal.stakeholders:
+        if person.attitude != "opponent" or not (person.level in _KEY_LEVELS
+                                                 or person.influence == "high"):
+            continue
+        for other_id, other in view.others:
+            there = other.stakeholder(person.name)
+            if there is not None and there.attitude == "supporter":
+                yield Risk("key-person-split",
+                           f"{person.name} is an opponent here but a supporter on "
+                           f"{other_id}",
+                           f"ask {person.name} what differs on this project; let the team "
+                           f"of {other_id} open the door")
+                break
+
+
+ACCOUNT_CHECKS: list[AccountCheck] = [
+    relationship_too_low,
+    share_falling,
+    plan_move_overdue,
+    key_person_split,
+]
+
+
+def account_risks(deal: Deal, view: AccountView, process: Process,
+                  as_of: dt.date) -> list[Risk]:
+    """The account risks of an open deal (none for other statuses)."""
+    if deal.status != "open":
+        return []
+    return [r for check in ACCOUNT_CHECKS for r in check(deal, view, process, as_of)]
+
+
+def with_account_risks(reviews: list[DealReview], views: Mapping[str, AccountView],
+                       process: Process, as_of: dt.date) -> list[DealReview]:
+    """The reviews with each linked deal's account risks added after its own."""
+    out = []
+    for r in reviews:
+        view = views.get(r.item.id)
+        extra = account_risks(r.item.deal, view, process, as_of) if view else []
+        out.append(replace(r, risks=(*r.risks, *extra)) if extra else r)
     return out

@@ -79,11 +79,28 @@ class NeedsCriteria(Model):
     min: Count = 1
 
 
+RelationshipAtLeast = Literal["gestation", "initial", "middle", "high", "strategic"]
+RELATIONSHIP_ORDER: tuple[str, ...] = ("gestation", "initial", "middle", "high", "strategic")
+
+
+class AccountCriteria(Model):
+    """The deal's account: linked, its relationship stage this far at least, its people.
+
+    `people` are judged on the deal's effective buying centre: the account's
+    people with what this deal adds, so an attitude set once on the account
+    counts for every deal of the customer.
+    """
+
+    relationship: RelationshipAtLeast | None = None
+    people: StakeholderCriteria | None = None
+
+
 class Rule(Model):
     """A declarative condition over a deal's data; every given part must hold."""
 
     fields: list[Ident] | None = None
     stakeholders: StakeholderCriteria | None = None
+    account: AccountCriteria | None = None
     procurement: ProcurementCriteria | None = None
     needs: NeedsCriteria | None = None
     any_of: list[Rule] | None = None

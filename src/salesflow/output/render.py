@@ -41,6 +41,9 @@ class GroupBy(enum.StrEnum):
     owner = "owner"
     segment = "segment"
     product_line = "product_line"
+    account = "account"  # the account cuts: the deal's account, its tier, its relationship
+    tier = "tier"
+    relationship = "relationship"
 
 
 class Layout(enum.StrEnum):
@@ -56,6 +59,14 @@ class PeriodChoice(enum.StrEnum):
 
     month = "month"
     quarter = "quarter"
+
+
+class ForecastBy(enum.StrEnum):
+    """What `forecast --by` takes: a period, or one line per account."""
+
+    month = "month"
+    quarter = "quarter"
+    account = "account"
 
 
 class ShowFormat(enum.StrEnum):

@@ -12,13 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from salesflow.model.money import deal_amount, weighted
+from salesflow.reports.funnel import Funnel, funnel
 
 if TYPE_CHECKING:
     from salesflow.model.account import Account
     from salesflow.model.facts import DealItem, ProcessFacts
+
+Item = TypeVar("Item", bound="DealItem")
 
 ACCOUNT_CUTS: tuple[str, ...] = ("account", "tier", "relationship")
 
@@ -96,3 +99,38 @@ def cut_key(by: str, accounts: Mapping[str, Account]) -> Callable[[DealItem], st
         return own
 
     return key
+
+
+def _order(by: str) -> Callable[[str | None], tuple[int, str]]:
+    from salesflow.model.account import TIERS
+    from salesflow.model.deal import RELATIONSHIPS
+
+    ranked = {"tier": TIERS, "relationship": RELATIONSHIPS}.get(by, ())
+
+    def key(value: str | None) -> tuple[int, str]:
+        if value is None:
+            return (len(ranked) + 1, "")
+        return (ranked.index(value) if value in ranked else len(ranked), value.casefold())
+
+    return key
+
+
+def group_by_account(deals: Iterable[Item], by: str, accounts: Mapping[str, Account],
+                     ) -> list[tuple[str | None, list[Item]]]:
+    """Deals grouped by account, tier or relationship stage, in the method's order.
+
+    Tiers go A, B, C; relationship stages from gestation to strategic; deals
+    without a value (no account, no tier, no stage) come last, as None.
+    """
+    key = cut_key(by, accounts)
+    groups: dict[str | None, list[Item]] = {}
+    for item in deals:
+        groups.setdefault(key(item), []).append(item)
+    return [(k, groups[k]) for k in sorted(groups, key=_order(by))]
+
+
+def funnel_by_account(process: ProcessFacts, deals: Iterable[DealItem], by: str,
+                      accounts: Mapping[str, Account]) -> tuple[tuple[str | None, Funnel], ...]:
+    """`funnel_by` for the account cuts: each deal in exactly one group."""
+    return tuple((k, funnel(process, items)) for k, items in
+                 group_by_account(list(deals), by, accounts))
