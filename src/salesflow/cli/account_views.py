@@ -93,58 +93,67 @@ def print_account(data: dict[str, Any]) -> None:
     """A readable page about one account (from its JSON shape)."""
     from salesflow.method.buying_centre import org_chart
     from salesflow.model.deal import Stakeholder
+    from salesflow.model.i18n import _
     from salesflow.model.words import LEVEL_NAMES, ROLE_NOUNS
     from salesflow.output.render import money, output
 
     cur = data["report_currency"]
     output.print(output.style(f"{data['id']} — {data['name']}", "bold"))
-    facts = [f"tier {data['tier']}" if data["tier"] else "tier not set"]
-    facts += [f"segment {data['segment']}"] if data["segment"] else []
-    facts += [f"owner {data['owner']}"] if data["owner"] else []
+    facts = [_("tier {tier}").format(tier=data["tier"]) if data["tier"] else _("tier not set")]
+    if data["segment"]:
+        facts.append(_("segment {segment}").format(segment=data["segment"]))
+    if data["owner"]:
+        facts.append(_("owner {owner}").format(owner=data["owner"]))
     output.text(" · ".join(facts))
     output.text()
     rel = data["relationship"]
     if rel is None:
-        output.text("Relationship: not set (`salesflow account set "
-                    f"{data['id']} relationship=initial`)")
+        output.text(_("Relationship: not set (`salesflow account set {id} "
+                      "relationship=initial`)").format(id=data["id"]))
     else:
-        for line in _wrap(f"Relationship: {rel['stage']} — {rel['meaning']}; it stands for a "
-                          f"share of wallet of {rel['share_of_wallet']}"):
+        for line in _wrap(_("Relationship: {stage} — {meaning}; it stands for a share of "
+                            "wallet of {share}").format(stage=rel["stage"],
+                                                         meaning=_(rel["meaning"]),
+                                                         share=rel["share_of_wallet"])):
             output.text(line)
     if data["wallet"]:
-        wc = data["wallet_currency"]
-        trend = f" ({data['share_trend']})" if data["share_trend"] else ""
-        output.text(f"Share of wallet{trend}:")
+        trend = (" ({})".format(_(data["share_trend"])) if data["share_trend"] else "")
+        output.text(_("Share of wallet{trend}:").format(trend=trend))
         for w in reversed(data["wallet"]):
-            share = f"{w['share']}%" if w["share"] is not None else "share unknown"
-            output.text(f"  {w['year']}: {share} — ours {money(dec(w['ours']))} of "
-                        f"{money(dec(w['spend']))} {wc}")
+            share = f"{w['share']}%" if w["share"] is not None else _("share unknown")
+            output.text("  " + _("{year}: {share} — ours {ours} of {spend} {currency}").format(
+                year=w["year"], share=share, ours=money(dec(w["ours"])),
+                spend=money(dec(w["spend"])), currency=data["wallet_currency"]))
     else:
-        output.text("Share of wallet: no `wallet:` yet (`salesflow account set "
-                    f"{data['id']} spend.YEAR=AMOUNT share.YEAR=30%`)")
+        output.text(_("Share of wallet: no `wallet:` yet (`salesflow account set {id} "
+                      "spend.YEAR=AMOUNT share.YEAR=30%`)").format(id=data["id"]))
     output.text()
     d = data["deals"]
-    output.text(f"Deals: {d['open']['count']} open ({money(dec(d['open']['amount']))} {cur}, "
-                f"weighted {money(dec(d['weighted']))}), {d['won']['count']} won "
-                f"({money(dec(d['won']['amount']))}), {d['lost']['count']} lost "
-                f"({money(dec(d['lost']['amount']))})"
-                + (f", {d['hold']['count']} on hold" if d["hold"]["count"] else ""))
+    held = (_(", {n} on hold").format(n=d["hold"]["count"]) if d["hold"]["count"] else "")
+    output.text(_("Deals: {open} open ({open_amount} {currency}, weighted {weighted}), {won} "
+                  "won ({won_amount}), {lost} lost ({lost_amount})").format(
+        open=d["open"]["count"], open_amount=money(dec(d["open"]["amount"])), currency=cur,
+        weighted=money(dec(d["weighted"])), won=d["won"]["count"],
+        won_amount=money(dec(d["won"]["amount"])), lost=d["lost"]["count"],
+        lost_amount=money(dec(d["lost"]["amount"]))) + held)
     if d["list"]:
-        table = output.table("Deal", "Stage", "Status", "Amount", "Weighted",
-                             right=("Amount", "Weighted"))
+        table = output.table(_("Deal"), _("Stage"), _("Status"), _("Amount"), _("Weighted"),
+                             right=(_("Amount"), _("Weighted")))
         for row in d["list"]:
-            table.add_row(row["id"], f"{row['stage']} {row['probability']}%", row["status"],
+            table.add_row(row["id"], f"{row['stage']} {row['probability']}%", _(row["status"]),
                           money(dec(row["amount"])), money(dec(row["weighted"])))
         output.print(table)
     else:
-        output.text(f"  no deal links to this account yet: add `account: {data['id']}` to "
-                    "its deals")
+        output.text("  " + _("no deal links to this account yet: add `account: {id}` to its "
+                             "deals").format(id=data["id"]))
     if d["without_amount"]:
-        output.text(f"  without an amount (not in the sums): {', '.join(d['without_amount'])}")
+        output.text("  " + _("without an amount (not in the sums): {ids}").format(
+            ids=", ".join(d["without_amount"])))
     output.text()
-    output.text("Org chart (roles across deals):")
+    output.text(_("Org chart (roles across deals):"))
     if not data["people"]:
-        output.text(f"  nobody yet: `salesflow account person add {data['id']} NAME`")
+        output.text("  " + _("nobody yet: `salesflow account person add {id} NAME`").format(
+            id=data["id"]))
     by_name = {p["name"]: p for p in data["people"]}
     chart = org_chart([Stakeholder.model_validate({"name": p["name"],
                                                    "reports_to": p["reports_to"]})
@@ -153,26 +162,27 @@ def print_account(data: dict[str, Any]) -> None:
         for depth, person in root_node.walk():
             p = by_name[person.name]
             facets = [p["title"]] if p["title"] else []
-            facets.append(LEVEL_NAMES[p["level"]] if p["level"] else "level not set")
-            facets.append("attitude unknown" if p["attitude"] == "unknown" else p["attitude"])
-            line = "  " + "  " * depth + f"{p['name']} ({'; '.join(facets)})"
-            output.text(line)
+            facets.append(_(LEVEL_NAMES[p["level"]]) if p["level"] else _("level not set"))
+            facets.append(_("attitude unknown") if p["attitude"] == "unknown"
+                          else _(p["attitude"]))
+            output.text("  " + "  " * depth + f"{p['name']} ({'; '.join(facets)})")
             for role in p["deals"]:
-                roles = ", ".join(ROLE_NOUNS[r] for r in role["roles"]) or "no role set"
-                own = f"; {role['attitude']} here" if role["attitude"] else ""
+                roles = (", ".join(_(ROLE_NOUNS[r]) for r in role["roles"])
+                         or _("no role set"))
+                own = (_("; {attitude} here").format(attitude=_(role["attitude"]))
+                       if role["attitude"] else "")
                 output.text("  " + "  " * depth + f"  · {role['deal']}: {roles}{own}")
     output.text()
-    output.text("Development plan:")
+    output.text(_("Development plan:"))
     if not data["plan"]:
-        output.text(f"  no moves planned: `salesflow account plan {data['id']} PERSON --next "
-                    "... --due DATE`")
+        output.text("  " + _("no moves planned: `salesflow account plan {id} PERSON --next "
+                             "... --due DATE`").format(id=data["id"]))
     for m in data["plan"]:
-        mark = "done" if m["done"] else "OVERDUE" if m["overdue"] else "due"
-        goal = f" (goal: {m['goal']})" if m["goal"] else ""
+        mark = _("done") if m["done"] else _("OVERDUE") if m["overdue"] else _("due")
+        goal = _(" (goal: {goal})").format(goal=m["goal"]) if m["goal"] else ""
         output.text(f"  {mark} {m['due'].isoformat()}  {m['person']}{goal}:")
         for line in _wrap(m["next"], indent="      ", first="      "):
             output.text(line)
-
 
 def _wrap(text: str, indent: str = "  ", width: int = 80, first: str = "") -> list[str]:
     """Lines of at most `width` terminal cells (CJK characters take two), later ones indented."""

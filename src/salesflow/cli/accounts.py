@@ -19,6 +19,7 @@ import typer
 from salesflow.cli._common import handle_errors, root
 from salesflow.cli._lang import Group
 from salesflow.cli.app import app
+from salesflow.model.i18n import _, ngettext
 from salesflow.output.render import Format, ShowFormat
 
 if TYPE_CHECKING:
@@ -88,9 +89,9 @@ def new(
               "owner": owner,
               "relationship": choice("relationship", relationship) if relationship else None}
     rel = create_account(base, account_id, account_text(fields), process)
-    output.text(f"created {rel}")
-    output.note(f"next: salesflow account person add {account_id} NAME --title ...   "
-                f"(and `account: {account_id}` on its deals)")
+    output.text(_("created {path}").format(path=rel))
+    output.note(_("next: salesflow account person add {id} NAME --title ...   (and `account: "
+                  "{id}` on its deals)").format(id=account_id))
 
 
 @account_app.command("set")
@@ -212,7 +213,7 @@ def _write(account_id: str, compute: AccountCompute, dry_run: bool) -> AccountOu
     change = outcome.change
     if dry_run and not change.empty:
         print_diff(outcome.diff())
-        output.note(f"dry run: {change.summary}; nothing was written")
+        output.note(_("dry run: {summary}; nothing was written").format(summary=change.summary))
     else:
         output.text(change.summary)
     return outcome
@@ -298,8 +299,8 @@ def list_(
                           f"{r['share']}% ({r['share_year']})" if r["share"] else "—")
         output.print(table)
         if not rows:
-            output.note("no accounts yet: `salesflow account new ID --name NAME`, or "
-                        "`salesflow accounts migrate` to create them from the deals")
+            output.note(_("no accounts yet: `salesflow account new ID --name NAME`, or "
+                          "`salesflow accounts migrate` to create them from the deals"))
     raise typer.Exit(1 if loaded.problems else 0)
 
 
@@ -429,18 +430,20 @@ def migrate(
     plan = plan_migration(rows, loaded.accounts())
     paths = {item.id: item.path for item in ws.deals}
     if not plan.accounts:
-        output.text("nothing to migrate: every deal links to an account")
+        output.text(_("nothing to migrate: every deal links to an account"))
         return
     for acc in plan.accounts:
         people = len(acc.people)
-        what = ("link to account" if acc.existing else "new account")
-        output.text(f"{what} {acc.id} ({acc.name}): {len(acc.deals)} deal(s), "
-                    f"{people} {'new ' if acc.existing else ''}"
-                    f"{'person' if people == 1 else 'people'}")
+        template = (ngettext("link to account {id} ({name}): {deals} deal(s), {n} new person",
+                             "link to account {id} ({name}): {deals} deal(s), {n} new people",
+                             people) if acc.existing else
+                    ngettext("new account {id} ({name}): {deals} deal(s), {n} person",
+                             "new account {id} ({name}): {deals} deal(s), {n} people", people))
+        output.text(template.format(id=acc.id, name=acc.name, deals=len(acc.deals), n=people))
         for deal_id in acc.deals:
             output.text(f"  {paths[deal_id]}")
         for conflict in acc.conflicts:
-            output.text(f"  conflict: {conflict}")
+            output.text("  " + _("conflict: {what}").format(what=conflict))
 
     def compute(deal_id: str) -> Any:
         account_id, ops = plan.deal_ops[deal_id]
@@ -450,23 +453,25 @@ def migrate(
     for deal_id in plan.deal_ops:
         update_deal(base, paths[deal_id], compute(deal_id), dry_run=True, cache=use_cache())
     if not write:
-        output.note(f"dry run: {len(plan.accounts)} account(s), {len(plan.deal_ops)} deal(s); "
-                    "nothing was written. Run `salesflow accounts migrate --write` to do it")
+        output.note(_("dry run: {accounts} account(s), {deals} deal(s); nothing was written. "
+                      "Run `salesflow accounts migrate --write` to do it").format(
+                          accounts=len(plan.accounts), deals=len(plan.deal_ops)))
         return
     for acc in plan.accounts:
         if acc.existing:
             people_ops = tuple(Append(("people",), p) for p in acc.people)
             update_account(base, acc.id, _fixed(Change(people_ops, f"{acc.id}: added "
                                                        f"{len(people_ops)} people")))
-            output.text(f"updated accounts/{acc.id}.yaml")
+            output.text(_("updated {path}").format(path=f"accounts/{acc.id}.yaml"))
         else:
             fields = {"name": acc.name, **acc.fields}
             rel = create_account(base, acc.id, account_text(fields, acc.people), ws.process)
-            output.text(f"created {rel}")
+            output.text(_("created {path}").format(path=rel))
     for deal_id in plan.deal_ops:
         outcome = update_deal(base, paths[deal_id], compute(deal_id), cache=use_cache())
-        output.text(f"linked {outcome.path} to {plan.deal_ops[deal_id][0]}")
-    output.note("next: salesflow validate && git add accounts deals && git commit")
+        output.text(_("linked {path} to {id}").format(path=outcome.path,
+                                                    id=plan.deal_ops[deal_id][0]))
+    output.note(_("next: salesflow validate && git add accounts deals && git commit"))
 
 
 def _fixed(change: Any) -> AccountCompute:
