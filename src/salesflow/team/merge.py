@@ -41,6 +41,7 @@ MISSING: Any = _Missing()
 UNION_LISTS = ("stakeholders", "needs", "next_steps")
 # An account file has no history or stage: its lists are unions of what each side appended.
 ACCOUNT_UNION_LISTS = ("people", "plan", "wallet")
+ACCOUNT_KEYED_LISTS = (("people", "name"),)  # a person is merged on their own, by name
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,8 @@ class Merged:
 
 def merge_deal(base: dict[str, Any] | None, ours: dict[str, Any], theirs: dict[str, Any],
                *, won_stage: str | None = None,
-               union_lists: tuple[str, ...] = UNION_LISTS) -> Merged:
+               union_lists: tuple[str, ...] = UNION_LISTS,
+               keyed_lists: tuple[tuple[str, str], ...] = ()) -> Merged:
     """Merge two edits of a deal file made from a common ancestor (None: added on both sides).
 
     `won_stage` is the process's last stage code, used to tell the status of a
@@ -94,6 +96,8 @@ def merge_deal(base: dict[str, Any] | None, ours: dict[str, Any], theirs: dict[s
             value = done[key]
         elif key == "milestones":
             value = _milestones(old, a, b, result)
+        elif key in dict(keyed_lists):
+            value = _keyed_list((key,), old, a, b, result, dict(keyed_lists)[key])
         elif key in union_lists:
             value = _union_list((key,), old, a, b, result)
         else:
@@ -144,6 +148,36 @@ def _union_list(path: DataPath, old: Any, a: Any, b: Any, result: Merged,
     if by_date:
         new.sort(key=_date_of)  # stable: ours first on the same date
     return [*start, *new]
+
+
+def _keyed_list(path: DataPath, old: Any, a: Any, b: Any, result: Merged, key: str) -> Any:
+    """A list of mappings with a unique `key` (people by name), merged item by item.
+
+    One side changing a person's attitude and the other adding a person is
+    no conflict: each person is merged three-way on their own; new people
+    come after ours, in theirs' order. Anything else falls back to the union.
+    """
+    start = old if isinstance(old, list) else []
+    if not (isinstance(a, list) and isinstance(b, list)
+            and all(_keyed(items, key) for items in (start, a, b))):
+        return _union_list(path, old, a, b, result)
+    base = {item[key]: item for item in start}
+    ours = {item[key]: item for item in a}
+    theirs = {item[key]: item for item in b}
+    names = [*ours, *(name for name in theirs if name not in ours)]
+    merged: list[Any] = []
+    for name in names:
+        value = _value((*path, len(merged)), base.get(name, MISSING), ours.get(name, MISSING),
+                       theirs.get(name, MISSING), result)
+        if value is not MISSING:
+            merged.append(value)
+    return merged
+
+
+def _keyed(items: list[Any], key: str) -> bool:
+    names = [item.get(key) for item in items if isinstance(item, dict)]
+    return (len(names) == len(items) and all(isinstance(n, str) for n in names)
+            and len(set(names)) == len(names))
 
 
 def _date_of(item: Any) -> str:

@@ -34,7 +34,13 @@ from salesflow.model.deal import DEAL_KEYS
 from salesflow.model.edits import Append, Delete, Op, Set
 from salesflow.model.process import Process
 from salesflow.team.conflicts import key_spans, mark_conflicts, newline_of
-from salesflow.team.merge import ACCOUNT_UNION_LISTS, UNION_LISTS, Conflict, merge_deal
+from salesflow.team.merge import (
+    ACCOUNT_KEYED_LISTS,
+    ACCOUNT_UNION_LISTS,
+    UNION_LISTS,
+    Conflict,
+    merge_deal,
+)
 
 DataPath = tuple[str | int, ...]
 DATE_KEYS = frozenset({"date", "due", "expected_close"})
@@ -92,7 +98,8 @@ def merge_files(base: bytes, ours: bytes, theirs: bytes, path: str,
     assert a is not None and b is not None
     merged = merge_deal(o.data if o else None, a.data, b.data,
                         won_stage=process.won.code if process else None,
-                        union_lists=ACCOUNT_UNION_LISTS if account else UNION_LISTS)
+                        union_lists=ACCOUNT_UNION_LISTS if account else UNION_LISTS,
+                        keyed_lists=ACCOUNT_KEYED_LISTS if account else ())
     order = ACCOUNT_KEYS if account else DEAL_KEYS
     text = write_into(a.text, a.data, b.text, b.data, merged.data, path, order)
     result = FileMerge(text, list(merged.conflicts))
@@ -211,6 +218,15 @@ def _plan(old: Any, new: Any, at: DataPath, ops: list[Op],
                     ops.append(Append(at, _typed(item, (*at, index))))
                 else:
                     inserts.append((at, index, _typed(item, (*at, index))))
+            return
+        if at == ("people",) and len(new) >= len(old) and all(
+                isinstance(x, dict) and isinstance(y, dict) for x, y in zip(old, new,
+                                                                             strict=False)):
+            # an account's people merged by name: each edited in place, new ones appended
+            for index, (x, y) in enumerate(zip(old, new, strict=False)):
+                if not same(x, y):
+                    _plan(x, y, (*at, index), ops, inserts)
+            ops.extend(Append(at, _typed(new[i], (*at, i))) for i in range(len(old), len(new)))
             return
     ops.append(Set(at, _typed(new, at)))
 
