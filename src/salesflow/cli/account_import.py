@@ -7,16 +7,15 @@ the deals linked through `files.update.update_deal`.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 
-def import_accounts(file: Path, kind: str, maps: list[str], encoding: str, *,
+def import_accounts(text: str, file: str, kind: str, maps: list[str], *,
                     dry_run: bool) -> None:
+    """Write the accounts of a CSV file's `text` (named `file` in messages), link deals."""
     import typer
 
     from salesflow.cli._common import overview, root, use_cache
-    from salesflow.cli.transfer import _read_text
     from salesflow.files.accounts import account_id_of, account_paths, load_accounts
     from salesflow.files.accountwrite import create_account
     from salesflow.files.load import load_process
@@ -39,7 +38,7 @@ def import_accounts(file: Path, kind: str, maps: list[str], encoding: str, *,
         pairs[field.strip()] = column.strip()
     base = root()
     process = load_process(base)
-    rows, problems = account_rows(_read_text(file, encoding), str(file), pairs, process)
+    rows, problems = account_rows(text, file, pairs, process)
     if problems:
         raise ProblemsError(problems, hint="nothing was written; fix these rows (or the "
                             "--map) and run the import again")

@@ -95,7 +95,8 @@ def import_(
     if kind != "deal":
         from salesflow.cli.account_import import import_accounts
 
-        import_accounts(file, kind, maps or [], encoding, dry_run=dry_run)
+        import_accounts(_read_text(file, encoding), str(file), kind, maps or [],
+                        dry_run=dry_run)
         return
     import datetime as dt
 
