@@ -173,6 +173,13 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "procurement": "The customer's buying process must have reached a step.",
         "needs": "SPIN needs that must be recorded.",
         "any_of": "At least one of these rules must hold.",
+        "account": "The deal's account: its relationship stage, its people.",
+    },
+    "AccountCriteria": {
+        "relationship": "The account's relationship stage must be this one or further: "
+                        "gestation, initial, middle, high, strategic.",
+        "people": "People of the deal's buying centre merged with its account that must "
+                  "exist.",
     },
     "StakeholderCriteria": {
         "attitude": "Allowed attitudes (one or a list).",
