@@ -12,6 +12,7 @@ import typer
 
 from salesflow.cli._common import check_status, handle_errors, load, pick, root
 from salesflow.cli.app import app
+from salesflow.model.i18n import _
 
 
 class ExportFormat(enum.StrEnum):
@@ -117,9 +118,9 @@ def import_(
     table = read_table(_read_text(file, encoding), shown)
     joins, ons = joins or [], ons or []
     if len(joins) != len(ons):
-        raise UsageError(f"{len(joins)} --join but {len(ons)} --on: give each --join FILE "
-                         "its key with --on COLUMN[=COLUMN]",
-                         hint="e.g. --join products.csv --on product")
+        raise UsageError(_("{joins} --join but {ons} --on: give each --join FILE its key "
+                           "with --on COLUMN[=COLUMN]").format(joins=len(joins), ons=len(ons)),
+                         hint=_("e.g. --join products.csv --on product"))
     if joins:
         plans = [Join(read_table(_read_text(j, encoding), str(j)), *parse_on(on))
                  for j, on in zip(joins, ons, strict=True)]
@@ -134,7 +135,7 @@ def import_(
 
         filled = apply_preset(preset, table.header, process, maps=maps, stage_maps=stage_maps,
                               status_maps=status_maps, date_formats=date_formats,
-                              id_column=id_column, rows=[c for _, c in table.rows])
+                              id_column=id_column, rows=[c for _line, c in table.rows])
         maps, stage_maps, status_maps = filled.maps, filled.stage_maps, filled.status_maps
         date_formats, id_column = filled.date_formats, filled.id_column
         won_to_won = filled.won_to_won_stage
@@ -178,7 +179,7 @@ def import_(
                             hint="fix the rows (or the --map/--stage-map options), try "
                             "--dry-run, or pass --skip-bad to import only the good rows"
                             + ("" if verbose else "; --verbose lists every row"))
-    written_rels = {rel for rel, _ in files}
+    written_rels = {rel for rel, _data in files}
     undated = [r for r in planned if r.undated and f"{DEALS_DIR}/{r.id}.yaml" in written_rels]
 
     if update:
@@ -215,8 +216,9 @@ def import_(
     except OSError as exc:  # every file written so far was removed: all or nothing
         what = (f"{exc.filename} appeared meanwhile" if isinstance(exc, FileExistsError)
                 else f"{exc.strerror or exc}: {exc.filename or ''}")
-        raise DataError(f"import stopped: {what}; nothing was written (the files already "
-                        "written were removed)", hint="run the import again") from None
+        raise DataError(_("import stopped: {what}; nothing was written (the files already "
+                          "written were removed)").format(what=what),
+                        hint=_("run the import again")) from None
     output.text(f"imported {len(files)} deal(s) from {shown} into {DEALS_DIR}/")
     _undated_note(undated, today, "is")
     if problems:
@@ -230,9 +232,9 @@ def _crm_ids(base: Path, spec: Any, header: list[str]) -> dict[str, str]:
     from salesflow.model.errors import UsageError
 
     if spec.id_column is None:
-        raise UsageError("import --update matches rows to deals by the CRM's id: give its "
-                         "column with --id-column COLUMN (a preset names it)",
-                         hint="e.g. --id-column 'Record ID' -m x-crm-id='Record ID'")
+        raise UsageError(_("import --update matches rows to deals by the CRM's id: give its "
+                           "column with --id-column COLUMN (a preset names it)"),
+                         hint=_("e.g. --id-column 'Record ID' -m x-crm-id='Record ID'"))
     keys = [name for name, cols in spec.columns.items()
             if name.startswith("x-") and cols == (spec.id_column,)]
     if not keys:
@@ -276,14 +278,14 @@ def _sync(base: Path, file: Path, planned: list[Any], files: list[tuple[str, byt
         return [o for o in outcomes if not o.change.empty]
 
     outcomes = plans()
-    summary = (f"{len(files):,} new, {len(outcomes):,} updated, "
-               f"{len(matched) - len(outcomes):,} unchanged")
+    summary = _sync_summary(len(files), len(outcomes), len(matched) - len(outcomes))
     if dry_run:
         for o in outcomes:
             output.text(o.change.summary)
-        for rel, _ in files:
-            output.text(f"{rel.removeprefix(DEALS_DIR + '/').removesuffix('.yaml')}: new")
-        output.note(f"dry run: {summary}; nothing was written")
+        for rel, _data in files:
+            deal_id = rel.removeprefix(DEALS_DIR + "/").removesuffix(".yaml")
+            output.text(_("{id}: new").format(id=deal_id))
+        output.note(_("dry run: {summary}; nothing was written").format(summary=summary))
         return
     bom = b"\xef\xbb\xbf"
     done: list[tuple[Path, bytes]] = []
@@ -305,15 +307,21 @@ def _sync(base: Path, file: Path, planned: list[Any], files: list[tuple[str, byt
             except BaseException:
                 for target, before in reversed(done):  # put back what was there
                     write_atomic(target, before)
-                for rel, _ in files:
+                for rel, _data in files:
                     (base / rel).unlink(missing_ok=True)
                 raise
     except OSError as exc:
-        raise DataError(f"import stopped: {exc.strerror or exc}: {exc.filename or ''}; "
-                        "nothing was changed (what was written was put back)",
-                        hint="run the import again") from None
-    output.text(f"{len(files):,} new, {len(outcomes):,} updated, "
-                f"{len(matched) - len(outcomes):,} unchanged")
+        raise DataError(_("import stopped: {what}: {file}; nothing was changed (what was "
+                          "written was put back)").format(what=exc.strerror or exc,
+                                                          file=exc.filename or ""),
+                        hint=_("run the import again")) from None
+    output.text(_sync_summary(len(files), len(outcomes), len(matched) - len(outcomes)))
+
+
+def _sync_summary(new: int, updated: int, unchanged: int) -> str:
+    """`12 new, 37 updated, 8,751 unchanged`."""
+    return _("{new} new, {updated} updated, {unchanged} unchanged").format(
+        new=f"{new:,}", updated=f"{updated:,}", unchanged=f"{unchanged:,}")
 
 
 def _unfaithful(body: bytes, rel: str, data: dict[str, Any], deal: Any,
@@ -350,10 +358,14 @@ def _undated_note(undated: list[Any], today: Any, verb: str) -> None:
         return
     lost = sum(1 for r in undated if r.deal.status == "lost")
     won = len(undated) - lost
-    what = " and ".join(part for part in (f"{lost:,} lost" if lost else "",
-                                          f"{won:,} won" if won else "") if part)
-    output.note(f"{what} deal(s) have no close date: the close {verb} dated {today}, the "
-                "import date (map one with --map closed=COLUMN)")
+    parts = [_("{n} lost").format(n=f"{lost:,}") if lost else "",
+             _("{n} won").format(n=f"{won:,}") if won else ""]
+    what = _(" and ").join(p for p in parts if p)
+    message = (_("{what} deal(s) have no close date: the close would be dated {today}, the "
+                 "import date (map one with --map closed=COLUMN)") if verb == "would be" else
+               _("{what} deal(s) have no close date: the close is dated {today}, the import "
+                 "date (map one with --map closed=COLUMN)"))
+    output.note(message.format(what=what, today=today))
 
 
 def _read_text(file: Path, encoding: str) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from salesflow.model.errors import Problem
+from salesflow.model.i18n import _
 
 SHOWN_LINES = 3
 
@@ -34,8 +35,9 @@ def grouped(problems: Iterable[Problem]) -> list[str]:
         head, sep, fix = message.rpartition("; ")
         if not sep or "--" not in fix:
             head, fix = message, ""
-        out.append(f"{path}: {head} — {len(items):,} rows (lines {shown}{more})"
-                   + (f"; {fix}" if fix else ""))
+        counted = _("{path}: {problem} — {n} rows (lines {lines})").format(
+            path=path, problem=head, n=f"{len(items):,}", lines=shown + more)
+        out.append(counted + (f"; {fix}" if fix else ""))
     return out
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from salesflow.model.errors import UsageError
+from salesflow.model.i18n import _
 from salesflow.team.transfer import Table, find_column
 
 
@@ -34,8 +35,8 @@ def parse_on(value: str) -> tuple[str, str]:
     left, sep, right = value.partition("=")
     left, right = left.strip(), right.strip()
     if not left or (sep and not right):
-        raise UsageError(f"--on {value!r}: expected COLUMN or COLUMN=COLUMN",
-                         hint="e.g. --join products.csv --on product")
+        raise UsageError(_("--on {value}: expected COLUMN or COLUMN=COLUMN").format(
+            value=repr(value)), hint=_("e.g. --join products.csv --on product"))
     return left, right or left
 
 
@@ -48,23 +49,24 @@ def join_all(table: Table, joins: list[Join]) -> tuple[Table, list[str]]:
         name = PurePath(join.table.path).name
         left = find_column(header, join.left, f"--on {join.left} (in {table.path})")
         right = find_column(join.table.header, join.right, f"--on ...={join.right} (in {name})")
-        keys = Counter(cells[right].strip() for _, cells in join.table.rows)
+        keys = Counter(cells[right].strip() for _line, cells in join.table.rows)
         by_key: dict[str, list[str]] = {}
-        for _, cells in join.table.rows:
+        for _line, cells in join.table.rows:
             by_key.setdefault(cells[right].strip(), cells)
         twice = sorted(k for k, n in keys.items() if n > 1 and k)
         if twice:
-            notes.append(f"{name}: {len(twice)} key(s) appear more than once in column "
-                         f"{join.right!r} (the first row is used): "
-                         + ", ".join(repr(k) for k in twice[:3]) + (", …" if len(twice) > 3
-                                                                    else ""))
+            keys_shown = ", ".join(repr(k) for k in twice[:3]) + (", …" if len(twice) > 3
+                                                                    else "")
+            notes.append(_("{file}: {n} key(s) appear more than once in column {column} (the "
+                           "first row is used): {keys}").format(
+                file=name, n=len(twice), column=repr(join.right), keys=keys_shown))
         added = [i for i in range(len(join.table.header)) if i != right]
         for i in added:
             column = join.table.header[i]
             header.append(column if column not in header else f"{name}:{column}")
         blank = [""] * len(added)
         missing: Counter[str] = Counter()
-        for _, cells in rows:
+        for _line, cells in rows:
             key = cells[left].strip()
             found = by_key.get(key) if key else None
             if key and found is None:
@@ -72,7 +74,8 @@ def join_all(table: Table, joins: list[Join]) -> tuple[Table, list[str]]:
             cells.extend([found[i] for i in added] if found is not None else blank)
         if missing:
             top = ", ".join(f"{k!r} ({n:,})" for k, n in missing.most_common(3))
-            notes.append(f"{name}: {sum(missing.values()):,} row(s) of {table.path} have a "
-                         f"{join.left!r} that {name} does not list: {top}"
-                         + (", …" if len(missing) > 3 else ""))
+            notes.append(_("{file}: {n} row(s) of {table} have a {column} that {file} does "
+                           "not list: {keys}").format(
+                file=name, n=f"{sum(missing.values()):,}", table=table.path,
+                column=repr(join.left), keys=top + (", …" if len(missing) > 3 else "")))
     return Table(table.path, header, rows, list(table.problems)), notes

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from salesflow.model.errors import UsageError
+from salesflow.model.i18n import _
 from salesflow.model.process import Process
 
 LOST = "<lost>"  # in a preset's stages: the deal is lost, its stage is the first
@@ -137,8 +138,8 @@ def apply_preset(name: str, header: Sequence[str], process: Process, *, maps: li
     """The options with the preset's mapping added where the command line gives none."""
     preset = PRESETS.get(name.lower())
     if preset is None:
-        raise UsageError(f"--preset {name!r} is not a preset",
-                         hint=f"use one of: {', '.join(PRESETS)}")
+        raise UsageError(_("--preset {name} is not a preset").format(name=repr(name)),
+                         hint=_("use one of: {presets}").format(presets=", ".join(PRESETS)))
     given = {m.partition("=")[0].strip() for m in maps}
     out_maps = list(maps)
     for fld, columns in preset.maps:
@@ -161,8 +162,9 @@ def apply_preset(name: str, header: Sequence[str], process: Process, *, maps: li
                     out_stages.append(f"{spelling}={code}")
             if value.lower() not in mapped:
                 pairs.append(f"{value}={code}")
-        notes.append(f"--preset {preset.name}: {preset.label} stages mapped by win "
-                     f"probability: {', '.join(pairs)} (change any with --stage-map)")
+        notes.append(_("--preset {preset}: {label} stages mapped by win probability: "
+                       "{pairs} (change any with --stage-map)").format(
+            preset=preset.name, label=preset.label, pairs=", ".join(pairs)))
     elif preset.own_stages:
         missing = sorted({v.strip() for v in _open_stage_values(preset, header, rows)
                           if v.strip()
@@ -170,11 +172,13 @@ def apply_preset(name: str, header: Sequence[str], process: Process, *, maps: li
         if missing and "*" not in mapped:
             shown = ", ".join(repr(v) for v in missing[:6]) + (", …" if len(missing) > 6
                                                                else "")
-            raise UsageError(f"--preset {preset.name}: the stage names of a {preset.label} "
-                             "are your company's own: map each with --stage-map NAME=CODE "
-                             f"(the file has {shown})",
-                             hint=f"stage codes: {', '.join(process.codes)}; e.g. "
-                             f"--stage-map '{missing[0]}={process.first.code}'")
+            raise UsageError(_("--preset {preset}: the stage names of a {label} are your "
+                               "company's own: map each with --stage-map NAME=CODE (the file "
+                               "has {values})").format(preset=preset.name, label=preset.label,
+                                                       values=shown),
+                             hint=_("stage codes: {codes}; e.g. --stage-map '{value}={code}'")
+                             .format(codes=", ".join(process.codes), value=missing[0],
+                                     code=process.first.code))
     statuses = list(status_maps)
     given_status = {m.partition("=")[0].strip().lower() for m in status_maps}
     statuses += [f"{v}={s}" for v, s in preset.statuses if v.lower() not in given_status]
