@@ -315,3 +315,19 @@ def test_an_invalid_file_is_named_in_every_format(quarter: WS) -> None:
     assert data["invalid"]["count"] == 1
     csv = quarter.run("changes", "--since", SINCE, "--format", "csv").stdout
     assert csv.splitlines()[-1].startswith("INVALID,deals/broken.yaml,")
+
+
+def test_the_snapshot_parses_only_what_changed_since_the_commit(quarter: WS) -> None:
+    """One cat-file for the changed files; unchanged ones are the deals parsed now."""
+    from salesflow.files.load import load_workspace
+    from salesflow.team.snapshot import deals_at
+
+    ws = load_workspace(quarter.root, cache=False)
+    current = {item.path: item.deal for item in ws.deals}
+    snap = deals_at(quarter.root, ws.process, dt.date(2026, 11, 15), current)
+    fresh = deals_at(quarter.root, ws.process, dt.date(2026, 11, 15))
+    assert snap is not None and fresh is not None and snap.commit == fresh.commit
+    assert snap.deals == fresh.deals  # the same answer either way
+    assert snap.deals["still"] is current["deals/still.yaml"]  # unchanged: reused
+    assert snap.deals["up"] is not current["deals/up.yaml"]  # edited since: read from git
+    assert snap.deals["up"].amount == Decimal(700000)

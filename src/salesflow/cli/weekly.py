@@ -51,8 +51,10 @@ def build_changes(ws: Workspace, cut: Cut, since: dt.date, until: dt.date, today
     from salesflow.reports.seen import Then, observe
     from salesflow.team.snapshot import deals_at
 
+    current = {item.path: item.deal for item in ws.deals}
+
     def then(day: dt.date) -> tuple[Then | None, dict[str, Any] | None]:
-        snap = deals_at(ws.root, ws.process, day)
+        snap = deals_at(ws.root, ws.process, day, current)
         if snap is None:
             return None, None
         info = {"commit": snap.commit, "date": snap.date.isoformat() if snap.date else None}
