@@ -83,14 +83,16 @@ def meeting(demo: WS) -> WS:
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("weekly", [(), ("--since", "7d")], ids=["report", "since"])
 @pytest.mark.parametrize("width", WIDTHS)
 def test_nothing_overflows_and_every_stage_label_is_whole(
-        chromium: str, meeting: WS, tmp_path: Path, width: int) -> None:  # noqa: F811
+        chromium: str, meeting: WS, tmp_path: Path, width: int,  # noqa: F811
+        weekly: tuple[str, ...]) -> None:
     page = tmp_path / "weekly.html"
-    result = meeting.run("report", "--html", str(page))
+    result = meeting.run("report", "--html", str(page), *weekly)
     assert result.exit_code == 0, result.stderr
     assert LONG_STAGE.replace("'", "&#x27;") in page.read_text(encoding="utf-8")
-    facts = draw(chromium, page, width, tmp_path, "report")
+    facts = draw(chromium, page, width, tmp_path, "weekly" if weekly else "report")
     assert facts["data-viewport"] == str(width)
     assert facts["data-page-width"] == str(width)  # no sideways scrolling
     assert facts["data-overflow"] == ""  # no element reaches past the viewport

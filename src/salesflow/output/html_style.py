@@ -31,6 +31,7 @@ padding:12px 16px;min-width:0}
 .split{display:grid;grid-template-columns:minmax(0,1fr);gap:18px 28px}
 @media (min-width:1100px){.split{grid-template-columns:minmax(0,5fr) minmax(0,6fr)}}
 .chart{margin-bottom:16px}
+main svg{max-width:100%;height:auto}
 #funnel-chart .frow{grid-template-columns:minmax(0,1fr) minmax(0,3fr) 9.5em}
 .frow{display:grid;grid-template-columns:minmax(0,2fr) minmax(0,4fr) 9.5em;gap:4px 12px;
 align-items:center;min-height:42px;padding:3px 0;border-bottom:1px dashed var(--line)}
@@ -88,15 +89,15 @@ section{padding:12px}h1{font-size:19px}
 .frow,#funnel-chart .frow{grid-template-columns:minmax(0,1fr) 9.5em;
 grid-template-areas:"label value" "bar bar"}
 .frow .flabel{grid-area:label}.frow .fvalue{grid-area:value}.frow .ftrack{grid-area:bar}
-table.cards-on-phone thead{display:none}
-table.cards-on-phone,table.cards-on-phone tbody,table.cards-on-phone tr{display:block}
-table.cards-on-phone tr{border-bottom:1px solid var(--line);padding:6px 0}
-table.cards-on-phone td{display:block;border:0;padding:2px 0;text-align:right;
+main table thead{display:none}
+main table,main table tbody,main table tr{display:block}
+main table tr{border-bottom:1px solid var(--line);padding:6px 0}
+main table td{display:block;border:0;padding:2px 0;text-align:right;
 white-space:normal}
-table.cards-on-phone td::after{content:"";display:block;clear:both}
-table.cards-on-phone td::before{content:attr(data-label);color:var(--muted);font-size:12px;
+main table td::after{content:"";display:block;clear:both}
+main table td::before{content:attr(data-label);color:var(--muted);font-size:12px;
 float:left;text-align:left;max-width:45%;padding-right:12px}
-table.cards-on-phone td:empty{display:none}
+main table td:empty{display:none}
 }
 @media print{
 @page{margin:14mm}
@@ -116,7 +117,7 @@ footer{padding:0}
 # viewport and whether every stage label is shown whole.
 SCRIPT = """
 (function () {
-  var tables = document.querySelectorAll('table.cards-on-phone');
+  var tables = document.querySelectorAll('main table');
   for (var t = 0; t < tables.length; t++) {
     var heads = tables[t].querySelectorAll('thead th');
     var rows = tables[t].querySelectorAll('tbody tr');
