@@ -26,9 +26,10 @@ import pytest
 
 import salesflow
 from salesflow.files import bulk, cache, workspace
+from salesflow.files.bulk import summarize_file
 from salesflow.files.load import load_overview, load_workspace
 from salesflow.files.workspace import Overview, files_of_id
-from salesflow.model.summary import ProcessSummary, summarize
+from salesflow.model.summary import ProcessSummary
 from tests.conftest import WS
 
 ACME = """\
@@ -89,7 +90,7 @@ def same(ws: WS) -> Overview:
     full_cached, full_fresh = load_workspace(ws.root), load_workspace(ws.root, cache=False)
     assert full_cached.deals == full_fresh.deals
     assert full_cached.problems == full_fresh.problems
-    assert [summarize(d) for d in full_cached.deals] == cached.deals
+    assert [summarize_file(d, full_cached.process) for d in full_cached.deals] == cached.deals
     return cached
 
 

@@ -24,7 +24,7 @@ from salesflow.files.cache import decode_data, encode_data
 from salesflow.files.load import load_workspace
 from salesflow.files.parse import parse_deal
 from salesflow.model.process import Process
-from salesflow.model.summary import from_row, summarize, summary_row
+from salesflow.model.summary import from_row
 
 REPO = Path(__file__).resolve().parent.parent
 BROKEN = Path(__file__).parent / "data" / "broken"
@@ -170,16 +170,51 @@ def test_summary_rows_read_back_exactly() -> None:
     ws = load_workspace(REPO, cache=False)
     assert ws.deals
     for item in ws.deals:
-        row = summary_row(item.deal)
+        row = bulk.row_of(item.deal, ws.process)
         assert all(v is None or isinstance(v, str) for v in row)
         summary = from_row(item.id, item.path, row)
-        assert summary == summarize(item)
+        assert summary == bulk.summarize_file(item, ws.process)
         assert (summary.id, summary.path) == (item.id, item.path)
         for name in ("name", "customer", "owner", "amount", "currency", "stage", "status",
                      "expected_close", "segment", "product_line", "relationship",
-                     "procurement_step", "lost_reason"):
+                     "procurement_step", "lost_reason", "notes", "extensions"):
             assert getattr(summary.deal, name) == getattr(item.deal, name), name
             assert type(getattr(summary.deal, name)) is type(getattr(item.deal, name)), name
         history = item.deal.history
         assert summary.deal.created == (history[0].date if history else None)
         assert summary.deal.changed == (history[-1].date if history else None)
+
+
+def test_summaries_carry_what_forecast_and_export_read(tmp_path: Path) -> None:
+    """A summary's won date, notes and `x-` keys equal what the full deal gives."""
+    from salesflow.reports.replay import won_on
+    from tests import generate
+
+    generate.write(tmp_path, generate.walks(300), until=generate.END)
+    ws = load_workspace(tmp_path, cache=False)
+    assert ws.problems == []
+    won = 0
+    for item in ws.deals:
+        summary = bulk.summarize_file(item, ws.process).deal
+        assert summary.won_on == won_on(item.deal, ws.process), item.id
+        assert summary.notes == item.deal.notes
+        assert summary.extensions == item.deal.extensions
+        won += summary.won_on is not None
+    assert won > 20  # the generated pipeline has wins to date
+
+
+def test_forecast_from_summaries_equals_forecast_from_full_deals(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from salesflow.files.load import load_overview
+    from salesflow.reports.forecast import forecast, won_from_summary
+    from tests import generate
+
+    generate.write(tmp_path, generate.walks(400), until=generate.END)
+    full = load_workspace(tmp_path, cache=False)
+    for cached in (load_overview(tmp_path), load_overview(tmp_path)):  # cold, then warm
+        for period in ("month", "quarter"):
+            for today in (dt.date(2025, 6, 1), dt.date(2026, 11, 15)):
+                slim = forecast(cached.process, cached.deals, today=today, period=period,
+                                won=won_from_summary)
+                assert slim == forecast(full.process, full.deals, today=today, period=period)

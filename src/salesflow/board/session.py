@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from salesflow.files.bulk import summarize_file
 from salesflow.files.load import load_deal_file, load_overview, load_process
 from salesflow.files.update import Outcome, update_deal
 from salesflow.files.workspace import Overview, default_author, scan_deals
@@ -33,7 +34,7 @@ from salesflow.method.transitions import Change, Context
 from salesflow.model.deal import Deal, DealFile
 from salesflow.model.errors import DataError, ProblemsError
 from salesflow.model.process import Process
-from salesflow.model.summary import SummaryFile, summarize
+from salesflow.model.summary import SummaryFile
 from salesflow.reports.select import Cut
 
 Stamp = tuple[int, int, int, int, int]  # st_dev, st_ino, st_size, st_mtime_ns, st_ctime_ns
@@ -105,7 +106,7 @@ class Session:
             raise ProblemsError(problems, hint="fix the file, then press r to reload")
         if before != self.stamps.get(item.path):  # newer than the card: show the newer one
             self.stamps[item.path] = before
-            self._replace(summarize(found))
+            self._replace(summarize_file(found, self.full_process()))
         return found
 
     # ------------------------------------------------------------ writing
@@ -140,7 +141,8 @@ class Session:
         outcome = update_deal(self.root, str(path), compute, cache=self.cache)
         if outcome.written:
             self.stamps[item.path] = _written_stamp(path, outcome)
-            self._replace(summarize(DealFile(deal_id, item.path, outcome.deal)))
+            self._replace(summarize_file(DealFile(deal_id, item.path, outcome.deal),
+                                         self.full_process()))
         return outcome
 
     # ------------------------------------------------------------ helpers

@@ -18,6 +18,7 @@ from salesflow.cli._common import (
 )
 from salesflow.cli.app import app
 from salesflow.model.i18n import _
+from salesflow.output.fit import Col
 from salesflow.output.render import Format, ShowFormat
 
 if TYPE_CHECKING:
@@ -26,6 +27,15 @@ if TYPE_CHECKING:
 
 LIST_FIELDS = ("id", "name", "customer", "owner", "stage", "status", "amount", "currency",
                "expected_close", "segment", "product_line", "path")
+
+# `list`'s columns at any width: Name and Customer are cut with an ellipsis;
+# then Status goes, then Name, Owner, Customer and Close; ID, Stage and Amount
+# always stay (docs/output.md, "Tables at any width").
+LIST_COLUMNS = (
+    Col("ID"), Col("Name", "text", drop=4), Col("Customer", "text", drop=2),
+    Col("Owner", drop=3), Col("Stage"), Col("Status", drop=5), Col("Amount", right=True),
+    Col("Close", drop=1),
+)
 
 
 @app.command()
@@ -147,7 +157,8 @@ def list_(
     Example: salesflow list --owner li.wei --status all --format csv
     """
     from salesflow.cli.report_views import invalid_notes
-    from salesflow.output.render import money, output
+    from salesflow.output.plain import LONG
+    from salesflow.output.render import output
     from salesflow.reports.shapes import invalid_json
 
     check_status(status)
@@ -163,29 +174,31 @@ def list_(
     else:
         from rich.markup import escape
 
-        from salesflow.output.fit import Col, fitted
+        from salesflow.output.fit import fitted
 
-        # narrow widths: Name and Customer are cut with an ellipsis; then Status goes,
-        # then Name, Owner, Customer and Close; ID, Stage and Amount always stay
-        cols = [Col("ID"), Col("Name", "text", drop=4), Col("Customer", "text", drop=2),
-                Col("Owner", drop=3), Col("Stage"), Col("Status", drop=5),
-                Col("Amount", right=True), Col("Close", drop=1)]
-        rows = []
-        for i in items:
-            d = i.deal
-            amount = money(d.amount) + (f" {d.currency}" if d.currency and
-                                        d.currency != process.currency else "")
-            rows.append([escape(i.id), escape(d.name or ""), escape(d.customer),
-                         escape(d.owner or ""),
-                         f"{d.stage} {process.stage(d.stage).probability}%", d.status,
-                         amount if d.amount is not None else "—",
-                         d.expected_close.isoformat() if d.expected_close else ""])
-        output.print(fitted(cols, rows))
+        cells = [_list_cells(i, process) for i in items]
+        if len(cells) >= LONG:
+            output.long_table(LIST_COLUMNS, cells)
+        else:
+            output.print(fitted(LIST_COLUMNS, [[escape(c) for c in row] for row in cells]))
         invalid_notes(invalid_json(ws.problems))
         output.note(_("{n} deal(s)").format(n=len(items)) + (
             "" if status == "all" else _(" with status {status}; --status all shows every "
                                          "deal").format(status=status)))
     raise typer.Exit(1 if ws.problems else 0)
+
+
+def _list_cells(i: Any, process: Any) -> list[str]:
+    """One row of `list`'s table, as text."""
+    from salesflow.output.render import money
+
+    d = i.deal
+    amount = money(d.amount) + (f" {d.currency}" if d.currency and
+                                d.currency != process.currency else "")
+    return [i.id, d.name or "", d.customer, d.owner or "",
+            f"{d.stage} {process.stage(d.stage).probability}%", d.status,
+            amount if d.amount is not None else "—",
+            d.expected_close.isoformat() if d.expected_close else ""]
 
 
 def _far() -> Any:

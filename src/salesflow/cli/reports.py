@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from salesflow.files.workspace import Overview, Workspace
     from salesflow.model.deal import DealFile
     from salesflow.model.facts import DealItem
+    from salesflow.model.process import Process
     from salesflow.reports.replay import Replay
     from salesflow.reports.select import Cut
     from salesflow.reports.select import GroupBy as SelectBy
@@ -202,8 +203,10 @@ def forecast(
 
     from salesflow.cli.report_views import invalid_notes, print_forecast
     from salesflow.cli.target_views import print_targets
+    from salesflow.files.load import load_process
     from salesflow.output.render import output
     from salesflow.reports.forecast import forecast as build
+    from salesflow.reports.forecast import won_from_summary
     from salesflow.reports.shapes import (
         FORECAST_CSV,
         FORECAST_OWNERS_CSV,
@@ -219,18 +222,27 @@ def forecast(
     first, last = parse_date(start, "--from"), parse_date(end, "--to")
     _window(first, last)
     when = parse_date(as_of, "--as-of")
-    ws = load()
-    deals, rep = _select(ws, cut, when)
+    ws: Workspace | Overview
+    deals: Sequence[DealItem]
+    process: Process
     by_account = period == ForecastBy.account
-    report = build(ws.process, deals, today=when or dt.date.today(),
+    if when is None and not by_account:  # today's forecast reads summaries, as the funnel
+        ws = overview()
+        process = load_process(ws.root)  # the targets too: stages.yaml alone is read again
+        deals, rep, won = cut.apply(ws.deals), None, won_from_summary
+    else:  # replaying needs every deal's history; accounts need the full workspace
+        full = load()
+        ws, process = full, full.process
+        (deals, rep), won = _select(full, cut, when), None
+    report = build(process, deals, today=when or dt.date.today(),
                    period="month" if period == ForecastBy.month else "quarter",
-                   start=first, end=last)
+                   start=first, end=last, won=won)
     if by_account:
         from salesflow.cli._accounts import forecast_by_account
 
-        forecast_by_account(ws, deals, report, cut, fmt, when or dt.date.today())
+        forecast_by_account(full, deals, report, cut, fmt, when or dt.date.today())
         raise typer.Exit(1 if ws.problems else 0)
-    targets = against_targets(ws.process, deals, report, cut)
+    targets = against_targets(process, deals, report, cut, won=won)
     data = forecast_json(report, cut=cut, replay=rep, targets=targets)
     data["invalid"] = invalid_json(ws.problems)
     if fmt == Format.json:

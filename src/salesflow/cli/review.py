@@ -107,10 +107,9 @@ def _csv_rows(reviews: list[DealReview]) -> list[list[Any]]:
 
 
 def print_review(reviews: list[DealReview], day: Any, currency: str, process: Any) -> None:
-    from rich.cells import cell_len
     from rich.markup import escape
 
-    from salesflow.output.render import money, output
+    from salesflow.output.render import output
 
     risky = [r for r in reviews if r.risks]
     healthy = [r.item.id for r in reviews if not r.risks]
@@ -121,37 +120,76 @@ def print_review(reviews: list[DealReview], day: Any, currency: str, process: An
               date=day.isoformat(), risky=len(risky), n=len(reviews), total=total,
               currency=currency), "bold"))
     width = max((len(k.code) for r in risky for k in r.risks), default=0)
+    if not output.fancy or len(risky) >= PLAIN_FROM:
+        _print_plain(risky, healthy, width, currency, process)
+        return
     for r in risky:
-        d = r.item.deal
-        stage = process.stage(d.stage)
         output.print()
-        facts = [f"{stage.code} {stage.probability}%"]
-        if d.status != "open":
-            facts.append(status_word(d.status))
-        facts.append(d.owner or _("no owner"))
-        if r.weighted is not None:
-            facts.append(_("weighted {amount} {currency}").format(amount=money(r.weighted),
-                                                                  currency=currency))
-        elif r.amount is not None:
-            facts.append(_("amount {amount} {currency}").format(amount=money(r.amount),
-                                                                currency=currency))
-        else:
-            facts.append(_("no amount"))
-        tail = "  " + " · ".join(facts)
-        if cell_len(r.item.id) + cell_len(tail) > output.out.width:  # the heading says it
-            tail = tail.replace(f" {currency}", "")
-        if cell_len(r.item.id) + cell_len(tail) > output.out.width:  # narrow: owner goes
-            tail = tail.replace(f" · {d.owner or _('no owner')}", "", 1)
-        if cell_len(r.item.id) + cell_len(tail) > output.out.width:  # then the words
-            tail = tail.replace(_("weighted {amount} {currency}").split("{")[0], "").replace(
-                _("amount {amount} {currency}").split("{")[0], "")
-        head = fit_head(r.item.id, [x for x in (d.name, d.customer) if x], tail,
-                        output.out.width)
+        head, tail = heading(r, currency, process, output.out.width)
         output.print(output.style(head, "bold") + escape(tail))
         print_risks(r.risks, width)
     if healthy:
         output.print()
         output.text(_("No risks found: {ids}").format(ids=", ".join(healthy)))
+
+
+# From this many deals at risk, the review is written as plain lines even on a
+# terminal: rich's layout of every line would take longer than the review.
+PLAIN_FROM = 50
+
+
+def heading(r: DealReview, currency: str, process: Any, width: int) -> tuple[str, str]:
+    """A deal's heading within `width`: (id, name and customer; its facts), both plain text."""
+    from rich.cells import cell_len
+
+    from salesflow.output.render import money
+
+    d = r.item.deal
+    stage = process.stage(d.stage)
+    facts = [f"{stage.code} {stage.probability}%"]
+    if d.status != "open":
+        facts.append(status_word(d.status))
+    facts.append(d.owner or _("no owner"))
+    if r.weighted is not None:
+        facts.append(_("weighted {amount} {currency}").format(amount=money(r.weighted),
+                                                              currency=currency))
+    elif r.amount is not None:
+        facts.append(_("amount {amount} {currency}").format(amount=money(r.amount),
+                                                            currency=currency))
+    else:
+        facts.append(_("no amount"))
+    tail = "  " + " · ".join(facts)
+    if cell_len(r.item.id) + cell_len(tail) > width:  # the heading says it
+        tail = tail.replace(f" {currency}", "")
+    if cell_len(r.item.id) + cell_len(tail) > width:  # narrow: owner goes
+        tail = tail.replace(f" · {d.owner or _('no owner')}", "", 1)
+    if cell_len(r.item.id) + cell_len(tail) > width:  # then the words
+        tail = tail.replace(_("weighted {amount} {currency}").split("{")[0], "").replace(
+            _("amount {amount} {currency}").split("{")[0], "")
+    head = fit_head(r.item.id, [x for x in (d.name, d.customer) if x], tail, width)
+    return head, tail
+
+
+def _print_plain(risky: list[DealReview], healthy: list[str], width: int, currency: str,
+                 process: Any) -> None:
+    """The review as plain lines, written at once: fast for thousands of deals.
+
+    The same lines as the terminal's layout when piped (`print_risks` writes
+    each reason and move as one line there too), without a rich call per line.
+    """
+    from salesflow.output.plain import printable
+    from salesflow.output.render import output
+
+    lines: list[str] = []
+    for r in risky:
+        head, tail = heading(r, currency, process, output.out.width)
+        lines += ["", printable(head + tail)]
+        for k in r.risks:
+            lines.append(printable(f"  {k.code:<{width}}  {k.reason}"))
+            lines.append(printable(f"  {'':<{width}}  → {k.move}"))
+    if healthy:
+        lines += ["", printable(_("No risks found: {ids}").format(ids=", ".join(healthy)))]
+    output.lines(lines)
 
 
 def fit_head(deal_id: str, texts: list[str], tail: str, width: int) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 import typer
 
-from salesflow.cli._common import check_status, handle_errors, load, pick, root
+from salesflow.cli._common import check_status, handle_errors, overview, pick, root
 from salesflow.cli.app import app
 from salesflow.model.i18n import _
 
@@ -426,7 +426,7 @@ def export(
     from salesflow.team.exporting import EXPORT_FIELDS, cell, export_row
 
     check_status(status)
-    ws = load()
+    ws = overview()
     items = pick(ws.deals, ws.process, status=status, stage=stage, owner=owner,
                  segment=segment, product_line=product_line)
     items.sort(key=lambda i: i.id)

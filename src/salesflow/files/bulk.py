@@ -24,9 +24,9 @@ from salesflow.files.cache import encode_data
 from salesflow.files.parse import parse_deal
 from salesflow.files.workspace import MAX_FILE_BYTES, read_bytes
 from salesflow.method.checks import check_deal
-from salesflow.model.deal import Deal
+from salesflow.model.deal import Deal, DealFile
 from salesflow.model.errors import Problem
-from salesflow.model.summary import Row, summary_row
+from salesflow.model.summary import Row, SummaryFile, from_row, summary_row
 
 if TYPE_CHECKING:
     from salesflow.model.process import Process
@@ -78,8 +78,20 @@ def parse_one(path: str, rel: str, process: Process, *, keep: bool = False,
         if deal is None:
             return Parsed(rel, None, None, problems)
         parsed = yamlio.parse(raw, rel).data
-    return Parsed(rel, summary_row(deal), encode_data(parsed) if data else None, [],
+    return Parsed(rel, row_of(deal, process), encode_data(parsed) if data else None, [],
                   deal if keep else None)
+
+
+def row_of(deal: Deal, process: Process) -> Row:
+    """The cached summary row of a valid deal, with the facts only its history gives."""
+    from salesflow.reports.replay import won_on
+
+    return summary_row(deal, won_on=won_on(deal, process))
+
+
+def summarize_file(item: DealFile, process: Process) -> SummaryFile:
+    """A loaded deal file as the cache would summarize it: what `load_overview` returns."""
+    return from_row(item.id, item.path, row_of(item.deal, process))
 
 
 def parse_files(files: Sequence[tuple[str, str]], process: Process, *,

@@ -45,7 +45,15 @@ class DealSummary(NamedTuple):
     lost_reason: str | None
     created: dt.date | None  # the date of the first history entry
     changed: dt.date | None  # the date of the last history entry: the last move
+    won_on: dt.date | None = None  # the date its history made it won (reports.replay.won_on)
+    notes: str | None = None
+    x: str | None = None  # the team's own `x-` keys, as JSON text (see `extensions`)
     account: str | None = None  # the account id the deal links to
+
+    @property
+    def extensions(self) -> dict[str, Any]:
+        """The team's own `x-` keys, as on the Deal (decoded on demand: rarely read)."""
+        return json.loads(self.x) if self.x else {}
 
 
 class SummaryFile(NamedTuple):
@@ -61,8 +69,13 @@ Row = tuple[str | None, ...]
 ROW_FIELDS: tuple[str, ...] = DealSummary._fields  # the cached columns
 
 
-def summary_row(deal: Deal) -> Row:
-    """A validated deal's summary as plain text values, in ROW_FIELDS order."""
+def summary_row(deal: Deal, *, won_on: dt.date | None) -> Row:
+    """A validated deal's summary as plain text values, in ROW_FIELDS order.
+
+    `won_on` is the date the deal's history made it won, which only the
+    history replay (`salesflow.reports.replay.won_on`) can say; the loader
+    works it out as it parses (`salesflow.files.bulk.row_of`).
+    """
     history = deal.history
     return (
         deal.name, deal.customer, deal.owner,
@@ -72,6 +85,9 @@ def summary_row(deal: Deal) -> Row:
         deal.procurement_step, deal.lost_reason,
         _iso(history[0].date) if history else None,
         _iso(history[-1].date) if history else None,
+        _iso(won_on), deal.notes,
+        json.dumps(deal.extensions, ensure_ascii=False, default=str) if deal.extensions
+        else None,
         deal.account,
     )
 
@@ -91,7 +107,7 @@ def summary_of(row: Row | tuple[Any, ...], shared: dict[Any, Any] | None = None,
     tens of thousands of deals, and SQLite returns a new string for each.
     """
     (name, customer, owner, amount, currency, stage, status, close, segment, product_line,
-     relationship, step, lost_reason, created, changed, account) = row
+     relationship, step, lost_reason, created, changed, won_on, notes, x, account) = row
     one = (shared if shared is not None else {}).setdefault
     return _new(DealSummary, (
         name, one(customer, customer), one(owner, owner),
@@ -100,6 +116,7 @@ def summary_of(row: Row | tuple[Any, ...], shared: dict[Any, Any] | None = None,
         one(segment, segment), one(product_line, product_line),
         one(relationship, relationship), one(step, step), one(lost_reason, lost_reason),
         None if created is None else _day(created), None if changed is None else _day(changed),
+        None if won_on is None else _day(won_on), notes, x,
         one(account, account),
     ))
 
@@ -109,9 +126,9 @@ _day = functools.lru_cache(maxsize=1 << 14)(dt.date.fromisoformat)
 _new = tuple.__new__  # a NamedTuple without its Python-level __new__: one per deal, warm
 
 
-def summarize(item: DealFile) -> SummaryFile:
-    """The summary of a loaded deal file."""
-    return from_row(item.id, item.path, summary_row(item.deal))
+def summarize(item: DealFile, *, won_on: dt.date | None) -> SummaryFile:
+    """The summary of a loaded deal file (`won_on`: see `summary_row`)."""
+    return from_row(item.id, item.path, summary_row(item.deal, won_on=won_on))
 
 
 def _iso(value: dt.date | None) -> str | None:

@@ -11,16 +11,15 @@ expected close at all. Held and lost deals are not forecast.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from salesflow.model.money import deal_amount, weighted
 from salesflow.reports.replay import won_on
 
 if TYPE_CHECKING:
-    from salesflow.model.deal import DealFile
     from salesflow.model.process import Process
 
 Period = Literal["month", "quarter"]
@@ -118,14 +117,29 @@ class _Acc:
         self.ids: list[str] = []
 
 
-def forecast(process: Process, deals: Iterable[DealFile], *, today: dt.date,
+def won_from_history(process: Process) -> Callable[[Any], dt.date | None]:
+    """When each deal was won, replayed from its history: for full deals (`DealFile`)."""
+    return lambda item: won_on(item.deal, process)
+
+
+def won_from_summary(item: Any) -> dt.date | None:
+    """When a summarized deal (`SummaryFile`) was won: worked out as the cache parsed it."""
+    return item.deal.won_on  # type: ignore[no-any-return]
+
+
+def forecast(process: Any, deals: Iterable[Any], *, today: dt.date,
              period: Period = "quarter", start: dt.date | None = None,
-             end: dt.date | None = None) -> Forecast:
+             end: dt.date | None = None,
+             won: Callable[[Any], dt.date | None] | None = None) -> Forecast:
     """The forecast from the period holding `start` (default: today's) to the one holding `end`.
 
     Without `end` the periods run to the last expected close of an open deal
-    (at least today's period), so no open deal falls off the end.
+    (at least today's period), so no open deal falls off the end. The deals
+    are full `DealFile`s (won dates replayed from history: the default `won`)
+    or the cache's summaries with `won=won_from_summary`, which gives the
+    same forecast without parsing a file (tests/test_fast_paths.py).
     """
+    won_date = won if won is not None else won_from_history(process)
     items = list(deals)
     opened = [i for i in items if i.deal.status == "open"]
     first = period_start(start or today, period)
@@ -146,7 +160,7 @@ def forecast(process: Process, deals: Iterable[DealFile], *, today: dt.date,
         deal = item.deal
         amount = deal_amount(deal, process)
         if deal.status == "won":
-            when = won_on(deal, process)
+            when = won_date(item)
             if when is None:
                 won_undated.append(item.id)
                 continue

@@ -26,15 +26,14 @@ only a quarterly one: they are never split or added up across periods.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from salesflow.reports.forecast import forecast
 
 if TYPE_CHECKING:
-    from salesflow.model.deal import DealFile
     from salesflow.model.process import Process
     from salesflow.reports.forecast import Forecast, ForecastRow
     from salesflow.reports.select import Cut
@@ -124,19 +123,21 @@ def _rows(report: Forecast, target_of: dict[str, tuple[Decimal, Source]]) -> tup
     return tuple(one(r) for r in report.rows if r.kind == "period")
 
 
-def against_targets(process: Process, deals: Sequence[DealFile], report: Forecast,
-                    cut: Cut) -> Targets:
+def against_targets(process: Process, deals: Sequence[Any], report: Forecast,
+                    cut: Cut, *, won: Callable[[Any], dt.date | None] | None = None,
+                    ) -> Targets:
     """The forecast `report` (made from `deals`) measured against the process's targets.
 
     Each owner's rows come from a forecast of that owner's deals over the same
-    periods, so the owners' won and pipeline add up to the team's.
+    periods, so the owners' won and pipeline add up to the team's. `deals` and
+    `won` are as for `forecast` (full deals, or summaries with their won dates).
     """
     goal = process.coverage_goal
     applies = targets_apply(cut)
     table = _lookup(process) if applies else {}
     labels = [r.label for r in report.rows if r.kind == "period" and r.label]
 
-    groups: dict[str | None, list[DealFile]] = {}
+    groups: dict[str | None, list[Any]] = {}
     for item in deals:
         groups.setdefault(item.deal.owner, []).append(item)
     named = set(cut.owners) if cut.owners else {o for (_, o) in table if o is not None}
@@ -146,7 +147,7 @@ def against_targets(process: Process, deals: Sequence[DealFile], report: Forecas
     owners = []
     for owner in sorted(groups, key=lambda k: (k is None, (k or "").casefold(), k or "")):
         mine = forecast(process, groups[owner], today=report.today, period=report.period,
-                        start=report.start, end=report.end)
+                        start=report.start, end=report.end, won=won)
         target_of: dict[str, tuple[Decimal, Source]] = {}
         if owner is not None:
             for label in labels:
