@@ -157,7 +157,7 @@ def list_(
     Example: salesflow list --owner li.wei --status all --format csv
     """
     from salesflow.cli.report_views import invalid_notes
-    from salesflow.output.plain import LONG
+    from salesflow.output.plain import LONG, print_table
     from salesflow.output.render import output
     from salesflow.reports.shapes import invalid_json
 
@@ -178,7 +178,7 @@ def list_(
 
         cells = [_list_cells(i, process) for i in items]
         if len(cells) >= LONG:
-            output.long_table(LIST_COLUMNS, cells)
+            print_table(LIST_COLUMNS, cells)
         else:
             output.print(fitted(LIST_COLUMNS, [[escape(c) for c in row] for row in cells]))
         invalid_notes(invalid_json(ws.problems))

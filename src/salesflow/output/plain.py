@@ -9,11 +9,12 @@ Chinese text (two cells a character) stays aligned.
 
 The layout is `salesflow.output.fit.plan`, the one every table of a report
 uses, so a long table keeps the columns and drop order of a short one. Pure:
-lines in, lines out. `Output.long_table` writes them.
+lines in, lines out; `print_table` writes them.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 
 from salesflow.output.fit import Col, plan
@@ -90,3 +91,21 @@ def _line(values: Sequence[str], picked: Sequence[tuple[Col, int, int]]) -> str:
         pad = max(w - cells(text), 0)
         parts.append(" " * pad + text if col.right else text + " " * pad)
     return (" " * GAP).join(parts).rstrip()
+
+
+def print_table(cols: Sequence[Col], rows: Iterable[Sequence[str]]) -> None:
+    """A table of many rows on stdout as plain aligned text, fitted to the output's width.
+
+    Tens of thousands of rows print in well under a second, where a rich
+    table takes longer than parsing every deal file; values are never read
+    as markup and their control characters are shown escaped.
+    """
+    from salesflow.output.render import output
+
+    lines = render(cols, rows, output.out.width)
+    header = next(lines)
+    if output.fancy:
+        output.print(header, style="bold", markup=False, highlight=False, soft_wrap=True)
+        output.lines(lines)
+    else:
+        output.lines(itertools.chain((header,), lines))

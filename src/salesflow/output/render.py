@@ -13,7 +13,6 @@ import csv
 import datetime as dt
 import enum
 import io
-import itertools
 import json
 import os
 import sys
@@ -26,7 +25,6 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from salesflow.model.errors import Problem
-    from salesflow.output.fit import Col
 
 
 class Format(enum.StrEnum):
@@ -268,23 +266,6 @@ class Output:
         for line in lines:
             stream.write(line + "\n")
         stream.flush()
-
-    def long_table(self, columns: Sequence[Col], rows: Iterable[Sequence[str]]) -> None:
-        """A table of many rows as plain aligned text, fitted to the width (`output.plain`).
-
-        Tens of thousands of rows print in well under a second, where a rich
-        table takes longer than parsing every deal file; values are never read
-        as markup and their control characters are shown escaped.
-        """
-        from salesflow.output import plain
-
-        lines = plain.render(columns, rows, self.out.width)
-        header = next(lines)
-        if self.fancy:
-            self.out.print(header, style="bold", markup=False, highlight=False, soft_wrap=True)
-            self.lines(lines)
-        else:
-            self.lines(itertools.chain((header,), lines))
 
     def bar(self, fraction: float, width: int = 24) -> str:
         fraction = min(max(fraction, 0.0), 1.0)
