@@ -31,12 +31,13 @@ error: cannot advance acme from C to B: 2 of 3 exit milestone(s) of stage C not 
   [ ] needs-explicit [rule]: The customer has stated explicit needs that our solution answers.
       missing: an explicit need — none yet.
         Implied so far: P “pumps fail”. Confirm one with the customer (need-payoff questions) and mark it `explicit: true`.
-      checked from the deal's data: add or update what is missing in the deal file (a record does not override the rule)
+      fix: salesflow need explicit acme 1
   [ ] senior-supporter [rule]: We have developed more supporters, above all a senior executive or the head of the project evaluation.
       missing: a supporter at the decision level, or a supporter at the management level who is an evaluator — none yet.
         Supporters now: Wang (management level; technical buyer).
         Nobody is listed under `stakeholders:` at the decision level, nor at the management level who is an evaluator: find out who they are and add them.
-      checked from the deal's data: add or update what is missing in the deal file (a record does not override the rule)
+      fix: salesflow person add acme NAME --level decision --attitude supporter
+      fix: salesflow person add acme NAME --level management --role evaluator --attitude supporter
 hint: nothing was changed. Reach the milestones above, then run `salesflow advance acme` again; to move anyway: salesflow advance acme --force --reason "why"
 """  # noqa: E501
 
@@ -70,16 +71,26 @@ def test_walk_a_deal_from_c_to_won(acme: WS) -> None:
                     encoding="utf-8")
     steps = [
         (("advance", "acme"), "acme: C → B (Project evaluation, 75%)\n",
+         "task of B: Guide the customer's evaluation of the bids: make sure the evaluators "
+         "understand our solution and how it solves their problem.\n"
+         "entry condition of B: The requirements fit our solution, and a senior executive or "
+         "the head of the project evaluation supports us.\n"
          "next: reach evaluation-leaning (`salesflow check acme`)\n"),
         (("tick", "acme", "evaluation-leaning"),
          "acme: recorded evaluation-leaning (B) on 2026-12-01\n",
          "stage B: 1 of 1 exit milestone(s) met; ready: salesflow advance acme\n"),
         (("advance", "acme"), "acme: B → A (Commercial negotiation, 90%)\n",
+         "task of A: Negotiate the commercial terms: price, payment, delivery, warranty and "
+         "the contract annexes.\n"
+         "entry condition of A: The customer's evaluation clearly leans towards us.\n"
          "next: reach terms-agreed (`salesflow check acme`)\n"),
         (("tick", "acme", "terms-agreed", "--note", "payment 30/60/10"),
          "acme: recorded terms-agreed (A) on 2026-12-01\n",
          "stage A: 1 of 1 exit milestone(s) met; ready: salesflow advance acme\n"),
         (("advance", "acme"), "acme: A → S (Signed and handed over to delivery, 100%): won\n",
+         "task of S: Sign the contract, hand the project over to the delivery department and "
+         "keep developing the relationship.\n"
+         "entry condition of S: Both sides have agreed on the content of the contract terms.\n"
          "the closing checklist: contract-signed, delivery-handed-over, after-sales-arranged "
          "(`salesflow tick acme MILESTONE` as each is done)\n"),
     ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from salesflow.cli import (
     accounts,
     board,
+    daily,
     deals,
     edits,
     gates,
@@ -24,8 +25,8 @@ from salesflow.cli import (
 )
 from salesflow.cli.app import app
 
-__all__ = ["accounts", "app", "board", "deals", "edits", "gates", "main", "meeting", "people",
-           "reports", "review", "team", "transfer", "workspace"]
+__all__ = ["accounts", "app", "board", "daily", "deals", "edits", "gates", "main", "meeting",
+           "people", "reports", "review", "team", "transfer", "workspace"]
 
 
 def main() -> None:

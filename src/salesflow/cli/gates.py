@@ -246,6 +246,8 @@ def _run(ctx: Context, ref: str, compute: Compute, dry_run: bool, *,
     if show_gate and not change.empty:
         _gate_line(ctx.deal_id, outcome, dry_run)
     elif outcome.written and not change.empty and show_stage:
+        if any(op.path == ("stage",) for op in change.ops):
+            _entered(outcome)
         _stage_line(ctx.deal_id, outcome)
     return outcome
 
@@ -293,16 +295,33 @@ def _gate_line(deal_id: str, outcome: Outcome, dry_run: bool) -> None:
 
 def _stage_line(deal_id: str, outcome: Outcome) -> None:
     """After a move: the milestones the deal now has to reach."""
+    from salesflow.method.gates import stage_gate
     from salesflow.output.render import output
 
     deal, process = outcome.deal, outcome.process
     stage = process.stage(deal.stage)
-    if deal.status == "open" and stage.exit:
+    unmet = [s.milestone.id for s in stage_gate(deal, stage, process) if not s.met]
+    if deal.status == "open" and unmet:
         output.note(_("next: reach {ids} (`salesflow check {deal}`)").format(
-            ids=", ".join(stage.milestone_ids), deal=deal_id))
-    elif deal.status == "won" and stage.exit:
+            ids=", ".join(unmet), deal=deal_id))
+    elif deal.status == "open" and stage.exit:
+        output.note(_("every exit milestone of {code} is met: salesflow advance {deal}").format(
+            code=stage.code, deal=deal_id))
+    elif deal.status == "won" and unmet:
         output.note(_("the closing checklist: {ids} (`salesflow tick {deal} MILESTONE` as each "
-                      "is done)").format(ids=", ".join(stage.milestone_ids), deal=deal_id))
+                      "is done)").format(ids=", ".join(unmet), deal=deal_id))
+
+
+def _entered(outcome: Outcome) -> None:
+    """On entering a stage, once: its work task and what must be true to be in it."""
+    from salesflow.output.render import output
+
+    stage = outcome.process.stage(outcome.deal.stage)
+    if stage.task:
+        output.note(_("task of {code}: {task}").format(code=stage.code, task=stage.task.strip()))
+    if stage.entry:
+        output.note(_("entry condition of {code}: {entry}").format(code=stage.code,
+                                                                   entry=stage.entry.strip()))
 
 
 def _refused(exc: GateRefused) -> None:
@@ -321,7 +340,11 @@ def _refused(exc: GateRefused) -> None:
             output.note("      " + _("missing: {what}").format(what=first))
             for line in rest:
                 output.note(f"        {line}")
-        if s.by_rule:
+        fixes = [c for gap in s.gaps for c in gap.fixes(exc.deal_id)]
+        if s.by_rule and fixes:
+            for command in dict.fromkeys(fixes):
+                output.note("      " + _("fix: {command}").format(command=command))
+        elif s.by_rule:
             output.note("      " + _("checked from the deal's data: add or update what is "
                                      "missing in the deal file (a record does not override "
                                      "the rule)"))

@@ -400,6 +400,9 @@ class _Editor:
     def delete(self, at: DataPath) -> str:
         *parents, last = at
         parent = self.find(tuple(parents))
+        if parent is not None and isinstance(parent.node, yaml.SequenceNode) and isinstance(
+                last, int):
+            return self.delete_item(at, parent, last)
         if parent is None or not isinstance(parent.node, yaml.MappingNode):
             raise self.error(at, "it is not there")
         mapping = parent.node
@@ -434,6 +437,39 @@ class _Editor:
         colon = self.colon_after(parent.key)
         text = self.splice(start, end, "")
         return text[:colon] + " {}" + text[colon:]
+
+    def delete_item(self, at: DataPath, parent: _Found, index: int) -> str:
+        """Remove one list item: its whole lines in a block list, the entry in a flow one.
+
+        The last item of a list leaves `key: []` behind, so the key stays.
+        """
+        seq = parent.node
+        items = seq.value
+        if not 0 <= index < len(items):
+            raise self.error(at, "it is not there")
+        node = items[index]
+        if len(items) == 1:
+            if parent.key is None:
+                raise self.error(at, "it is the only item of a top-level list")
+            start = self.colon_after(parent.key)
+            end = self.content_end(seq)
+            return self.splice(start, end, " []")
+        if getattr(seq, "flow_style", False):
+            end = self.content_end(node)
+            own = self.own_lines(int(node.start_mark.index), end)
+            if own is not None:
+                return self.splice(*own, "")
+            if index + 1 < len(items):
+                return self.splice(int(node.start_mark.index),
+                                   int(items[index + 1].start_mark.index), "")
+            return self.splice(self.content_end(items[index - 1]), end, "")
+        start = self.line_start(node.start_mark.index)
+        if self.text[start:node.start_mark.index].strip(" ") != "-":
+            raise self.error(at, "the item does not start its own `- ` line")
+        end = self.after_line(self.content_end(node))
+        if end == len(self.text) and self.text[-1] not in _BREAK_CHARS and start > 0:
+            start -= 2 if self.text[start - 2:start] == "\r\n" else 1
+        return self.splice(start, end, "")
 
     def append(self, at: DataPath, value: Any) -> str:
         found = self.find(at)

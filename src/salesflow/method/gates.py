@@ -107,6 +107,12 @@ class Gap:
     candidates_label: str = N_("Win over one of")  # translated where shown
     unlisted: tuple[str, ...] = ()  # kinds of people nobody listed is: "at the decision level"
     ask: str = ""  # " (ask your coach 陈丽)"
+    # Commands that close the gap, with `{deal}` for the deal's id (the rules do not know it).
+    commands: tuple[str, ...] = ()
+
+    def fixes(self, deal_id: str) -> list[str]:
+        """The commands that close this gap, for the deal `deal_id`."""
+        return [c.replace("{deal}", deal_id) for c in self.commands]
 
     def lines(self) -> list[str]:
         """The gap as sentences: what is wanted and where it stands, then what to do."""
@@ -191,7 +197,10 @@ def _field_gap(name: str, deal: Deal, process: Process) -> Gap | None:
         example = f"procurement_step: {process.procurement[0].id}"
     todo = (_("Add it to the deal file, e.g. `{example}`.").format(example=example) if example
             else _("Add `{name}:` to the deal file.").format(name=name))
-    return Gap(_("the deal's `{name}` is not set").format(name=name), "", (todo,))
+    fix = (f"salesflow set {{deal}} {example.replace(': ', '=', 1)}" if example
+           else f"salesflow set {{deal}} {name}=...")
+    return Gap(_("the deal's `{name}` is not set").format(name=name), "", (todo,),
+               commands=(fix,))
 
 
 def _matches(person: Stakeholder, crit: StakeholderCriteria, *, attitude: bool = True) -> bool:
@@ -241,7 +250,14 @@ def _stakeholder_gap(crit: StakeholderCriteria, deal: Deal) -> Gap | None:
     if crit.attitude:
         candidates = tuple(sorted((p for p in shaped if p not in found), key=_priority))
     label = N_("Win over one of") if crit.attitude == ["supporter"] else N_("Candidates")
-    return Gap(want, status, tuple(notes), candidates, label, unlisted, _ask_coach(deal))
+    commands: list[str] = []
+    if crit.attitude:
+        commands = [f"salesflow person set {{deal}} {shell_word(p.name)} --attitude "
+                    f"{crit.attitude[0]}" for p in candidates]
+    if unlisted:
+        commands.append("salesflow person add {deal} NAME" + _person_options(crit))
+    return Gap(want, status, tuple(notes), candidates, label, unlisted, _ask_coach(deal),
+               tuple(commands))
 
 
 def _account_gaps(crit: AccountCriteria, deal: Deal) -> list[Gap]:
@@ -286,12 +302,13 @@ def _procurement_gap(want_id: str, deal: Deal, process: Process) -> Gap | None:
         return None
     want = _("the customer's buying process at step {step} or later").format(
         step=_step(process, want_at))
+    fix = (f"salesflow set {{deal}} procurement_step={want_id}",)
     if have_at is None:
         return Gap(want, _("the deal records no `procurement_step:`"), (
             _("Ask your coach where the customer's buying process stands and record it, e.g. "
-              "`procurement_step: {step}`.").format(step=want_id),))
+              "`procurement_step: {step}`.").format(step=want_id),), commands=fix)
     return Gap(want, _("it is at step {step}").format(step=_step(process, have_at)), (
-        _("Update `procurement_step:` when the customer moves on."),))
+        _("Update `procurement_step:` when the customer moves on."),), commands=fix)
 
 
 def _needs_gap(crit: NeedsCriteria, deal: Deal) -> Gap | None:
@@ -318,7 +335,13 @@ def _needs_gap(crit: NeedsCriteria, deal: Deal) -> Gap | None:
                                needs=shown + more))
     if crit.kind and not any(kind_ok(n) for n in deal.needs):
         notes.append(_("To find one, {advice}.").format(advice=SPIN_ADVICE[crit.kind[0]]))
-    return Gap(want, status, tuple(notes))
+    commands = [f"salesflow need explicit {{deal}} {i}" for i, n in enumerate(deal.needs, 1)
+                if crit.explicit and kind_ok(n) and not n.explicit][:MAX_NAMED]
+    if not commands:
+        kind = crit.kind[0] if crit.kind else "N"
+        commands = [f"salesflow need add {{deal}} --kind {kind} \"TEXT\""
+                    + (" --explicit" if crit.explicit else "")]
+    return Gap(want, status, tuple(notes), commands=tuple(commands))
 
 
 def _merge(alternatives: list[list[Gap]]) -> Gap:
@@ -342,9 +365,10 @@ def _merge(alternatives: list[list[Gap]]) -> Gap:
             unlisted.extend(u for u in gap.unlisted if u not in unlisted)
     labels = [g.candidates_label for gaps in alternatives for g in gaps if g.candidates]
     asks = [g.ask for gaps in alternatives for g in gaps if g.ask]
+    commands = list(dict.fromkeys(c for gaps in alternatives for g in gaps for c in g.commands))
     return Gap(want, status, tuple(notes), tuple(sorted(people, key=_priority)),
-               labels[0] if labels else N_("Win over one of"), tuple(unlisted),
-               asks[0] if asks else "")
+               labels[0] if labels else "Win over one of", tuple(unlisted),
+               asks[0] if asks else "", tuple(commands))
 
 
 # ------------------------------------------------------------------ words
@@ -430,6 +454,30 @@ def _priority(person: Stakeholder) -> tuple[int, int, int]:
     """Whom to win over first: most influence, then undecided before opposed, then senior."""
     level = {"decision": 0, "management": 1, "operations": 2}.get(person.level or "", 3)
     return (INFLUENCE_ORDER.get(person.influence, 3), ATTITUDE_ORDER[person.attitude], level)
+
+
+def _person_options(crit: StakeholderCriteria) -> str:
+    """The `person add` options that make a new person meet `crit`."""
+    parts = []
+    if crit.level:
+        parts.append(f" --level {crit.level[0]}")
+    if crit.roles:
+        parts.append(f" --role {crit.roles[0]}")
+    if crit.attitude:
+        parts.append(f" --attitude {crit.attitude[0]}")
+    if crit.influence:
+        parts.append(f" --influence {crit.influence[0]}")
+    return "".join(parts)
+
+
+def shell_word(name: str) -> str:
+    """A name as a shell word: quoted only when a shell would split or expand it (罗伟 is
+    safe as it is; "Wang Wu" is not)."""
+    import re
+    import shlex
+
+    unsafe = re.search(r"[\s'\"\\$`!*?;&|<>(){}\[\]#~=]", name)
+    return shlex.quote(name) if not name or unsafe else name
 
 
 def _ask_coach(deal: Deal) -> str:

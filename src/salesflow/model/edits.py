@@ -25,7 +25,7 @@ class Set:
 
 @dataclass(frozen=True)
 class Delete:
-    """Remove the key at `path` (which must exist) from its mapping."""
+    """Remove the key at `path` (which must exist) from its mapping, or a list's item."""
 
     path: DataPath
 

@@ -1,0 +1,278 @@
+"""People, needs, next steps and activities as pure edits: what a salesperson does all week.
+
+Each function takes the validated deal, the process and who/when, and returns
+a `Change` (edits of the file's data and a sentence), or refuses with a
+`UsageError` naming what exists ("did you mean"). The events the method's
+gates wait on are kept in the history: an attitude change
+`{date, field: attitude, person, from, to, by}`, an activity
+`{date, activity, text, with, by}` (a next step done is the activity `step`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from salesflow.method.checks import did_you_mean
+from salesflow.method.edits import check_event_date
+from salesflow.method.gates import shell_word
+from salesflow.method.transitions import Change, Context
+from salesflow.model.deal import ACTIVITIES, RELATIONSHIPS, Deal
+from salesflow.model.edits import Append, Delete, Op, Set
+from salesflow.model.errors import UsageError
+from salesflow.model.process import ATTITUDES, LEVELS, ROLES
+
+INFLUENCES: tuple[str, ...] = ("high", "medium", "low")
+KINDS: tuple[str, ...] = ("S", "P", "I", "N")
+ACTIVITY_KINDS: tuple[str, ...] = tuple(a for a in ACTIVITIES if a != "step")
+
+# A stakeholder's keys in the order the model (and the docs) list them.
+PERSON_KEYS: tuple[str, ...] = ("name", "title", "department", "level", "roles", "attitude",
+                                "relationship", "influence", "reports_to", "notes")
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "level": LEVELS, "attitude": ATTITUDES, "relationship": RELATIONSHIPS,
+    "influence": INFLUENCES,
+}
+
+
+# -------------------------------------------------------------------- people
+
+
+def person_index(deal: Deal, ctx: Context, name: str) -> int:
+    """Where `name` stands in the deal's `stakeholders:`; refused with the nearest names."""
+    for i, person in enumerate(deal.stakeholders):
+        if person.name == name:
+            return i
+    names = [p.name for p in deal.stakeholders]
+    listed = f"the people of {ctx.deal_id}: {', '.join(names)}" if names else (
+        f"{ctx.deal_id} lists nobody yet")
+    raise UsageError(f"{name!r} is not a stakeholder of {ctx.deal_id}"
+                     f"{did_you_mean(name, names)}",
+                     hint=f"{listed}; add a person with: salesflow person add {ctx.deal_id} "
+                     f"{_quote(name)}")
+
+
+def person_add(deal: Deal, process: Any, ctx: Context, name: str,
+               values: Mapping[str, Any]) -> Change:
+    """Add a person to the buying centre; a known attitude is recorded in the history."""
+    name = _nonempty(name, "NAME")
+    if deal.stakeholder(name) is not None:
+        raise UsageError(f"{name!r} is already a stakeholder of {ctx.deal_id}",
+                         hint=f"change them with: salesflow person set {ctx.deal_id} "
+                         f"{_quote(name)} --attitude ...")
+    checked = _person_values(deal, ctx, values, name)
+    record = {"name": name, **{k: checked[k] for k in PERSON_KEYS if checked.get(k) is not None}}
+    ops: list[Op] = [Append(("stakeholders",), record)]
+    attitude = checked.get("attitude")
+    if attitude is not None and attitude != "unknown":
+        check_event_date(deal, ctx)
+        ops.append(Append(("history",), _attitude_entry(ctx, name, None, attitude)))
+    facts = ", ".join(f"{k} {_shown(v)}" for k, v in record.items() if k != "name")
+    return Change(tuple(ops), f"{ctx.deal_id}: added {name}" + (f" ({facts})" if facts else ""))
+
+
+def person_set(deal: Deal, data: Mapping[str, Any], process: Any, ctx: Context, name: str,
+               values: Mapping[str, Any]) -> Change:
+    """Change a person's facts; an empty text removes one; an attitude change is recorded."""
+    i = person_index(deal, ctx, name)
+    person = deal.stakeholders[i]
+    checked = _person_values(deal, ctx, values, name)
+    raw = _item(data, "stakeholders", i)
+    ops: list[Op] = []
+    said: list[str] = []
+    entry: dict[str, Any] | None = None
+    for key in PERSON_KEYS[1:]:
+        if key not in checked:
+            continue
+        new = checked[key]
+        old = getattr(person, key)
+        if new == old or (new is None and key not in raw):
+            continue
+        if new is None:
+            ops.append(Delete(("stakeholders", i, key)))
+        else:
+            ops.append(Set(("stakeholders", i, key), new))
+        said.append(f"{key} {_shown(old)} → {_shown(new)}")
+        if key == "attitude":
+            entry = _attitude_entry(ctx, name, old, new)
+    if not ops:
+        return Change((), f"{ctx.deal_id}: {name} is already so; nothing changed")
+    if entry is not None:
+        check_event_date(deal, ctx)
+        ops.append(Append(("history",), entry))
+    return Change(tuple(ops), f"{ctx.deal_id}: {name}: " + "; ".join(said))
+
+
+def person_remove(deal: Deal, process: Any, ctx: Context, name: str) -> Change:
+    """Remove a person; refused while someone reports to them or a need comes from them."""
+    i = person_index(deal, ctx, name)
+    q = _quote(name)
+    reports = [p.name for p in deal.stakeholders if p.reports_to == name]
+    if reports:
+        raise UsageError(f"{', '.join(reports)} report(s) to {name}; removing {name} would "
+                         "leave that line dangling",
+                         hint=f"first: salesflow person set {ctx.deal_id} "
+                         f"{_quote(reports[0])} --reports-to \"\"")
+    needs = [n + 1 for n, need in enumerate(deal.needs) if need.from_ == name]
+    if needs:
+        raise UsageError(f"need(s) {', '.join(map(str, needs))} of {ctx.deal_id} come from "
+                         f"{name}", hint="edit their `from:` first (the need stays the "
+                         f"customer's), then: salesflow person remove {ctx.deal_id} {q}")
+    return Change((Delete(("stakeholders", i)),), f"{ctx.deal_id}: removed {name}")
+
+
+def _person_values(deal: Deal, ctx: Context, values: Mapping[str, Any],
+                   name: str) -> dict[str, Any]:
+    """The options given, checked: known words (did you mean), a known `reports_to`."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if value is None:
+            continue
+        if key == "roles":
+            roles = list(dict.fromkeys(value))
+            for role in roles:
+                _choice("--role", role, ROLES)
+            out[key] = roles if roles else None
+            continue
+        text = value.strip() if isinstance(value, str) else value
+        if text == "":
+            out[key] = None  # an empty option removes the fact
+            continue
+        if key in _CHOICES:
+            _choice(f"--{key.replace('_', '-')}", text, _CHOICES[key])
+        if key == "reports_to":
+            names = [p.name for p in deal.stakeholders]
+            if text == name:
+                raise UsageError(f"{name} cannot report to themselves")
+            if text not in names:
+                raise UsageError(f"--reports-to {text!r} is not a person of {ctx.deal_id}"
+                                 f"{did_you_mean(text, names)}",
+                                 hint=f"add them first: salesflow person add {ctx.deal_id} "
+                                 f"{_quote(text)} --level decision")
+        out[key] = text
+    return out
+
+
+def _choice(option: str, value: str, allowed: Sequence[str]) -> None:
+    if value not in allowed:
+        raise UsageError(f"{option} {value!r} is not one of {', '.join(allowed)}"
+                         f"{did_you_mean(value, list(allowed))}")
+
+
+def _attitude_entry(ctx: Context, name: str, old: str | None, new: str) -> dict[str, Any]:
+    entry = {"date": ctx.on, "field": "attitude", "person": name,
+             "from": old if old != "unknown" else None, "to": new, "by": ctx.by}
+    return {k: v for k, v in entry.items() if v is not None}
+
+
+# --------------------------------------------------------------------- needs
+
+
+def need_add(deal: Deal, process: Any, ctx: Context, kind: str, text: str, *,
+             explicit: bool = False, from_: str | None = None) -> Change:
+    """Record a SPIN need, dated; `--from` must name a person of the deal."""
+    kind = kind.upper()
+    _choice("--kind", kind, KINDS)
+    text = _nonempty(text, "TEXT")
+    if from_ is not None:
+        from_ = deal.stakeholders[person_index(deal, ctx, from_)].name
+    need: dict[str, Any] = {"kind": kind, "text": text, "explicit": explicit}
+    if from_ is not None:
+        need["from"] = from_
+    need["date"] = ctx.on
+    word = "explicit" if explicit else "implied"
+    return Change((Append(("needs",), need),),
+                  f"{ctx.deal_id}: need {len(deal.needs) + 1} added ({kind}, {word})")
+
+
+def need_explicit(deal: Deal, data: Mapping[str, Any], process: Any, ctx: Context,
+                  number: int) -> Change:
+    """An implied need the customer now states outright: explicit, dated today."""
+    i = _number(number, len(deal.needs), "need", ctx, "salesflow show")
+    need = deal.needs[i]
+    if need.explicit:
+        return Change((), f"{ctx.deal_id}: need {number} is already explicit; nothing changed")
+    ops = (Set(("needs", i, "explicit"), True), Set(("needs", i, "date"), ctx.on))
+    return Change(ops, f"{ctx.deal_id}: need {number} ({need.kind} “{need.text}”) is explicit "
+                  f"since {ctx.on.isoformat()}")
+
+
+# ---------------------------------------------------------------- next steps
+
+
+def step_add(deal: Deal, process: Any, ctx: Context, action: str, due: dt.date,
+             who: str | None = None) -> Change:
+    """Agree a next step with a due date (a date in the past is allowed: it is overdue)."""
+    step: dict[str, Any] = {"due": due, "action": _nonempty(action, "ACTION")}
+    if who is not None:
+        step["by"] = _nonempty(who, "--who")
+    return Change((Append(("next_steps",), step),),
+                  f"{ctx.deal_id}: step {len(deal.next_steps) + 1} added, due {due.isoformat()}")
+
+
+def step_done(deal: Deal, process: Any, ctx: Context, number: int,
+              note: str | None = None) -> Change:
+    """A next step done: it leaves the list and becomes the activity `step` in the history."""
+    i = _number(number, len(deal.next_steps), "step", ctx, "salesflow step list --deal")
+    step = deal.next_steps[i]
+    check_event_date(deal, ctx)
+    entry: dict[str, Any] = {"date": ctx.on, "activity": "step", "text": step.action,
+                             "by": ctx.by}
+    if note is not None:
+        entry["note"] = note
+    return Change((Delete(("next_steps", i)), Append(("history",), entry)),
+                  f"{ctx.deal_id}: step {number} done: {step.action}")
+
+
+# ---------------------------------------------------------------- activities
+
+
+def activity_add(deal: Deal, process: Any, ctx: Context, kind: str, text: str,
+                 with_: Sequence[str] = ()) -> Change:
+    """A visit, call, email, meeting or demo that happened: kept in the history."""
+    _choice("--kind", kind, ACTIVITY_KINDS)
+    text = _nonempty(text, "TEXT")
+    people = [deal.stakeholders[person_index(deal, ctx, n)].name for n in with_]
+    check_event_date(deal, ctx)
+    entry: dict[str, Any] = {"date": ctx.on, "activity": kind, "text": text}
+    if people:
+        entry["with"] = list(dict.fromkeys(people))
+    entry["by"] = ctx.by
+    return Change((Append(("history",), entry),),
+                  f"{ctx.deal_id}: {kind} on {ctx.on.isoformat()} recorded")
+
+
+# ------------------------------------------------------------------- helpers
+
+
+def _number(number: int, count: int, what: str, ctx: Context, where: str) -> int:
+    if not 1 <= number <= count:
+        have = f"it has {count} ({what} 1 to {count})" if count else f"it has no {what}s"
+        raise UsageError(f"{ctx.deal_id} has no {what} {number}: {have}",
+                         hint=f"`{where} {ctx.deal_id}` lists them with their numbers")
+    return number - 1
+
+
+def _item(data: Mapping[str, Any], key: str, i: int) -> Mapping[str, Any]:
+    items = data.get(key)
+    item = items[i] if isinstance(items, list) and i < len(items) else None
+    return item if isinstance(item, dict) else {}
+
+
+def _nonempty(text: str, what: str) -> str:
+    if not text.strip():
+        raise UsageError(f"{what} must not be empty")
+    return text
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return str(value)
+
+
+def _quote(name: str) -> str:
+    return shell_word(name)
