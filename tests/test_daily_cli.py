@@ -223,3 +223,36 @@ def test_from_new_to_won_using_only_commands(ws: WS) -> None:
         "to: G", "from: G", "from: F", "field: expected_close", "from: E",
         "field: attitude", "from: D", "field: attitude", "activity: visit",
         "field: attitude", "from: C", "from: B", "field: amount", "from: A"]
+
+
+def test_deal_ids_are_forgiving(ws: WS) -> None:
+    for name in ("acme-pumps", "acme-valves", "beta-mes"):
+        ws.deal(name, "customer: A\nstage: G\nhistory:\n  - {date: 2026-11-01, to: G, by: x}\n")
+    ws.write("deals/export/klinikum-nordstadt-ro.yaml",
+             "customer: K\nstage: G\nhistory:\n  - {date: 2026-11-01, to: G, by: x}\n")
+    assert ws.run("set", "beta", "amount=5").stdout == "beta-mes: amount (none) → 5\n"
+    before = ws.snapshot()
+    ambiguous = ws.run("set", "acme", "amount=5")
+    assert (ambiguous.exit_code, ambiguous.stderr) == (
+        2, "error: 'acme' is the start of 2 deal ids: acme-pumps, acme-valves\n"
+        "hint: give more of the id\n")
+    typo = ws.run("check", "acme-pumsp")
+    assert typo.exit_code == 2
+    assert typo.stderr.startswith("error: no deal with id 'acme-pumsp'; did you mean "
+                                  "'acme-pumps'")
+    assert ws.snapshot() == before
+    assert ws.run("check", "export/klinikum-nordstadt-ro.yaml").exit_code in (0, 1)
+    assert ws.run("show", "klinikum").exit_code == 0
+
+
+def test_a_forced_advance_records_what_it_skipped(ws: WS) -> None:
+    ws.deal("g", "customer: A\nstage: G\nhistory:\n  - {date: 2026-11-01, to: G, by: x}\n")
+    result = ws.run("advance", "g", "--force", "--reason", "framework contract",
+                    "--date", "2026-11-02", "--by", "li")
+    assert result.exit_code == 0, result.stderr
+    assert ws.read("deals/g.yaml").endswith(
+        "  - {date: 2026-11-02, from: G, to: F, by: li, forced: true, skipped: "
+        "[visit-committed], reason: framework contract}\n")
+    assert "G → F (forced past visit-committed)" in ws.run("log", "g").stdout
+    assert "G → F (forced past visit-committed)" in ws.run("show", "g").stdout
+    assert ws.run("validate").exit_code == 0

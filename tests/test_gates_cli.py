@@ -210,7 +210,8 @@ def test_force_records_the_reason(acme: WS) -> None:
     assert result.stderr.startswith("note: forced past unmet milestone(s): needs-explicit, "
                                     "senior-supporter\n")
     assert acme.read("deals/acme.yaml").endswith(
-        "  - {date: 2026-12-01, from: C, to: B, by: li.wei, reason: CEO's call}\n")
+        "  - {date: 2026-12-01, from: C, to: B, by: li.wei, forced: true, skipped: "
+        "[needs-explicit, senior-supporter], reason: CEO's call}\n")
 
 
 def test_lose_hold_reopen(acme: WS) -> None:

@@ -169,7 +169,9 @@ def test_force_needs_a_reason_and_records_it(process: Process) -> None:
         pipeline.advance(d, process, CTX, force=True)
     change = pipeline.advance(d, process, CTX, force=True, reason="framework contract")
     assert change.ops[-1] == Append(("history",), {"date": D, "from": "G", "to": "F",
-                                                   "by": "王芳", "reason": "framework contract"})
+                                                   "by": "王芳", "forced": True,
+                                                   "skipped": ["visit-committed"],
+                                                   "reason": "framework contract"})
     assert change.notes == ("forced past unmet milestone(s): visit-committed",)
 
 

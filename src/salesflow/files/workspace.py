@@ -269,7 +269,11 @@ def locate_deal(root: Path, ref: str, *, cache: bool = True) -> Path:
     if ref.endswith(DEAL_SUFFIXES) or "/" in ref or os.sep in ref:
         candidate = Path(ref)
         if not candidate.is_absolute():
-            candidate = Path.cwd() / candidate
+            here = Path.cwd() / candidate
+            # `export/x.yaml` as the docs write it: relative to deals/ (or the root) works too
+            others = [base / candidate for base in (root / DEALS_DIR, root)]
+            candidate = next((c for c in (here, *others)
+                              if c.is_file() and is_inside(root / DEALS_DIR, c)), here)
         if not is_inside(root / DEALS_DIR, candidate):
             raise UsageError(f"{ref} is not a deal file inside this workspace's {DEALS_DIR}/",
                              hint=f"deal files live under {root / DEALS_DIR}")
@@ -279,8 +283,7 @@ def locate_deal(root: Path, ref: str, *, cache: bool = True) -> Path:
     check_deal_id(ref)
     matches = files_of_id(root, ref, cache=cache)
     if not matches:
-        raise UsageError(f"no deal with id {ref!r}", hint="`salesflow list --status all` "
-                         "shows every deal id")
+        matches = files_of_id(root, _by_prefix(root, ref), cache=cache)
     if len(matches) > 1:
         where = ", ".join(relative(root, p) for p in matches)
         raise UsageError(f"deal id {ref!r} is used by more than one file: {where}",
@@ -289,6 +292,26 @@ def locate_deal(root: Path, ref: str, *, cache: bool = True) -> Path:
         raise UsageError(f"{relative(root, matches[0])} points outside the workspace",
                          hint="replace the symlink with the file itself")
     return matches[0]
+
+
+def _by_prefix(root: Path, ref: str) -> str:
+    """The one deal id that starts with `ref`; refused (exit 2) with the candidates or the
+    nearest ids by edit distance. Lists the deal folder, so only asked after a miss."""
+    import difflib
+
+    ids = sorted({deal_id_of(p) for p in deal_paths(root)})
+    starting = [i for i in ids if i.startswith(ref)]
+    if len(starting) == 1:
+        return starting[0]
+    if starting:
+        shown = ", ".join(starting[:10]) + (f" and {len(starting) - 10} more"
+                                            if len(starting) > 10 else "")
+        raise UsageError(f"{ref!r} is the start of {len(starting)} deal ids: {shown}",
+                         hint="give more of the id")
+    near = difflib.get_close_matches(ref, ids, n=3, cutoff=0.6)
+    maybe = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
+    raise UsageError(f"no deal with id {ref!r}{maybe}",
+                     hint="`salesflow list --status all` shows every deal id")
 
 
 MAX_FILE_BYTES = 1 << 20  # = yamlio.MAX_FILE_BYTES, without importing YAML to read a file

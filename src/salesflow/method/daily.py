@@ -119,7 +119,13 @@ def person_remove(deal: Deal, process: Any, ctx: Context, name: str) -> Change:
         raise UsageError(f"need(s) {', '.join(map(str, needs))} of {ctx.deal_id} come from "
                          f"{name}", hint="edit their `from:` first (the need stays the "
                          f"customer's), then: salesflow person remove {ctx.deal_id} {q}")
-    return Change((Delete(("stakeholders", i)),), f"{ctx.deal_id}: removed {name}")
+    ops: list[Op] = [Delete(("stakeholders", i))]
+    old = deal.stakeholders[i].attitude
+    if old != "unknown":  # the attitude ends with the person: replay must not keep it
+        check_event_date(deal, ctx)
+        ops.append(Append(("history",), {"date": ctx.on, "field": "attitude", "person": name,
+                                         "from": old, "by": ctx.by}))
+    return Change(tuple(ops), f"{ctx.deal_id}: removed {name}")
 
 
 def _person_values(deal: Deal, ctx: Context, values: Mapping[str, Any],

@@ -192,6 +192,7 @@ def advance(deal: Deal, process: Process, ctx: Context, *, to: str | None = None
             hint=f"salesflow advance {ctx.deal_id} --to {target.code} --reason \"why\"")
     _check_date(deal, ctx)
     notes: list[str] = []
+    skipped: list[str] = []
     if not backwards:
         gates = gates_between(deal, process, target.code)
         unmet = [s for s in gates if not s.met]
@@ -199,15 +200,18 @@ def advance(deal: Deal, process: Process, ctx: Context, *, to: str | None = None
             raise GateRefused(ctx, current.code, target.code, unmet, len(gates),
                               to_given=to is not None)
         if unmet:
+            skipped = [s.milestone.id for s in unmet]
             notes.append(_("forced past unmet milestone(s): {ids}").format(
                 ids=", ".join(s.milestone.id for s in unmet)))
     won = target.code == process.won.code
     ops: list[Op] = [Set(("stage",), target.code)]
     if won:
         ops.append(Set(("status",), "won"))
-    ops.append(Append(("history",), _entry(
-        ctx, from_=current.code, to=target.code, status="won" if won else None,
-        note=note, reason=reason)))
+    entry = _entry(ctx, from_=current.code, to=target.code, status="won" if won else None,
+                   note=note, reason=reason)
+    if skipped:  # forced past unmet milestones: the entry says so, and which
+        entry = _forced(entry, skipped)
+    ops.append(Append(("history",), entry))
     summary = (_("{deal}: {from_} → {to} ({name}, {probability}%)").format(
         deal=ctx.deal_id, from_=current.code, to=target.code, name=target.name,
         probability=target.probability) + (_(": won") if won else "")
@@ -328,6 +332,17 @@ def _entry(ctx: Context, *, from_: str | None = None, to: str | None = None,
     fields = {"date": ctx.on, "from": from_, "to": to, "status": status, "by": ctx.by,
               "note": note, "reason": reason}
     return {k: v for k, v in fields.items() if v is not None}
+
+
+def _forced(entry: dict[str, Any], skipped: list[str]) -> dict[str, Any]:
+    """`forced: true, skipped: [...]` right after `by`, as the other keys are ordered."""
+    out: dict[str, Any] = {}
+    for key, value in entry.items():
+        out[key] = value
+        if key == "by":
+            out["forced"] = True
+            out["skipped"] = skipped
+    return out
 
 
 def _check_date(deal: Deal, ctx: Context) -> None:
