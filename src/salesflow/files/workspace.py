@@ -284,6 +284,9 @@ def locate_deal(root: Path, ref: str, *, cache: bool = True) -> Path:
     matches = files_of_id(root, ref, cache=cache)
     if not matches:
         matches = files_of_id(root, _by_prefix(root, ref), cache=cache)
+    if not matches:  # the cache's names disagree with the folders: believe the cache
+        raise UsageError(f"no deal with id {ref!r}", hint="`salesflow list --status all` "
+                         "shows every deal id")
     if len(matches) > 1:
         where = ", ".join(relative(root, p) for p in matches)
         raise UsageError(f"deal id {ref!r} is used by more than one file: {where}",
