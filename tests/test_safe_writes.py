@@ -105,6 +105,9 @@ def test_the_lock_lives_in_git_or_at_the_root(tmp_path: Path) -> None:
     worktree.mkdir()
     (repo / ".git" / "worktrees" / "wt").mkdir(parents=True)
     (worktree / ".git").write_text(f"gitdir: {repo}/.git/worktrees/wt\n", encoding="utf-8")
+    # a `.git` file is anyone's commit: its gitdir is trusted only when it points back
+    assert lock_path(worktree) == worktree / ".salesflow.lock"
+    (repo / ".git" / "worktrees" / "wt" / "gitdir").write_text(f"{worktree}/.git\n")
     assert lock_path(worktree) == repo / ".git" / "worktrees" / "wt" / "salesflow.lock"
 
 

@@ -62,6 +62,7 @@ def new(
     """
     import datetime as dt
 
+    from salesflow.files.guard import write_file
     from salesflow.files.load import load_process
     from salesflow.files.newdeal import deal_text
     from salesflow.files.parse import parse_deal
@@ -72,7 +73,6 @@ def new(
         files_of_id,
         relative,
     )
-    from salesflow.files.yamlio import write_atomic
     from salesflow.model.errors import DataError, UsageError
     from salesflow.output.render import output
     from salesflow.team.teamsetup import schema_header
@@ -105,9 +105,8 @@ def new(
 
         raise ProblemsError(problems, hint=_("fix the option values above and try again"))
     target = base / DEALS_DIR / f"{deal_id}.yaml"
-    target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        write_atomic(target, text.encode(), exclusive=True)
+        write_file(target, text.encode(), within=[base], exclusive=True, mkdir=True, shown=rel)
     except FileExistsError:
         raise DataError(_("deal {deal!r} already exists: {path}").format(
             deal=deal_id, path=rel)) from None

@@ -355,7 +355,7 @@ def report(
     import datetime as dt
 
     from salesflow import __version__
-    from salesflow.files import yamlio
+    from salesflow.files.guard import write_file
     from salesflow.model.errors import UsageError
     from salesflow.output.html import page
     from salesflow.output.render import output
@@ -419,7 +419,10 @@ def report(
         output.raw(text)
     else:
         try:
-            yamlio.write_atomic(html, text.encode("utf-8"))
+            # where the command line says, but never through a symlink leading out of
+            # that folder, the workspace and the current folder, nor into a FIFO or device
+            write_file(Path(html), text.encode("utf-8"),
+                       within=[html.absolute().parent, ws.root, Path.cwd()])
         except OSError as exc:
             raise UsageError(f"cannot write {html}: {exc.strerror or exc}",
                              hint="choose a file in a folder you can write to") from None

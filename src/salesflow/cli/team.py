@@ -131,12 +131,14 @@ def git_setup() -> None:
     import shlex
     import sys
 
+    from salesflow.files.guard import read_inside, write_file
+    from salesflow.files.update import git_dir
     from salesflow.files.workspace import relative
-    from salesflow.files.yamlio import write_atomic
-    from salesflow.model.errors import DataError, UsageError
+    from salesflow.model.errors import DataError, UsageError, WriteError
     from salesflow.output.render import output
     from salesflow.team import gitrepo
     from salesflow.team.teamsetup import (
+        ATTRIBUTE_LINES,
         DRIVER,
         DRIVER_NAME,
         GITATTRIBUTES,
@@ -154,6 +156,11 @@ def git_setup() -> None:
     executable = f"{shlex.quote(sys.executable)} -m salesflow"
     wanted = {f"merge.{DRIVER}.name": DRIVER_NAME,
               f"merge.{DRIVER}.driver": driver_command(executable)}
+    if git_dir(base) is None:  # a `.git` file whose gitdir: points elsewhere
+        raise WriteError(f"{base}'s git folder is not the repository's own (a .git file or "
+                         "symlink leading outside); salesflow does not change its config",
+                         hint="set it by hand: "
+                         + "; ".join(f"git config {k} {shlex.quote(v)}" for k, v in wanted.items()))
     changed = False
     for key, value in wanted.items():
         current = gitrepo.config_get(top, key)
@@ -166,10 +173,15 @@ def git_setup() -> None:
                     + (f" (was: {current})" if current is not None else ""))
         changed = True
     attributes = base / GITATTRIBUTES
-    existing = attributes.read_text(encoding="utf-8") if attributes.is_file() else ""
+    raw = read_inside(attributes, [base], 1 << 20, GITATTRIBUTES)  # a symlink out: refused
+    try:
+        existing = raw.decode("utf-8") if raw is not None else ""
+    except UnicodeDecodeError:
+        raise DataError(f"{GITATTRIBUTES} is not UTF-8 text; salesflow leaves it alone",
+                        hint=f"add the lines by hand: {'; '.join(ATTRIBUTE_LINES)}") from None
     new = gitattributes_text(existing)
     if new is not None:
-        write_atomic(attributes, new.encode())
+        write_file(attributes, new.encode(), within=[base], shown=GITATTRIBUTES)
         output.text(f"{'updated' if existing else 'created'} {relative(top, attributes)}: "
                     "deal files merge with salesflow")
         output.note(f"next: git add {relative(top, attributes)} && git commit (so the team "

@@ -101,9 +101,16 @@ def import_(
         return
     import datetime as dt
 
+    from salesflow.files.guard import make_folders
     from salesflow.files.load import load_process
     from salesflow.files.newdeal import deal_text_with_history
-    from salesflow.files.workspace import DEALS_DIR, deal_id_of, deal_paths, default_author
+    from salesflow.files.workspace import (
+        DEALS_DIR,
+        deal_id_of,
+        deal_paths,
+        default_author,
+        relative,
+    )
     from salesflow.files.yamlio import write_new_batch
     from salesflow.model.errors import DataError, Problem, UsageError
     from salesflow.output.render import money, output
@@ -208,6 +215,8 @@ def import_(
     from salesflow.files.update import workspace_lock
 
     (base / DEALS_DIR).mkdir(exist_ok=True)
+    for folder in sorted({(base / rel).parent for rel, _ in files}):
+        make_folders(folder, [base], relative(base, folder))  # a symlinked deals/: refused
     try:
         with (_deferred_interrupts() as stop_if_asked, workspace_lock(base),
               output.progress(len(files), "writing deals") as advance):

@@ -29,35 +29,68 @@ def init(
 
     Example: salesflow init my-pipeline --lang zh --pre-commit
     """
+    from salesflow.model.errors import DataError, ProblemsError, SalesflowError, UsageError
+    from salesflow.output.render import output
+
+    if lang not in _TEMPLATES:
+        raise UsageError(_("--lang {lang!r} is not available").format(lang=lang),
+                         hint=_("use --lang en or --lang zh"))
+    created: list[str] = []
+    try:
+        _init_files(directory, lang, pre_commit, created)
+    except (SalesflowError, OSError) as exc:
+        if not created:
+            raise
+        if isinstance(exc, ProblemsError):
+            output.problems(exc.problems)
+        why = (exc.message if isinstance(exc, SalesflowError)
+               else _("cannot write {path}: {reason}").format(
+                   path=exc.filename or directory, reason=exc.strerror or exc))
+        raise DataError(_("{why}; init stopped after creating {paths}").format(
+            why=why, paths=", ".join(created)),
+                        hint=_("fix the cause and run `salesflow init` again: it writes only "
+                               "what is missing")) from None
+    output.text(_("created {paths}").format(paths=", ".join(created)))
+    from salesflow.files.update import ignore_lock_file
+
+    ignored = ignore_lock_file(directory.resolve())
+    if ignored:
+        output.note(ignored)
+    if pre_commit:
+        output.note(_("next: pre-commit install   (once per clone: then every commit is "
+                      "checked)"))
+    output.note(_("next: salesflow new <id> --customer <name>   (then: salesflow funnel)"))
+
+
+_TEMPLATES = {"en": "stages.en.yaml", "zh": "stages.zh.yaml"}
+
+
+def _init_files(directory: Path, lang: str, pre_commit: bool, created: list[str]) -> None:
+    """Write what `init` creates, recording each file in `created` as soon as it exists."""
     from importlib import resources
 
+    from salesflow.files.guard import make_folders, write_file
     from salesflow.files.load import load_process
     from salesflow.files.workspace import DEALS_DIR, PROCESS_FILE
-    from salesflow.files.yamlio import write_atomic
-    from salesflow.model.errors import DataError, UsageError
+    from salesflow.model.errors import DataError
     from salesflow.output.render import output
     from salesflow.team import gitrepo
     from salesflow.team.schema import MODELINE_PREFIX, STAGES_SCHEMA
     from salesflow.team.teamsetup import PRECOMMIT_FILE, precommit_config, write_schemas
 
-    templates = {"en": "stages.en.yaml", "zh": "stages.zh.yaml"}
-    if lang not in templates:
-        raise UsageError(_("--lang {lang!r} is not available").format(lang=lang),
-                         hint=_("use --lang en or --lang zh"))
     target = directory / PROCESS_FILE
-    created: list[str] = []
     if not target.exists():
-        template = resources.files("salesflow.templates").joinpath(templates[lang]).read_bytes()
+        template = resources.files("salesflow.templates").joinpath(_TEMPLATES[lang]).read_bytes()
         modeline = f"{MODELINE_PREFIX}{STAGES_SCHEMA}\n".encode()
         directory.mkdir(parents=True, exist_ok=True)
         try:
-            write_atomic(target, modeline + template, exclusive=True)
+            write_file(target, modeline + template, within=[directory], exclusive=True)
         except FileExistsError:
             raise DataError(_("{path} already exists; salesflow init never overwrites "
                               "it").format(path=target)) from None
         created.append(str(target))
     if not (directory / DEALS_DIR).is_dir():
-        (directory / DEALS_DIR).mkdir()
+        make_folders(directory / DEALS_DIR, [directory])
         created.append(f"{directory / DEALS_DIR}/")
     process = load_process(directory)
     created.extend(str(directory / rel) for rel in write_schemas(directory, process,
@@ -72,24 +105,14 @@ def init(
                 path=config))
             output.note(precommit_config("" if prefix == "." else prefix).split("repos:\n")[1])
         else:
-            write_atomic(config, precommit_config("" if prefix == "." else prefix).encode(),
-                         exclusive=True)
+            write_file(config, precommit_config("" if prefix == "." else prefix).encode(),
+                       within=[base], exclusive=True)
             created.append(str(config))
     if not created:
         raise DataError(_("{path} already exists; salesflow init never overwrites it").format(
             path=target),
                         hint=_("edit the file, or init a new folder; `salesflow schema --write` "
                                "refreshes the editor schemas"))
-    output.text(_("created {paths}").format(paths=", ".join(created)))
-    from salesflow.files.update import ignore_lock_file
-
-    ignored = ignore_lock_file(directory.resolve())
-    if ignored:
-        output.note(ignored)
-    if pre_commit:
-        output.note(_("next: pre-commit install   (once per clone: then every commit is "
-                      "checked)"))
-    output.note(_("next: salesflow new <id> --customer <name>   (then: salesflow funnel)"))
 
 
 @app.command()

@@ -52,7 +52,7 @@ def account_id_of(path: Path) -> str:
 
 
 def check_account_id(account_id: str) -> None:
-    if not ID_RE.match(account_id) or len(account_id) > 120:
+    if not ID_RE.fullmatch(account_id) or len(account_id) > 120:
         raise UsageError(f"{account_id!r} is not a valid account id",
                          hint="ids use lowercase letters, digits, '.', '_' and '-', starting "
                          "with a letter or digit, e.g. huadong-water")
@@ -63,7 +63,7 @@ def _read(root: Path, path: Path, process: Process) -> tuple[AccountFile | None,
     if not is_inside(root / ACCOUNTS_DIR, path):
         return None, [Problem(rel, 0, 0, "is a symlink pointing outside the workspace; "
                               "salesflow does not follow it", "outside")]
-    if not ID_RE.match(account_id_of(path)):
+    if not ID_RE.fullmatch(account_id_of(path)):
         return None, [Problem(rel, 0, 0, f"file name {path.name!r} is not a valid account id: "
                               "use lowercase letters, digits, '.', '_' and '-' (e.g. "
                               "huadong-water.yaml)", "bad-id")]

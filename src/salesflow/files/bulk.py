@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from salesflow.files import yamlio
 from salesflow.files.cache import encode_data
+from salesflow.files.guard import read_regular
 from salesflow.files.parse import parse_deal
 from salesflow.files.workspace import MAX_FILE_BYTES, read_bytes
 from salesflow.method.checks import check_deal
@@ -55,8 +56,7 @@ def parse_one(path: str, rel: str, process: Process, *, keep: bool = False,
     not spent for reports that read summaries only).
     """
     try:
-        with open(path, "rb") as fh:  # noqa: PTH123 - no Path per file in the hot loop
-            raw = fh.read(MAX_FILE_BYTES + 1)
+        raw = read_regular(path, MAX_FILE_BYTES + 1)  # never blocks on a FIFO
     except OSError:
         got, problem = read_bytes(Path(path), rel)  # the same failure, as a problem
         if got is None:

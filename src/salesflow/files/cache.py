@@ -369,9 +369,12 @@ class Store:
     def _write_new(self, process: str, entries: Iterable[Entry], tree: Tree | None) -> None:
         import tempfile
 
+        from salesflow.files.guard import make_folders
+
         self.close()
         folder = self.path.parent
-        folder.mkdir(parents=True, exist_ok=True)
+        make_folders(folder, [folder])
+        remove_orphans(folder)
         fd, name = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=folder)
         os.close(fd)
         tmp = Path(name)
@@ -395,6 +398,29 @@ class Store:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
+
+
+ORPHAN_AGE = 600.0  # seconds: a cache write takes well under a second; older is a killed one
+
+
+def remove_orphans(folder: Path, now: float | None = None) -> None:
+    """Delete the `.*.tmp` files a killed cache writer left in the cache folder.
+
+    Another process may be writing its own temporary file right now (for this or
+    another workspace), so only those untouched for ORPHAN_AGE seconds go.
+    """
+    import time
+
+    limit = (time.time() if now is None else now) - ORPHAN_AGE
+    try:
+        with os.scandir(folder) as it:
+            for entry in it:
+                if entry.name.startswith(".") and entry.name.endswith(".tmp"):
+                    with contextlib.suppress(OSError):
+                        if entry.stat(follow_symlinks=False).st_mtime < limit:
+                            Path(entry.path).unlink()
+    except OSError:
+        return
 
 
 def _record_tree(db: sqlite3.Connection, tree: Tree, whole: bool) -> None:

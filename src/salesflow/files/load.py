@@ -276,7 +276,7 @@ class _Load:
             name = rel[rel.rfind("/") + 1:]
             if item.stat is None and not is_inside(deals_dir, root / rel):
                 early[rel] = [outside(rel)]
-            elif not ID_RE.match(name[:name.rfind(".")]):
+            elif not ID_RE.fullmatch(name[:name.rfind(".")]):
                 early[rel] = [bad_id(rel, name)]
             else:
                 entry = cached.get(rel)

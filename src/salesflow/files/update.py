@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import errno
 import os
 import re
 import sys
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from salesflow.files import edit, yamlio
+from salesflow.files.guard import write_file
 from salesflow.files.load import load_process
 from salesflow.files.parse import validate_deal_document
 from salesflow.files.workspace import DEALS_DIR, is_inside, locate_deal, read_bytes, relative
@@ -107,7 +109,7 @@ def update_deal(root: Path, ref: str, compute: Compute, *, dry_run: bool = False
         data = (BOM if planned.bom else b"") + planned.after.encode("utf-8")
         remove_stale_temporaries(target)
         try:
-            yamlio.write_atomic(target, data)
+            write_file(target, data, within=[root], shown=rel)
         except OSError as exc:
             raise WriteError(
                 f"could not write {rel}: {exc.strerror or exc}; the file is unchanged",
@@ -192,20 +194,52 @@ def lock_path(root: Path) -> Path:
 
 
 def _git_dir(root: Path) -> Path | None:
+    """The repository's git dir, where the lock may live; None to keep it at the root.
+
+    A `.git` folder (not a symlink) is the repository's own. A `.git` *file*
+    (`gitdir: <path>`, a worktree or submodule) is anyone's commit to make, so
+    its folder is trusted only when it lies inside the workspace, or when it is
+    a worktree's git dir whose `gitdir` file points back at this very `.git`
+    file (as `git worktree add` writes it): a `gitdir:` aimed elsewhere never
+    gets a lock file created there.
+    """
+    from salesflow.files.guard import inside, read_regular
+
     for folder in (root, *root.parents):
         dot_git = folder / ".git"
+        if dot_git.is_symlink():
+            return None
         if dot_git.is_dir():
             return dot_git
         if dot_git.is_file():  # a worktree or submodule: `gitdir: <path>`
             try:
-                line = dot_git.read_text(encoding="utf-8").strip()
+                line = read_regular(dot_git, 4096).decode("utf-8").strip()
             except (OSError, UnicodeDecodeError):
                 return None
-            if line.startswith("gitdir:"):
-                found = (folder / line.removeprefix("gitdir:").strip()).resolve()
-                return found if found.is_dir() else None
+            if not line.startswith("gitdir:"):
+                return None
+            found = (folder / line.removeprefix("gitdir:").strip()).resolve()
+            if not found.is_dir():
+                return None
+            if inside(found, [root]) or _points_back(found, dot_git):
+                return found
             return None
     return None
+
+
+def _points_back(git_dir: Path, dot_git: Path) -> bool:
+    from salesflow.files.guard import read_regular
+
+    try:
+        back = read_regular(git_dir / "gitdir", 4096).decode("utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return Path(back).resolve() == dot_git.resolve()
+
+
+def git_dir(root: Path) -> Path | None:
+    """The git folder salesflow may write in (lock, config): the repository's own, or None."""
+    return _git_dir(root)
 
 
 def ignore_lock_file(root: Path) -> str | None:
@@ -217,17 +251,18 @@ def ignore_lock_file(root: Path) -> str | None:
     """
     if _git_dir(root) is not None:
         return None
+    from salesflow.files.guard import read_inside, write_file
+
     path = root / ".gitignore"
-    try:
-        old = path.read_bytes()
-    except FileNotFoundError:
-        yamlio.write_atomic(path, f"# salesflow's write lock\n{LOCK_FILE}\n".encode())
+    old = read_inside(path, [root], 1 << 20, ".gitignore")
+    if old is None:
+        write_file(path, f"# salesflow's write lock\n{LOCK_FILE}\n".encode(), within=[root])
         return f"created {path} (git ignores salesflow's lock file)"
     if LOCK_FILE.encode() in [line.strip() for line in old.splitlines()]:
         return None
     nl = b"\r\n" if b"\r\n" in old else b"\n"
     sep = b"" if not old or old.endswith((b"\n", b"\r")) else nl
-    yamlio.write_atomic(path, old + sep + LOCK_FILE.encode() + nl)
+    write_file(path, old + sep + LOCK_FILE.encode() + nl, within=[root])
     return f"added {LOCK_FILE} to {path}"
 
 
@@ -240,14 +275,12 @@ def workspace_lock(root: Path, timeout: float | None = None) -> Iterator[None]:
         handle = _open_lock(path)
     except OSError as first:
         if path.parent == root:
-            raise WriteError(f"cannot create the lock file {path}: {first.strerror or first}",
-                             hint="check the workspace folder's permissions") from None
+            raise _lock_error(path, first) from None
         path = root / LOCK_FILE  # e.g. a read-only .git: fall back to the workspace root
         try:
             handle = _open_lock(path)
         except OSError as exc:
-            raise WriteError(f"cannot create the lock file {path}: {exc.strerror or exc}",
-                             hint="check the workspace folder's permissions") from None
+            raise _lock_error(path, exc) from None
     try:
         deadline = time.monotonic() + wait
         delay = 0.005
@@ -269,6 +302,17 @@ def workspace_lock(root: Path, timeout: float | None = None) -> Iterator[None]:
         handle.close()
 
 
+def _lock_error(path: Path, exc: OSError) -> WriteError:
+    from salesflow.files.guard import NotRegular
+
+    if isinstance(exc, NotRegular) or exc.errno in (errno.ELOOP, errno.EMLINK):
+        return WriteError(f"the lock file {path} is a symlink or not a regular file; "
+                          "salesflow never follows or opens such a lock, so nothing was written",
+                          hint=f"delete {path} (salesflow creates a new one)")
+    return WriteError(f"cannot create the lock file {path}: {exc.strerror or exc}",
+                      hint="check the workspace folder's permissions")
+
+
 def _locked(handle: IO[bytes], path: Path) -> bool:
     try:
         return _try_lock(handle)
@@ -278,7 +322,15 @@ def _locked(handle: IO[bytes], path: Path) -> bool:
 
 
 def _open_lock(path: Path) -> IO[bytes]:
-    return path.open("ab")  # never truncated, never deleted: deleting a flock file races
+    """The lock file, appended to: never truncated, never deleted (deleting a flock file races).
+
+    Never through a symlink (O_NOFOLLOW), never a FIFO or device (a FIFO would
+    hang the open; `open_regular` refuses it without blocking).
+    """
+    from salesflow.files.guard import open_regular
+
+    fd = open_regular(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, follow=False)
+    return open(fd, "ab")  # noqa: PTH123 - an fd, closed by workspace_lock
 
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows only

@@ -256,7 +256,7 @@ def deal_id_of(path: Path) -> str:
 
 
 def check_deal_id(deal_id: str) -> None:
-    if not ID_RE.match(deal_id) or len(deal_id) > 120:
+    if not ID_RE.fullmatch(deal_id) or len(deal_id) > 120:
         raise UsageError(
             f"{deal_id!r} is not a valid deal id",
             hint="ids use lowercase letters, digits, '.', '_' and '-', starting with a letter "
@@ -321,11 +321,17 @@ MAX_FILE_BYTES = 1 << 20  # = yamlio.MAX_FILE_BYTES, without importing YAML to r
 
 
 def read_bytes(path: Path, rel: str) -> tuple[bytes | None, Problem | None]:
+    from salesflow.files.guard import NotRegular, read_regular
+
     try:
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
+        raw = read_regular(path, MAX_FILE_BYTES + 1)  # a FIFO named x.yaml never hangs
     except IsADirectoryError:
         return None, Problem(rel, 0, 0, "is a folder, not a file", "unreadable")
+    except NotRegular as exc:
+        if exc.errno == 21:
+            return None, Problem(rel, 0, 0, "is a folder, not a file", "unreadable")
+        return None, Problem(rel, 0, 0, "is not a regular file (a FIFO, socket or device); "
+                             "salesflow does not open it", "unreadable")
     except OSError as exc:
         return None, Problem(rel, 0, 0, f"cannot read: {exc.strerror or exc}", "unreadable")
     return raw, None
@@ -345,7 +351,7 @@ def refusal(root: Path, path: Path, rel: str) -> list[Problem]:
     """What is wrong with a deal file before it is even read (where it is, its name)."""
     if not is_inside(root / DEALS_DIR, path):
         return [outside(rel)]
-    if not ID_RE.match(deal_id_of(path)):
+    if not ID_RE.fullmatch(deal_id_of(path)):
         return [bad_id(rel, path.name)]
     return []
 

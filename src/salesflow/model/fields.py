@@ -133,7 +133,7 @@ def parse_money(value: Any) -> Decimal:
 
 def _ident(value: Any) -> str:
     text = _text(value)
-    if not _ID_RE.match(text):
+    if not _ID_RE.fullmatch(text):
         raise PydanticCustomError(
             "id_format",
             "{found} is not a valid id: use lowercase letters, digits, '.', '_' and '-', "

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 
-ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
-ID_RE = re.compile(ID_PATTERN)
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"  # for JSON Schema and pydantic (no final newline there)
+# Python's `$` also matches before a final newline ("abc\n"): always use fullmatch.
+ID_RE = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
 
 def is_id(text: str) -> bool:
-    return ID_RE.match(text) is not None
+    return ID_RE.fullmatch(text) is not None

@@ -47,15 +47,16 @@ def schema_files(process: Process) -> dict[str, bytes]:
 
 def write_schemas(root: Path, process: Process, *, only_missing: bool) -> list[str]:
     """Write the schema files; returns the relative paths written."""
-    from salesflow.files.yamlio import write_atomic
+    from salesflow.files.guard import make_folders, read_inside, write_file
 
     written = []
     for rel, data in schema_files(process).items():
         target = root / rel
-        if target.exists() and (only_missing or target.read_bytes() == data):
+        make_folders(target.parent, [root], rel)  # a symlinked .salesflow/schema: refused
+        if target.exists() and (only_missing or read_inside(target, [root], 1 << 24, rel)
+                                == data):
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, data)
+        write_file(target, data, within=[root], shown=rel)
         written.append(rel)
     return written
 

@@ -552,7 +552,7 @@ def _assign_id(cells: list[str], spec: ImportSpec, fields: dict[str, Any], line:
     """The row's deal id, or (column, message) when its id column gives none."""
     if spec.id_column is not None and cells[spec.id_column].strip():
         raw = cells[spec.id_column].strip()
-        deal_id = raw if _ID_RE.match(raw) and len(raw) <= 120 else slugify(raw)
+        deal_id = raw if _ID_RE.fullmatch(raw) and len(raw) <= 120 else slugify(raw)
         if not deal_id:
             return spec.id_column, f"{raw!r} gives no usable deal id"
         if deal_id in taken:
