@@ -345,8 +345,7 @@ def test_no_cache_bypasses_it(pipeline: WS) -> None:
     """Poison the cache: the normal run shows the poison, --no-cache the truth."""
     assert pipeline.run("list", "--format", "csv").exit_code == 1
     [db] = cache_files()
-    with sqlite3.connect(db) as conn:
-        conn.execute("UPDATE files SET amount = '1' WHERE path = 'deals/acme.yaml'")
+    _poison(db, resum=True)  # consistently: its checksum recomputed
     poisoned = pipeline.run("list", "--format", "csv").stdout
     assert "acme,Pump station retrofit,Acme Water Works,li.wei,C,open,1.00," in poisoned
     truth = pipeline.run("--no-cache", "list", "--format", "csv").stdout
@@ -354,6 +353,32 @@ def test_no_cache_bypasses_it(pipeline: WS) -> None:
     mtime = db.stat().st_mtime_ns
     pipeline.run("--no-cache", "funnel")
     assert db.stat().st_mtime_ns == mtime  # neither read nor written
+
+
+def _poison(db: Path, *, resum: bool) -> None:
+    from salesflow.model.summary import ROW_FIELDS
+
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE files SET amount = '1' WHERE path = 'deals/acme.yaml'")
+        if resum:
+            row = conn.execute(f"SELECT path, stat, problems, data IS NOT NULL, "
+                               f"{', '.join(ROW_FIELDS)} FROM files "
+                               "WHERE path = 'deals/acme.yaml'").fetchone()
+            conn.execute("UPDATE files SET sum = ? WHERE path = 'deals/acme.yaml'",
+                         (cache.row_sum(*row[:4], row[4:]),))
+
+
+def test_a_wrong_value_in_a_cache_row_is_never_served(pipeline: WS) -> None:
+    """A well-formed row with a wrong value fails its checksum: dropped, the file parsed."""
+    assert pipeline.run("list", "--format", "csv").exit_code == 1
+    [db] = cache_files()
+    _poison(db, resum=False)
+    shown = pipeline.run("list", "--format", "csv").stdout
+    assert "acme,Pump station retrofit,Acme Water Works,li.wei,C,open,1250000.00," in shown
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE files SET data = x'00ff' WHERE path = 'deals/acme.yaml'")
+    result = pipeline.run("show", "acme")
+    assert result.exit_code == 0 and "Acme Water Works" in result.stdout
 
 
 def test_no_cache_writes_no_cache(pipeline: WS) -> None:

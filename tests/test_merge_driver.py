@@ -370,3 +370,24 @@ def test_their_older_entry_is_inserted_in_our_style(history: str, expected: str)
     # status: both changed it; the latest new history entry (ours, hold) decides
     assert result.clean, result.conflicts
     assert result.text == head + "lost_reason: price\n" + expected
+
+
+def test_a_side_that_is_not_utf8_is_merged_byte_for_byte(ws: WS) -> None:
+    """Never decoded with replacement: a Latin-1 byte stays the byte it was."""
+    base = b"customer: Acme\nowner: li\nstage: C\nnotes: caf\xe9\namount: 5\n"
+    ours = base.replace(b"owner: li", b"owner: bob")
+    theirs = base.replace(b"amount: 5", b"amount: 6")
+    for name, data in (("O", base), ("A", ours), ("B", theirs)):
+        (ws.root / name).write_bytes(data)
+    result = ws.run("merge-driver", "O", "A", "B", "deals/acme.yaml")
+    assert result.exit_code == 0, result.stderr
+    assert "merging lines instead" in result.stderr
+    assert (ws.root / "A").read_bytes() == (
+        b"customer: Acme\nowner: bob\nstage: C\nnotes: caf\xe9\namount: 6\n")
+    # both sides changed the non-UTF-8 line: a conflict (exit 1), the bytes kept
+    (ws.root / "A").write_bytes(base.replace(b"caf\xe9", b"caf\xe9s"))
+    (ws.root / "B").write_bytes(base.replace(b"caf\xe9", b"\xff"))
+    result = ws.run("merge-driver", "O", "A", "B", "deals/acme.yaml")
+    assert result.exit_code == 1
+    merged = (ws.root / "A").read_bytes()
+    assert b"caf\xe9s" in merged and b"\xff" in merged and b"<<<<<<< ours" in merged

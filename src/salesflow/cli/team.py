@@ -235,8 +235,8 @@ def merge_driver(
             output.note(f"salesflow merge-driver: {name}: git merge-file failed; our version "
                         "is left in place")
             raise typer.Exit(1) from None
-        text, conflicts = merged
-        write_atomic(ours, text.encode())
+        data, conflicts = merged
+        write_atomic(ours, data)
         raise typer.Exit(1 if conflicts else 0) from None
     write_atomic(ours, result.text.encode())
     for c in result.conflicts:

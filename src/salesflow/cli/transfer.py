@@ -421,6 +421,9 @@ def export(
                                       "(repeatable)."),
     product_line: list[str] = typer.Option(None, "--product-line", help="Only these product "
                                            "lines (repeatable)."),
+    safe_csv: bool = typer.Option(False, "--safe-csv", help="Prefix cells starting with = + "
+                                  "- @ (or tab, CR) with ' so a spreadsheet never runs them "
+                                  "as formulas; such cells no longer import back unchanged."),
 ) -> None:
     """Write the pipeline out, one row per deal, in the columns `salesflow import` reads.
 
@@ -428,6 +431,9 @@ def export(
     expected_close, segment, product_line, relationship, procurement_step,
     lost_reason, notes, created (the first history date), then the deals' own
     x- keys. Importing the file into an empty workspace gives the same export.
+
+    With --safe-csv, cells that a spreadsheet would take for a formula are
+    prefixed with ' (for opening in Excel; the file no longer round-trips).
 
     Example: salesflow export --status open --owner li.wei > open-deals.csv
     """
@@ -446,8 +452,20 @@ def export(
     if fmt == ExportFormat.json:
         output.json([{k: r.get(k) for k in columns} for r in rows])
     else:
-        output.csv(columns, ([cell(r.get(k)) for k in columns] for r in rows))
+        shown = defuse if safe_csv else str
+        output.csv(columns, ([shown(cell(r.get(k))) for k in columns] for r in rows))
     raise typer.Exit(1 if ws.problems else 0)
+
+
+def defuse(value: str) -> str:
+    """A CSV cell a spreadsheet shows as text: one starting with = + - @ tab or CR gets a '.
+
+    OWASP's advice against CSV ("formula") injection. The price: the cell is
+    no longer the exact value, so `--safe-csv` files are for people, and a
+    plain export is what `salesflow import` reads back unchanged (a negative
+    number such as -5 gets the ' too).
+    """
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @contextlib.contextmanager

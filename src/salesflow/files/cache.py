@@ -45,7 +45,7 @@ from typing import Any, NamedTuple
 from salesflow.model.summary import ROW_FIELDS, Row
 
 CACHE_ENV = "SALESFLOW_CACHE_DIR"
-FORMAT = 3
+FORMAT = 4  # 4: a checksum per row
 RACY_NS = 2_000_000_000  # FAT's 2-second mtime granularity is the coarsest in use
 
 _COLUMNS = ", ".join(ROW_FIELDS)
@@ -56,6 +56,8 @@ CREATE TABLE files (
     stat TEXT NOT NULL,     -- stat_key() of the file before it was read
     problems TEXT,          -- JSON [[line, col, message, code], ...]; NULL when valid
     data BLOB,              -- zlib(JSON) of the parsed file (see encode_data), if kept
+    sum INTEGER NOT NULL,   -- row_sum() of path, stat, problems and the summary
+    dsum INTEGER,           -- zlib.crc32 of data
     {", ".join(f"{name} TEXT" for name in ROW_FIELDS)}
 );
 -- Every deal file's name, and the stat of every folder as it was when listed: a
@@ -96,7 +98,7 @@ def problems_of(entry: Cached) -> list[tuple[int, int, str, str]] | None:
     text = entry[PROBLEMS]
     if text is None:
         return None
-    return [(p[0], p[1], p[2], p[3]) for p in json.loads(text)]
+    return [(int(p[0]), int(p[1]), str(p[2]), str(p[3])) for p in json.loads(text)]
 
 
 class Tree(NamedTuple):
@@ -270,9 +272,14 @@ class Store:
             return {}
         try:
             cursor = self._db.execute(
-                f"SELECT path, stat, problems, data IS NOT NULL, {_COLUMNS} FROM files")
-            return {r[0]: (r[1], r[2], r[3], None if r[2] is not None else convert(r[4:]))
-                    for r in cursor}
+                f"SELECT path, stat, problems, data IS NOT NULL, sum, dsum, {_COLUMNS} "
+                "FROM files")
+            found: dict[str, Cached] = {}
+            for r in cursor:
+                entry = _checked(r, convert)
+                if entry is not None:  # else dropped: the file is parsed again
+                    found[r[0]] = entry
+            return found
         except sqlite3.Error:
             self._forget()
             return {}
@@ -310,12 +317,17 @@ class Store:
         if self._db is None or not paths:
             return
         try:
-            rows = self._db.execute("SELECT path, data FROM files WHERE data IS NOT NULL")
+            rows = self._db.execute(
+                "SELECT path, data, dsum FROM files WHERE data IS NOT NULL")
             wanted = set(paths)
-            for path, blob in rows:
-                if path in wanted:
-                    yield path, decode_data(blob)
-        except (sqlite3.Error, ValueError, zlib.error):
+            for path, blob, dsum in rows:
+                if path in wanted and isinstance(blob, bytes) and zlib.crc32(blob) == dsum:
+                    try:
+                        data = decode_data(blob)
+                    except Exception:  # a row that does not decode: the file is read again
+                        continue
+                    yield path, data
+        except sqlite3.Error:
             self._forget()
             raise CacheUnusable from None
 
@@ -470,12 +482,39 @@ class CacheUnusable(Exception):
     """The cache failed half-way through a read: the caller reloads without it."""
 
 
-_INSERT = (f"INSERT OR REPLACE INTO files (path, stat, problems, data, {_COLUMNS}) "
-           f"VALUES ({', '.join('?' * (4 + len(ROW_FIELDS)))})")
+_INSERT = (f"INSERT OR REPLACE INTO files (path, stat, problems, data, sum, dsum, {_COLUMNS}) "
+           f"VALUES ({', '.join('?' * (6 + len(ROW_FIELDS)))})")
+
+
+def row_sum(path: Any, stat: Any, problems: Any, has_data: Any, row: Iterable[Any]) -> int:
+    """A CRC of everything a row vouches for: a row edited, truncated or swapped fails it.
+
+    Not a defence against someone who can write the cache (they can recompute
+    it) but against a damaged or hand-edited file: a row that fails is dropped
+    and its deal file parsed again, never served.
+    """
+    text = "\x1f".join(repr(v) for v in (path, stat, problems, bool(has_data), *row))
+    return zlib.crc32(text.encode("utf-8", "surrogatepass"))
+
+
+def _checked(r: tuple[Any, ...], convert: Callable[[Row], Any]) -> Cached | None:
+    """A row read back as an entry, or None when it fails its checksum or does not convert."""
+    path, stat, problems, has_data, total, _, *row = r
+    try:
+        if total != row_sum(path, stat, problems, has_data, row):
+            return None
+        if problems is not None:
+            problems_of((stat, problems))
+            return (stat, problems, has_data, None)
+        return (stat, problems, has_data, convert(tuple(row)))
+    except Exception:  # a row that passed its sum yet does not decode: parse the file
+        return None
 
 
 def _values(entry: Entry) -> tuple[Any, ...]:
     row = entry.row if entry.row is not None else (None,) * len(ROW_FIELDS)
     problems = None if entry.problems is None else json.dumps(entry.problems,
                                                               ensure_ascii=False)
-    return (entry.path, entry.stat, problems, entry.data, *row)
+    total = row_sum(entry.path, entry.stat, problems, entry.data is not None, row)
+    dsum = None if entry.data is None else zlib.crc32(entry.data)
+    return (entry.path, entry.stat, problems, entry.data, total, dsum, *row)

@@ -384,7 +384,10 @@ class _Load:
         if from_cache and self.store is not None:
             try:
                 for rel, data in self.store.data(from_cache):
-                    deals[rel] = Deal.model_validate(data)
+                    try:
+                        deals[rel] = Deal.model_validate(data)
+                    except Exception:  # a cached row gone bad: the file is read below
+                        continue
             except CacheUnusable:
                 pass
             self.store.close()

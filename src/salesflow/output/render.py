@@ -15,6 +15,7 @@ import enum
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -77,6 +78,31 @@ class ShowFormat(enum.StrEnum):
 
 
 PIPED_WIDTH = 100
+
+# What a terminal would obey rather than show: C0 controls but tab and newline,
+# DEL, and C1 controls (U+0080-U+009F; U+009B alone starts a CSI sequence).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\x{ord(match.group()):02x}"
+
+
+def clean(text: str) -> str:
+    """`text` with every control character shown as `\\x1b` (escape sequences never run).
+
+    Applied to everything printed through the consoles, so a name, note,
+    owner or file name holding ESC, OSC 52 or CSI bytes cannot clear the
+    screen, write the clipboard or hide a link; JSON and CSV keep exact values.
+    """
+    return _CONTROL.sub(_escaped, text) if _CONTROL.search(text) else text
+
+
+def safe(text: str) -> str:
+    """A value from data, ready to go inside rich markup: controls escaped, markup escaped."""
+    from rich.markup import escape
+
+    return escape(clean(text))
 
 
 def piped_width() -> int:
@@ -148,11 +174,9 @@ class Output:
 
     @staticmethod
     def _console(stream: Any) -> Console:
-        from rich.console import Console
-
         terminal = stream.isatty() if hasattr(stream, "isatty") else False
-        return Console(
-            file=stream if terminal else _RStrip(stream),  # type: ignore[arg-type]
+        console: Console = _safe_console()(
+            file=stream if terminal else _RStrip(stream),
             highlight=False,
             soft_wrap=not terminal,
             width=None if terminal else piped_width(),
@@ -161,6 +185,7 @@ class Output:
             force_terminal=terminal or None,
             emoji=False,
         )
+        return console
 
     @property
     def out(self) -> Console:
@@ -207,7 +232,7 @@ class Output:
             self.out.print(line, style=style, markup=False, highlight=False, soft_wrap=True,
                            emoji=False)
         else:
-            sys.stdout.write(line + "\n")
+            sys.stdout.write(clean(line) + "\n")
 
     def json(self, value: Any) -> None:
         sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=_default))
@@ -336,6 +361,30 @@ class Output:
         """Forget the consoles: the CLI calls this per invocation, streams may change."""
         self._out = None
         self._err = None
+
+
+_SAFE_CONSOLE: Any = None
+
+
+def _safe_console() -> Any:
+    """A rich Console class whose every text segment goes through `clean` when written.
+
+    The segments of rich's own styling (colours, a link's OSC 8) are added
+    after this, from styles; only the text, which may come from data, is cleaned.
+    """
+    global _SAFE_CONSOLE  # noqa: PLW0603 - a class built once, on first use (rich is heavy)
+    if _SAFE_CONSOLE is None:
+        from rich.console import Console
+        from rich.segment import Segment
+
+        class SafeConsole(Console):
+            def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+                return super()._render_buffer(
+                    Segment(clean(text), style, control) if control is None else
+                    Segment(text, style, control) for text, style, control in buffer)
+
+        _SAFE_CONSOLE = SafeConsole
+    return _SAFE_CONSOLE
 
 
 output = Output()

@@ -82,10 +82,21 @@ def config_set(repo: Path, key: str, value: str) -> bool:
     return done is not None and done.returncode == 0
 
 
-def merge_file(ours: Path, base: Path, theirs: Path) -> tuple[str, int] | None:
-    """git's own line merge of three files: (merged text, number of conflicts), or None."""
-    done = git(ours.parent, "merge-file", "-p", "-L", "ours", "-L", "base", "-L", "theirs",
-               str(ours), str(base), str(theirs))
-    if done is None or done.returncode < 0 or done.returncode > 127:
+def merge_file(ours: Path, base: Path, theirs: Path) -> tuple[bytes, int] | None:
+    """git's own line merge of three files: (merged bytes, number of conflicts), or None.
+
+    Bytes, never decoded: a side that is not UTF-8 is merged line by line as
+    git merges it, byte for byte (decoding with replacement would change it).
+    """
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "merge-file", "-p", "-L", "ours", "-L", "base", "-L", "theirs",
+             str(ours), str(base), str(theirs)],
+            cwd=ours.parent, capture_output=True, timeout=TIMEOUT, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode < 0 or done.returncode > 127:
         return None
     return done.stdout, done.returncode
