@@ -215,7 +215,7 @@ def import_(
     from salesflow.files.update import workspace_lock
 
     (base / DEALS_DIR).mkdir(exist_ok=True)
-    for folder in sorted({(base / rel).parent for rel, _ in files}):
+    for folder in sorted({(base / rel).parent for rel, _data in files}):
         make_folders(folder, [base], relative(base, folder))  # a symlinked deals/: refused
     try:
         with (_deferred_interrupts() as stop_if_asked, workspace_lock(base),
