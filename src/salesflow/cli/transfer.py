@@ -260,6 +260,7 @@ def _crm_ids(base: Path, spec: Any, header: list[str]) -> dict[str, str]:
 def _sync(base: Path, file: Path, planned: list[Any], files: list[tuple[str, bytes]],
           problems: list[Any], *, dry_run: bool, today: Any, author: str) -> None:
     """`import --update`: add the new deals and edit the changed ones, all or nothing."""
+    from salesflow.files.guard import write_file
     from salesflow.files.load import load_workspace
     from salesflow.files.update import plan_update, workspace_lock
     from salesflow.files.workspace import DEALS_DIR
@@ -310,7 +311,8 @@ def _sync(base: Path, file: Path, planned: list[Any], files: list[tuple[str, byt
                     stop_if_asked()
                     target = (base / o.path).resolve()
                     head = bom if o.bom else b""
-                    write_atomic(target, head + o.after.encode("utf-8"))
+                    write_file(target, head + o.after.encode("utf-8"), within=[base],
+                               shown=o.path)
                     done.append((target, head + o.before.encode("utf-8")))
                     advance(1)
             except BaseException:

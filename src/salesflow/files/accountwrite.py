@@ -16,17 +16,17 @@ from typing import Any
 
 from salesflow.files import edit, yamlio
 from salesflow.files.accounts import account_file, check_account_id
+from salesflow.files.guard import write_file
 from salesflow.files.load import load_process
 from salesflow.files.parse import parse_account, validate_account_document
-from salesflow.files.update import remove_stale_temporaries, unified_diff, workspace_lock
+from salesflow.files.update import unified_diff, workspace_lock, write_planned
 from salesflow.files.workspace import is_inside, read_bytes, relative
 from salesflow.method.transitions import Change
 from salesflow.model.account import ACCOUNT_KEYS, ACCOUNTS_DIR, Account
-from salesflow.model.errors import DataError, ProblemsError, UsageError, WriteError
+from salesflow.model.errors import DataError, ProblemsError, UsageError
 from salesflow.model.process import Process
 
 AccountCompute = Callable[[Account, Mapping[str, Any], Process], Change]
-BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True)
@@ -76,9 +76,9 @@ def create_account(root: Path, account_id: str, text: str, process: Process) -> 
     if account is None:
         raise ProblemsError(problems, hint="fix the option values above and try again")
     with workspace_lock(root):
-        target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            yamlio.write_atomic(target, text.encode(), exclusive=True)
+            write_file(target, text.encode(), within=[root], exclusive=True, mkdir=True,
+                       shown=rel)
         except FileExistsError:
             raise DataError(f"account {account_id!r} already exists: {rel}") from None
     return rel
@@ -96,22 +96,10 @@ def update_account(root: Path, account_id: str, compute: AccountCompute, *,
         raise UsageError(f"accounts/{account_id}.yaml leads outside this workspace; "
                          "salesflow does not write there")
     rel = relative(root, account_file(root, account_id))
-    planned = _plan(target, rel, compute, process)
-    if dry_run or planned.change.empty:
-        return planned
-    with workspace_lock(root):
-        planned = _plan(target, rel, compute, process)  # re-read: a hand edit may have landed
-        if planned.change.empty:
-            return planned
-        data = (BOM if planned.bom else b"") + planned.after.encode("utf-8")
-        remove_stale_temporaries(target)
-        try:
-            yamlio.write_atomic(target, data)
-        except OSError as exc:
-            raise WriteError(f"could not write {rel}: {exc.strerror or exc}; the file is "
-                             "unchanged", hint="check the disk space and the folder's "
-                             "permissions, then try again") from None
-    return replace(planned, written=True)
+    planned, written = write_planned(root, target, rel,
+                                     lambda: _plan(target, rel, compute, process),
+                                     dry_run=dry_run)
+    return replace(planned, written=True) if written else planned
 
 
 _INVALID = ("salesflow never rewrites a file that does not validate: fix the problems above "

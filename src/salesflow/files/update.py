@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol, TypeVar
 
 from salesflow.files import edit, yamlio
 from salesflow.files.guard import write_file
@@ -96,13 +96,43 @@ def update_deal(root: Path, ref: str, compute: Compute, *, dry_run: bool = False
         raise UsageError(f"{ref} leads outside this workspace; salesflow does not write there",
                          hint="replace the symlink with the file (or folder) itself")
     rel = relative(root, path)
-    planned = _plan(root, target, rel, compute)
+    planned, written = write_planned(root, target, rel, lambda: _plan(root, target, rel, compute),
+                                     dry_run=dry_run)
+    return replace(planned, written=True) if written else planned
+
+
+class Planned(Protocol):
+    """A worked-out change to one file: what `write_planned` needs to know of it."""
+
+    @property
+    def change(self) -> Change: ...
+    @property
+    def after(self) -> str: ...
+    @property
+    def bom(self) -> bool: ...
+
+
+P = TypeVar("P", bound=Planned)
+
+
+def write_planned(root: Path, target: Path, rel: str, plan: Callable[[], P], *,
+                  dry_run: bool = False) -> tuple[P, bool]:
+    """Plan a change, then redo the plan under the lock and write it; (plan, written).
+
+    The one locked-write sequence of every file salesflow changes (deals,
+    accounts). `plan` reads, validates and edits the file and must take no
+    lock itself. It runs once without the lock, so a refusal, a no-op or a dry
+    run never touches the lock file; a real write then takes the lock, plans
+    again on the file as it is now (a hand edit may have landed), and replaces
+    the file atomically through the guarded writer.
+    """
+    planned = plan()
     if dry_run or planned.change.empty:
-        return planned
+        return planned, False
     with workspace_lock(root):
-        planned = _plan(root, target, rel, compute)  # re-read: a hand edit may have landed
+        planned = plan()
         if planned.change.empty:
-            return planned
+            return planned, False
         if not os.access(target, os.W_OK):
             raise WriteError(f"{rel} is read-only; nothing was written",
                              hint="make it writable (chmod u+w) if you mean to change it")
@@ -115,7 +145,7 @@ def update_deal(root: Path, ref: str, compute: Compute, *, dry_run: bool = False
                 f"could not write {rel}: {exc.strerror or exc}; the file is unchanged",
                 hint="check the disk space and the folder's permissions, then try again",
             ) from None
-    return replace(planned, written=True)
+    return planned, True
 
 
 def plan_update(root: Path, rel: str, compute: Compute) -> Outcome:
