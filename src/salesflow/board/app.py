@@ -27,20 +27,13 @@ from textual.containers import HorizontalScroll
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 
+from salesflow.board import actions
 from salesflow.board import cards as board_cards
-from salesflow.board.screens import (
-    DEAL_KEYS,
-    DealScreen,
-    HelpScreen,
-    NoteScreen,
-    PickScreen,
-    RefusalScreen,
-)
+from salesflow.board.screens import DEAL_KEYS, DealScreen, HelpScreen
 from salesflow.board.session import Session, Transition
 from salesflow.board.widgets import MORE, KeyBar, StageColumn
 from salesflow.files.update import Outcome
 from salesflow.method import transitions as pipeline
-from salesflow.method.gates import MilestoneStatus, gates_between, stage_gate
 from salesflow.method.health import risks
 from salesflow.model.errors import SalesflowError
 from salesflow.model.summary import SummaryFile
@@ -341,108 +334,28 @@ class BoardApp(App[None]):
                 self.call_after_refresh(board.scroll_to_widget, col, animate=False)
                 return
 
-    def _deal_or_say(self) -> str | None:
+    def deal_or_say(self) -> str | None:
         deal_id = self.current_id()
         if deal_id is None:
             self.say("no deal here: move to a card first", error=True)
         return deal_id
 
+    # each key that changes a deal: board/actions.py
+
     def action_advance(self) -> None:
-        deal_id = self._deal_or_say()
-        if deal_id is None:
-            return
-
-        def refused(exc: pipeline.GateRefused) -> None:
-            self.push_screen(RefusalScreen(exc.message, exc.unmet,
-                                           self._ticker(deal_id, exc.to_code)))
-
-        self.write(deal_id, lambda d, data, p, ctx: pipeline.advance(d, p, ctx),
-                   refused=refused)
-
-    def _ticker(self, deal_id: str, to_code: str,
-                ) -> Callable[[MilestoneStatus, str | None], list[MilestoneStatus] | None]:
-        def tick(status: MilestoneStatus, note: str | None) -> list[MilestoneStatus] | None:
-            outcome = self.write(deal_id, lambda d, data, p, ctx: pipeline.tick(
-                d, data, p, ctx, status.milestone.id, note=note))
-            if outcome is None:
-                return None
-            left = [s for s in gates_between(outcome.deal, outcome.process, to_code)
-                    if not s.met]
-            if not left:
-                self.say(outcome.change.summary + f"; every milestone met: press a to "
-                         f"advance {deal_id} to {to_code}")
-            return left
-        return tick
+        actions.advance(self)
 
     def action_tick(self) -> None:
-        deal_id = self._deal_or_say()
-        if deal_id is None:
-            return
-        try:
-            item = self.session.open_deal(deal_id)
-        except SalesflowError as exc:
-            self.fail(exc)
-            return
-        process = self.session.full_process()
-        statuses = stage_gate(item.deal, process.stage(item.deal.stage), process)
-        if not statuses:
-            self.say(f"stage {item.deal.stage} has no exit milestones to tick", error=True)
-            return
-        choices = []
-        for s in statuses:
-            label = Text(f"{'✔' if s.met else '✘'} {s.milestone.id}", style="bold")
-            label.append(" [rule: from the deal's data]" if s.by_rule else "", style="dim")
-            label.append(f"\n  {s.milestone.text}", style="dim")
-            choices.append((s.milestone.id, label, not s.by_rule))
-
-        def picked(milestone_id: str | None) -> None:
-            if milestone_id is None:
-                return
-
-            def noted(note: str | None) -> None:
-                if note is not None:
-                    self.write(deal_id, lambda d, data, p, ctx: pipeline.tick(
-                        d, data, p, ctx, milestone_id, note=note or None))
-
-            self.push_screen(NoteScreen(f"Tick {milestone_id}: a note (optional)",
-                                        placeholder="how it was reached"), noted)
-
-        self.push_screen(PickScreen(f"Tick a milestone of {deal_id} (stage {item.deal.stage})",
-                                    choices), picked)
+        actions.tick(self)
 
     def action_lose(self) -> None:
-        deal_id = self._deal_or_say()
-        if deal_id is None:
-            return
-        reasons = self.session.full_process().lost_reasons
-
-        def lose(reason: str | None) -> None:
-            if reason is None:
-                return
-
-            def noted(note: str | None) -> None:
-                if note is not None:
-                    self.write(deal_id, lambda d, data, p, ctx: pipeline.lose(
-                        d, p, ctx, reason, note or None))
-
-            self.push_screen(NoteScreen(f"Lose {deal_id} ({reason}): the story (optional)",
-                                        placeholder="e.g. competitor 18% below us"), noted)
-
-        if reasons:
-            self.push_screen(PickScreen(f"Why was {deal_id} lost?",
-                                        [(r, r, True) for r in reasons]), lose)
-        else:
-            self.push_screen(NoteScreen(f"Why was {deal_id} lost?", required=True), lose)
+        actions.lose(self)
 
     def action_hold(self) -> None:
-        deal_id = self._deal_or_say()
-        if deal_id is None:
-            return
+        actions.hold(self)
 
-        def noted(reason: str | None) -> None:
-            if reason is not None:
-                self.write(deal_id, lambda d, data, p, ctx: pipeline.hold(
-                    d, p, ctx, reason or None))
+    def action_step(self) -> None:
+        actions.step(self)
 
-        self.push_screen(NoteScreen(f"Put {deal_id} on hold: why (optional)",
-                                    placeholder="e.g. budget frozen until Q2"), noted)
+    def action_person(self) -> None:
+        actions.person(self)

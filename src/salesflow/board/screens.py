@@ -32,6 +32,8 @@ DEAL_KEYS = [
     Binding("t", "app.tick", "tick"),
     Binding("l", "app.lose", "lose"),
     Binding("h", "app.hold", "hold"),
+    Binding("s", "app.step", "step"),
+    Binding("p", "app.person", "person"),
     Binding("e", "app.edit", "edit"),
     Binding("r", "app.reload", "reload"),
     Binding("question_mark", "app.help", "help", key_display="?"),
@@ -46,6 +48,8 @@ Keys
   t         tick a milestone of the deal's stage from a list
   l         lose, with a reason from stages.yaml's lost_reasons
   h         put on hold (the reason is optional)
+  s         add a next step: what, when it is due, who (optional)
+  p         set a person's attitude: pick the person, then the attitude
   e         open the deal file in $EDITOR, then reload
   r         reload every deal from disk
   /         search by id, name, customer or owner (escape clears it)
@@ -159,10 +163,12 @@ class NoteScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "cancel")]
 
     def __init__(self, title: str, *, placeholder: str = "", required: bool = False,
-                 value: str = "") -> None:
-        super().__init__(id="note")
+                 value: str = "", check: Callable[[str], str | None] | None = None,
+                 name: str = "note") -> None:
+        super().__init__(id=name)  # a dialog that leads to another needs its own name
         self.title_text, self.placeholder = title, placeholder
         self.required, self.value = required, value
+        self.check = check  # the reason a text is refused (the dialog stays), or None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -176,6 +182,10 @@ class NoteScreen(ModalScreen[str | None]):
         text = event.value.strip()
         if self.required and not text:
             self.query_one("#note-hint", Static).update("this one is needed · escape cancels")
+            return
+        wrong = self.check(text) if self.check is not None and text else None
+        if wrong is not None:
+            self.query_one("#note-hint", Static).update(Text(wrong, style="bold red"))
             return
         self.dismiss(text)
 

@@ -160,27 +160,12 @@ def today() -> Any:
 
 
 def parse_date(value: str | None, option: str) -> Any:
-    """A --date style option: ISO date, or today/yesterday."""
-    import datetime as dt
-
-    from salesflow.model.errors import UsageError
+    """A --date style option: ISO date, or today/yesterday (`model.fields.day_from_text`)."""
+    from salesflow.model.fields import day_from_text
 
     if value is None:
         return None
-    words = {"today": 0, "yesterday": -1, "tomorrow": 1}
-    if value in words:
-        return today() + dt.timedelta(days=words[value])
-    from salesflow.model.fields import MAX_YEAR, MIN_YEAR, in_years
-
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{option}: {value!r} is not a date",
-                         hint="write dates as YYYY-MM-DD, e.g. 2027-03-31") from None
-    if not in_years(day):
-        raise UsageError(f"{option}: {value!r} is out of range",
-                         hint=f"give a date in the years {MIN_YEAR} to {MAX_YEAR}")
-    return day
+    return day_from_text(value, option, today())
 
 
 def exit_code_for(ws: Workspace | Overview) -> int:

@@ -38,7 +38,8 @@ def board(
 
     One column per open stage plus the won stage, cards by weighted amount with
     risk badges. Keys (shown at the bottom; ? lists them): arrows move, enter
-    opens a deal, a advances, t ticks, l loses, h holds, e edits in $EDITOR,
+    opens a deal, a advances, t ticks, l loses, h holds, s adds a next step,
+    p sets a person's attitude, e edits in $EDITOR,
     r reloads, / searches, q quits. Every change is made exactly as the command
     of the same name makes it, to the same files.
 
