@@ -130,11 +130,14 @@ def load(*, strict: bool = False) -> Workspace:
     return ws
 
 
-def overview(*, strict: bool = False) -> Overview:
-    """Summaries of every deal, for reports and lists: fast (see `workspace.load_overview`)."""
+def overview(*, strict: bool = False, facts: bool = False) -> Overview:
+    """Summaries of every deal, for reports and lists: fast (see `workspace.load_overview`).
+
+    `facts`: with each deal's history moves and review facts (`stats`, `review`).
+    """
     from salesflow.files.load import load_overview
 
-    loaded = load_overview(root(), cache=use_cache())
+    loaded = load_overview(root(), cache=use_cache(), facts=facts)
     _report(loaded.problems, strict)
     return loaded
 

@@ -13,7 +13,13 @@ from salesflow.model.i18n import _
 from salesflow.output.render import Format
 
 if TYPE_CHECKING:
-    from salesflow.method.health import DealReview
+    import datetime as dt
+    from collections.abc import Sequence
+
+    from salesflow.files.workspace import Overview, Workspace
+    from salesflow.method.health import DealReview, Judged
+    from salesflow.model.process import Process
+    from salesflow.model.summary import SummaryFile
 
 REVIEW_CSV = ("id", "name", "customer", "owner", "stage", "status", "weighted", "risk",
               "reason", "move")
@@ -54,21 +60,27 @@ def review(
     from salesflow.reports.shapes import invalid_csv_rows, invalid_json
 
     day = parse_date(as_of, "--as-of") or _common.today()
-    from salesflow.cli._accounts import effective_workspace
+    ws: Workspace | Overview
+    slim = _slim_review(day, owner or ()) if as_of is None else None
+    if slim is not None:
+        ws, process, reviews = slim
+    else:
+        from salesflow.cli._accounts import effective_workspace
 
-    ws = effective_workspace(load())
-    deals = ws.deals
-    if as_of is not None:  # amounts and close dates as they were that day
-        from salesflow.model.deal import DealFile
-        from salesflow.reports.replay import fields_as_of
+        ws = effective_workspace(load())
+        process = ws.process
+        deals = ws.deals
+        if as_of is not None:  # amounts and close dates as they were that day
+            from salesflow.model.deal import DealFile
+            from salesflow.reports.replay import fields_as_of
 
-        deals = [DealFile(d.id, d.path, fields_as_of(d.deal, day)) for d in deals]
-    reviews = build(ws.process, deals, day, owner or ())
-    from salesflow.cli._accounts import account_views
-    from salesflow.method.health import with_account_risks
+            deals = [DealFile(d.id, d.path, fields_as_of(d.deal, day)) for d in deals]
+        reviews = build(process, deals, day, owner or ())
+        from salesflow.cli._accounts import account_views
+        from salesflow.method.health import with_account_risks
 
-    reviews = with_account_risks(reviews, account_views(ws), ws.process, day)
-    currency = ws.process.currency
+        reviews = with_account_risks(reviews, account_views(ws), process, day)
+    currency = process.currency
     if fmt == Format.json:
         output.json({"as_of": day, "currency": currency,
                      "deals": [review_json(r) for r in reviews],
@@ -77,9 +89,43 @@ def review(
         output.csv(REVIEW_CSV, [*_csv_rows(reviews),
                                 *invalid_csv_rows(ws.problems, len(REVIEW_CSV))])
     else:
-        print_review(reviews, day, currency, ws.process)
+        print_review(reviews, day, currency, process)
         invalid_notes(invalid_json(ws.problems))
     raise typer.Exit(1 if ws.problems else 0)
+
+
+def _slim_review(day: dt.date, owners: Sequence[str],
+                 ) -> tuple[Overview, Process, list[DealReview]] | None:
+    """Today's review from the cached summaries and review facts, as fast as the funnel.
+
+    Each deal is judged from the facts its summary carries
+    (`method.review_facts`); only a deal whose passed milestone rules no longer
+    hold is read whole, for the rule's own words. None (the full path) when a
+    deal links to an account: the account's people change what is judged.
+    """
+    from salesflow.cli._common import overview
+    from salesflow.files.load import load_deal_file, load_process
+    from salesflow.method.health import review_judged
+    from salesflow.method.review_facts import slim_deal
+    from salesflow.model.errors import Problem, ProblemsError
+
+    ws = overview(facts=True)
+    if any(d.deal.account is not None for d in ws.deals):
+        return None
+    process = load_process(ws.root)
+
+    def judged(item: SummaryFile) -> Judged:
+        facts = slim_deal(item.deal)
+        if not facts.broken:
+            return facts
+        full, problems = load_deal_file(ws.root, ws.root / item.path, process)
+        if full is None:  # changed since it was read a moment ago
+            raise ProblemsError(problems or [Problem(item.path, 0, 0, _(
+                "changed while salesflow was reading it; run the command again"), "changed")])
+        return full.deal
+
+    pairs = ((item, lambda item=item: judged(item)) for item in ws.deals)
+    return ws, process, review_judged(process, pairs, day, owners)
 
 
 def review_json(r: DealReview) -> dict[str, Any]:

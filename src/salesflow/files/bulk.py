@@ -83,15 +83,21 @@ def parse_one(path: str, rel: str, process: Process, *, keep: bool = False,
 
 
 def row_of(deal: Deal, process: Process) -> Row:
-    """The cached summary row of a valid deal, with the facts only its history gives."""
+    """The cached summary row of a valid deal, with the facts only its full data gives.
+
+    The date it was won (from its history replay) and the facts `review`
+    judges (its buying centre, next steps, needs, activity dates: see
+    `method.review_facts`), so those reports need not rebuild the Deal.
+    """
+    from salesflow.method.review_facts import facts_text
     from salesflow.reports.replay import won_on
 
-    return summary_row(deal, won_on=won_on(deal, process))
+    return summary_row(deal, won_on=won_on(deal, process), review=facts_text(deal, process))
 
 
-def summarize_file(item: DealFile, process: Process) -> SummaryFile:
+def summarize_file(item: DealFile, process: Process, *, facts: bool = False) -> SummaryFile:
     """A loaded deal file as the cache would summarize it: what `load_overview` returns."""
-    return from_row(item.id, item.path, row_of(item.deal, process))
+    return from_row(item.id, item.path, row_of(item.deal, process), keep=facts)
 
 
 def parse_files(files: Sequence[tuple[str, str]], process: Process, *,

@@ -186,17 +186,19 @@ def validate_report(root: Path, files: list[Path] | None = None) -> Validation:
     return report
 
 
-def load_overview(root: Path, *, cache: bool = True) -> Overview:
+def load_overview(root: Path, *, cache: bool = True, facts: bool = False) -> Overview:
     """The process and a summary of every valid deal, with every problem found.
 
     What a report over many deals needs: when the cache vouches for every
     file, no YAML is parsed and no pydantic model built (pydantic is not even
     imported). `cache=False` reads every file afresh and leaves the cache alone.
+    `facts` keeps each summary's history moves and review facts (for `stats`
+    and `review`; the other reports do without, and hold less).
     """
     from salesflow.model.summary import SummaryFile
 
     with _no_gc():
-        loaded = _Load(root, cache=cache, full=False)
+        loaded = _Load(root, cache=cache, full=False, keep_facts=facts)
         deals = [SummaryFile(*valid) for valid in loaded.valid]
     return Overview(root, loaded.summary, deals, loaded.problems)
 
@@ -235,12 +237,14 @@ class _Load:
     deal, in path order; with `full`, `deals()` builds their Deal objects.
     """
 
-    def __init__(self, root: Path, *, cache: bool, full: bool) -> None:
+    def __init__(self, root: Path, *, cache: bool, full: bool,
+                 keep_facts: bool = False) -> None:
         from salesflow.files import cache as cache_module
         from salesflow.model.summary import ProcessSummary, summary_of
 
         self.root = root
         self.full = full
+        self.keep_facts = keep_facts
         self.shared: dict[Any, Any] = {}  # one object per distinct owner, stage, date, ...
         seen_ns = time.time_ns()  # before any file is looked at: see cache.settled
         raw = _process_bytes(root)
@@ -254,7 +258,8 @@ class _Load:
         if cache:
             self.store = cache_module.Store(cache_module.cache_file(root),
                                             cache_module.cache_key(raw))
-            cached = self.store.entries(lambda row: summary_of(row, self.shared))
+            cached = self.store.entries(lambda row: summary_of(row, self.shared,
+                                                                keep=keep_facts))
             if self.store.process is not None:
                 summary = ProcessSummary.from_json(self.store.process)
             assert folders is not None
@@ -357,7 +362,8 @@ class _Load:
         result = self.parsed.get(rel)
         if result is not None:
             self.problems.extend(result.problems)
-            return None if result.row is None else summary_of(result.row, self.shared)
+            return None if result.row is None else summary_of(result.row, self.shared,
+                                                              keep=self.keep_facts)
         entry = self.cached[rel]
         problems = problems_of(entry)
         if problems is not None:

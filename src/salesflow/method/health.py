@@ -21,12 +21,18 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from salesflow.method.gates import stage_gate
+from salesflow.method.review_facts import Person, SlimDeal, activity_dates
 from salesflow.model.account import Account
 from salesflow.model.deal import Deal, DealFile, Stakeholder
 from salesflow.model.i18n import _, ngettext
 from salesflow.model.money import deal_amount, weighted
 from salesflow.model.process import Process, ProcurementStep, Rule
+from salesflow.model.summary import SummaryFile
 from salesflow.model.words import ROLE_NOUNS, and_list, or_list
+
+# A deal as the checks judge it: the full Deal, or its cached facts (see
+# `salesflow.method.review_facts`); the checks read only what both answer.
+Judged = Deal | SlimDeal
 
 
 @dataclass(frozen=True)
@@ -41,18 +47,17 @@ class Risk:
 # --------------------------------------------------------- shared answers
 
 
-def last_activity(deal: Deal, as_of: dt.date) -> dt.date | None:
+def last_activity(deal: Judged, as_of: dt.date) -> dt.date | None:
     """The latest history entry or milestone record on or before `as_of`."""
-    dates = [h.date for h in deal.history] + [m.date for m in deal.milestones.values()]
-    dates = [d for d in dates if d <= as_of]
+    dates = [d for d in activity_dates(deal) if d <= as_of]
     return max(dates) if dates else None
 
 
-def coaches(deal: Deal) -> list[Stakeholder]:
+def coaches(deal: Judged) -> list[Stakeholder | Person]:
     return [p for p in deal.stakeholders if "coach" in p.roles and p.attitude != "opponent"]
 
 
-def _best_contact(deal: Deal) -> Stakeholder | None:
+def _best_contact(deal: Judged) -> Stakeholder | Person | None:
     """Whom to call first: the coach, else the most influential supporter."""
     found = coaches(deal)
     if found:
@@ -62,7 +67,7 @@ def _best_contact(deal: Deal) -> Stakeholder | None:
     return supporters[0] if supporters else None
 
 
-def _ask(deal: Deal) -> str:
+def _ask(deal: Judged) -> str:
     contact = _best_contact(deal)
     if contact is None:
         return ""
@@ -79,7 +84,7 @@ def _stages(n: int) -> str:
     return ngettext("{n} stage", "{n} stages", n).format(n=n)
 
 
-def _past_first_stage(deal: Deal, process: Process) -> bool:
+def _past_first_stage(deal: Judged, process: Process) -> bool:
     """People checks start after the first visit: in the first stage we know nobody yet."""
     return process.index(deal.stage) > 0
 
@@ -98,7 +103,7 @@ class Alignment:
         return f"{self.number}/{self.of} “{self.step.name}”"
 
 
-def alignment(deal: Deal, process: Process) -> Alignment | None:
+def alignment(deal: Judged, process: Process) -> Alignment | None:
     """The customer's step and how far the sales stage is from the stages it goes with.
 
     None when the deal records no step or the step names no stages.
@@ -143,7 +148,7 @@ def explicit_need_stage(process: Process) -> str | None:
 # ------------------------------------------------------------- the checks
 
 
-def idle(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
+def idle(deal: Judged, process: Process, as_of: dt.date) -> Iterator[Risk]:
     stage = process.stage(deal.stage)
     last = last_activity(deal, as_of)
     if stage.rot_days is None or last is None:
@@ -158,7 +163,7 @@ def idle(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
                      "has stopped, put the deal on hold").format(ask=_ask(deal)))
 
 
-def close_passed(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
+def close_passed(deal: Judged, process: Process, as_of: dt.date) -> Iterator[Risk]:
     close = deal.expected_close
     if close is not None and close < as_of:
         yield Risk("close-passed", _("expected close {date} passed {days} ago").format(
@@ -167,7 +172,7 @@ def close_passed(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]
                      "`expected_close:`; a past date distorts the forecast"))
 
 
-def next_step(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
+def next_step(deal: Judged, process: Process, as_of: dt.date) -> Iterator[Risk]:
     held = deal.status == "hold"
     if not deal.next_steps:
         if held:
@@ -191,7 +196,7 @@ def next_step(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
                      "that are done"))
 
 
-def no_coach(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
+def no_coach(deal: Judged, process: Process, as_of: dt.date) -> Iterator[Risk]:
     if not _past_first_stage(deal, process) or coaches(deal):
         return
     supporters = [p.name for p in deal.stakeholders if p.attitude == "supporter"][:3]
@@ -210,7 +215,7 @@ def no_coach(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
                move)
 
 
-def no_decision_level(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
+def no_decision_level(deal: Judged, process: Process, as_of: dt.date) -> Iterator[Risk]:
     if not _past_first_stage(deal, process):
         return
     if not any(p.level == "decision" for p in deal.stakeholders):
@@ -219,7 +224,7 @@ def no_decision_level(deal: Deal, process: Process, as_of: dt.date) -> Iterator[
                      "with `level: decision`").format(ask=_ask(deal)))
 
 
-def opponent_buyer(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
+def opponent_buyer(deal: Judged, process: Process, as_of: dt.date) -> Iterator[Risk]:
     for p in deal.stakeholders:
         held = [r for r in p.roles if r in ("decision", "financial")]
         if p.attitude != "opponent" or not held:
@@ -236,7 +241,7 @@ def opponent_buyer(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Ris
                          name=p.name, through=through, what=what))
 
 
-def out_of_step(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
+def out_of_step(deal: Judged, process: Process, as_of: dt.date) -> Iterator[Risk]:
     if not process.procurement:
         return
     if deal.procurement_step is None:
@@ -269,7 +274,7 @@ def out_of_step(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
                      "the deal is already further, update `stage:`").format(stage=deal.stage))
 
 
-def no_explicit_need(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
+def no_explicit_need(deal: Judged, process: Process, as_of: dt.date) -> Iterator[Risk]:
     start = explicit_need_stage(process)
     if start is None or process.index(deal.stage) < process.index(start):
         return
@@ -284,7 +289,9 @@ def no_explicit_need(deal: Deal, process: Process, as_of: dt.date) -> Iterator[R
                  "questions; record the need they state with `explicit: true`"))
 
 
-def rule_broken(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
+def rule_broken(deal: Judged, process: Process, as_of: dt.date) -> Iterator[Risk]:
+    if isinstance(deal, SlimDeal):  # its facts say none broke: the review judges the
+        return  # others from their full data (see `review_facts.has_broken_rule`)
     current = process.index(deal.stage)
     for stage in process.stages[:current]:
         for status in stage_gate(deal, stage, process):
@@ -300,7 +307,7 @@ def rule_broken(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
                        or _("restore what the milestone's rule asks for"))
 
 
-RiskCheck = Callable[[Deal, Process, dt.date], Iterator[Risk]]
+RiskCheck = Callable[[Judged, Process, dt.date], Iterator[Risk]]
 
 RISK_CHECKS: list[RiskCheck] = [
     idle,
@@ -317,7 +324,7 @@ RISK_CHECKS: list[RiskCheck] = [
 HOLD_CHECKS: list[RiskCheck] = [next_step]
 
 
-def risks(deal: Deal, process: Process, as_of: dt.date) -> list[Risk]:
+def risks(deal: Judged, process: Process, as_of: dt.date) -> list[Risk]:
     """Every risk of one deal: all checks for an open deal, the follow-up for a held one."""
     checks = RISK_CHECKS if deal.status == "open" else HOLD_CHECKS if deal.status == "hold" else []
     return [r for check in checks for r in check(deal, process, as_of)]
@@ -328,7 +335,7 @@ def risks(deal: Deal, process: Process, as_of: dt.date) -> list[Risk]:
 
 @dataclass(frozen=True)
 class DealReview:
-    item: DealFile
+    item: DealFile | SummaryFile
     amount: Decimal | None  # in the report currency
     weighted: Decimal | None
     risks: tuple[Risk, ...]
@@ -341,9 +348,21 @@ def review(process: Process, deals: Iterable[DealFile], as_of: dt.date,
     Held deals (out of the weighted funnel) follow the open ones, deals without
     an amount come last in each group, and ties go by id so the order is stable.
     """
+    return review_judged(process, ((item, item.deal) for item in deals), as_of, owners)
+
+
+def review_judged(process: Process,
+                  deals: Iterable[tuple[DealFile | SummaryFile, Callable[[], Judged] | Judged]],
+                  as_of: dt.date, owners: Iterable[str] = ()) -> list[DealReview]:
+    """`review` of (item, deal to judge) pairs: the deal, or a function giving it.
+
+    The item is what the review shows (a loaded or a summarized deal file);
+    the deal judged may be its cached facts (`review_facts.SlimDeal`). Given
+    as a function, it is only made for the deals the review keeps.
+    """
     wanted = set(owners)
     out: list[DealReview] = []
-    for item in deals:
+    for item, judged in deals:
         d = item.deal
         if d.status not in ("open", "hold") or (wanted and d.owner not in wanted):
             continue
@@ -351,7 +370,8 @@ def review(process: Process, deals: Iterable[DealFile], as_of: dt.date,
         value = None  # a held deal is kept out of the weighted pipeline
         if amount is not None and d.status == "open":
             value = weighted(amount, process.stage(d.stage).probability)
-        out.append(DealReview(item, amount, value, tuple(risks(d, process, as_of))))
+        deal = judged() if callable(judged) else judged
+        out.append(DealReview(item, amount, value, tuple(risks(deal, process, as_of))))
     out.sort(key=lambda r: (r.item.deal.status == "hold", r.weighted is None,
                            -(r.weighted or r.amount or 0), r.item.id))
     return out
@@ -484,6 +504,8 @@ def with_account_risks(reviews: list[DealReview], views: Mapping[str, AccountVie
     out = []
     for r in reviews:
         view = views.get(r.item.id)
-        extra = account_risks(r.item.deal, view, process, as_of) if view else []
+        deal = r.item.deal
+        extra = (account_risks(deal, view, process, as_of)
+                 if view and isinstance(deal, Deal) else [])
         out.append(replace(r, risks=(*r.risks, *extra)) if extra else r)
     return out

@@ -48,12 +48,55 @@ class DealSummary(NamedTuple):
     won_on: dt.date | None = None  # the date its history made it won (reports.replay.won_on)
     notes: str | None = None
     x: str | None = None  # the team's own `x-` keys, as JSON text (see `extensions`)
-    account: str | None = None  # the account id the deal links to
+    moves: str | None = None  # its stage moves and status changes, as JSON (see `moves_of`)
+    review: str | None = None  # what `review` judges of it, as JSON (method.review_facts)
+    account: str | None = None  # the account id the deal links to (the last column)
 
     @property
     def extensions(self) -> dict[str, Any]:
         """The team's own `x-` keys, as on the Deal (decoded on demand: rarely read)."""
         return json.loads(self.x) if self.x else {}
+
+    @property
+    def replayable(self) -> bool:
+        """As `reports.replay.replayable` says of the Deal (read with `moves` kept)."""
+        return self.moves is not None and self.moves.startswith("[1")
+
+    @property
+    def path_moves(self) -> tuple[Move, ...]:
+        """The history's moves and status changes (`moves_of`), decoded on demand."""
+        if self.moves is None:
+            return ()
+        return tuple(Move(_day(d), k, to, st, f) for d, k, to, st, f in json.loads(self.moves)[1])
+
+
+class Move(NamedTuple):
+    """A stage move or status change of a deal's history: what `stats` replays of it.
+
+    Reads like a `HistoryEntry` for `reports.replay.step`, so the replay of a
+    summary and of a full deal is one piece of code.
+    """
+
+    date: dt.date
+    kind: str  # "move" or "status"
+    to_stage: str | None
+    status: Any  # Status | None
+    forced: bool | None
+
+
+def moves_of(deal: Deal) -> tuple[bool, tuple[Move, ...]]:
+    """Whether the history can be replayed, and its moves and status changes, in order."""
+    history = deal.history
+    replayable = bool(history) and history[0].to_stage is not None
+    return replayable, tuple(Move(h.date, h.kind, h.to_stage, h.status, h.forced)
+                             for h in history if h.kind in ("move", "status"))
+
+
+def _moves_text(deal: Deal) -> str:
+    replayable, moves = moves_of(deal)
+    return json.dumps([1 if replayable else 0,
+                       [[m.date.isoformat(), m.kind, m.to_stage, m.status, m.forced]
+                        for m in moves]], ensure_ascii=False, separators=(",", ":"))
 
 
 class SummaryFile(NamedTuple):
@@ -69,12 +112,13 @@ Row = tuple[str | None, ...]
 ROW_FIELDS: tuple[str, ...] = DealSummary._fields  # the cached columns
 
 
-def summary_row(deal: Deal, *, won_on: dt.date | None) -> Row:
+def summary_row(deal: Deal, *, won_on: dt.date | None, review: str | None = None) -> Row:
     """A validated deal's summary as plain text values, in ROW_FIELDS order.
 
     `won_on` is the date the deal's history made it won, which only the
-    history replay (`salesflow.reports.replay.won_on`) can say; the loader
-    works it out as it parses (`salesflow.files.bulk.row_of`).
+    history replay (`salesflow.reports.replay.won_on`) can say, and `review`
+    the facts the review judges (`salesflow.method.review_facts`); the loader
+    works both out as it parses (`salesflow.files.bulk.row_of`).
     """
     history = deal.history
     return (
@@ -88,26 +132,32 @@ def summary_row(deal: Deal, *, won_on: dt.date | None) -> Row:
         _iso(won_on), deal.notes,
         json.dumps(deal.extensions, ensure_ascii=False, default=str) if deal.extensions
         else None,
+        _moves_text(deal), review,
         deal.account,
     )
 
 
 def from_row(deal_id: str, path: str, row: Row | tuple[Any, ...],
-             shared: dict[Any, Any] | None = None) -> SummaryFile:
+             shared: dict[Any, Any] | None = None, *, keep: bool = False) -> SummaryFile:
     """The summarized deal file of a row (see `summary_of`)."""
-    return _new(SummaryFile, (deal_id, path, summary_of(row, shared)))
+    return _new(SummaryFile, (deal_id, path, summary_of(row, shared, keep=keep)))
 
 
 def summary_of(row: Row | tuple[Any, ...], shared: dict[Any, Any] | None = None,
-               ) -> DealSummary:
+               *, keep: bool = True) -> DealSummary:
     """The summary of a row; exact: Decimal and ISO dates read back as they were.
 
     With `shared`, equal texts become one object across the rows given the
     same dict (dates always do): owners, stages and segments repeat across
     tens of thousands of deals, and SQLite returns a new string for each.
+    `keep=False` leaves out the per-deal history facts (`moves`, `review`),
+    which only `stats` and `review` read: the other reports hold less.
     """
     (name, customer, owner, amount, currency, stage, status, close, segment, product_line,
-     relationship, step, lost_reason, created, changed, won_on, notes, x, account) = row
+     relationship, step, lost_reason, created, changed, won_on, notes, x, moves, review,
+     account) = row
+    if not keep:
+        moves = review = None
     one = (shared if shared is not None else {}).setdefault
     return _new(DealSummary, (
         name, one(customer, customer), one(owner, owner),
@@ -116,7 +166,7 @@ def summary_of(row: Row | tuple[Any, ...], shared: dict[Any, Any] | None = None,
         one(segment, segment), one(product_line, product_line),
         one(relationship, relationship), one(step, step), one(lost_reason, lost_reason),
         None if created is None else _day(created), None if changed is None else _day(changed),
-        None if won_on is None else _day(won_on), notes, x,
+        None if won_on is None else _day(won_on), notes, x, moves, review,
         one(account, account),
     ))
 

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from salesflow.model.deal import Deal, DealFile, HistoryEntry, Status
     from salesflow.model.process import Process
+    from salesflow.model.summary import Move, ProcessSummary
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,8 @@ class State:
     status: Status
 
 
-def step(state: State | None, entry: HistoryEntry, process: Process) -> State | None:
+def step(state: State | None, entry: HistoryEntry | Move,
+         process: Process | ProcessSummary) -> State | None:
     """The state after one history entry (None: the deal has not entered a stage yet)."""
     won = process.won.code
     if entry.kind in ("field", "activity"):

@@ -23,17 +23,22 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from salesflow.model.money import deal_amount
+from salesflow.model.summary import DealSummary
 from salesflow.reports.replay import State, replayable, step
 
 if TYPE_CHECKING:
-    from salesflow.model.deal import Deal, DealFile
+    from salesflow.model.deal import Deal, DealFile, HistoryEntry
     from salesflow.model.process import Process
+    from salesflow.model.summary import Move, ProcessSummary, SummaryFile
+
+    Item = DealFile | SummaryFile  # a summary kept with its `moves` (load_overview(facts=True))
+    AnyProcess = Process | ProcessSummary
 
 DEFAULT_MIN_SAMPLE = 5
 
@@ -103,9 +108,21 @@ class Timeline:
         return self.start_index <= index <= self.max_index
 
 
-def timeline(deal: Deal, process: Process, end: dt.date | None = None) -> Timeline | None:
+def path(deal: Deal | DealSummary) -> tuple[bool, Sequence[HistoryEntry | Move]]:
+    """Whether the deal's history replays, and the entries that move it.
+
+    A summary carries just its moves and status changes (`summary.moves_of`),
+    recorded as it was parsed; the statistics of either are the same.
+    """
+    if isinstance(deal, DealSummary):
+        return deal.replayable, deal.path_moves
+    return replayable(deal), deal.history
+
+
+def timeline(deal: Deal | DealSummary, process: AnyProcess,
+             end: dt.date | None = None) -> Timeline | None:
     """The deal's path through the stages, from its history up to `end`."""
-    entries = [h for h in deal.history if (end is None or h.date <= end)
+    entries = [h for h in path(deal)[1] if (end is None or h.date <= end)
                and h.kind in ("move", "status")]  # field changes and activities: no move
     if not entries or entries[0].to_stage is None:
         return None
@@ -162,7 +179,7 @@ def _days(values: list[int], min_sample: int) -> Days:
                 float(statistics.median(values)))
 
 
-def stats(process: Process, deals: Iterable[DealFile], *, start: dt.date | None = None,
+def stats(process: AnyProcess, deals: Iterable[Item], *, start: dt.date | None = None,
           end: dt.date | None = None, min_sample: int = DEFAULT_MIN_SAMPLE) -> Stats:
     """Conversion, win rates, days in stage, cycle time and lost reasons over the window."""
 
@@ -170,13 +187,14 @@ def stats(process: Process, deals: Iterable[DealFile], *, start: dt.date | None 
         return day is not None and (start is None or day >= start) and (
             end is None or day <= end)
 
-    lines: list[tuple[DealFile, Timeline]] = []
+    lines: list[tuple[Item, Timeline]] = []
     no_history: list[str] = []
     for item in deals:
-        if not replayable(item.deal):
+        deal = item.deal
+        if not (deal.replayable if isinstance(deal, DealSummary) else replayable(deal)):
             no_history.append(item.id)
             continue
-        line = timeline(item.deal, process, end)
+        line = timeline(deal, process, end)
         if line is not None:
             lines.append((item, line))
 
@@ -186,7 +204,8 @@ def stats(process: Process, deals: Iterable[DealFile], *, start: dt.date | None 
     last = len(process.stages) - 1
 
     rows = []
-    for index, stage in enumerate(process.stages):
+    for index in range(len(process.stages)):
+        stage = process.stages[index]
         reached = [(i, t) for i, t in decided if t.reached(index)]
         win = _rate(sum(1 for _, t in reached if t.outcome == "won"), len(reached), min_sample)
         conversion: Rate | None = None
@@ -208,8 +227,8 @@ def stats(process: Process, deals: Iterable[DealFile], *, start: dt.date | None 
                  _lost_reasons(process, [i for i, _ in lost]))
 
 
-def _lost_reasons(process: Process, lost: list[DealFile]) -> tuple[LostReason, ...]:
-    groups: dict[str | None, list[DealFile]] = {}
+def _lost_reasons(process: AnyProcess, lost: list[Item]) -> tuple[LostReason, ...]:
+    groups: dict[str | None, list[Item]] = {}
     for item in lost:
         groups.setdefault(item.deal.lost_reason, []).append(item)
     reasons = []
