@@ -5,8 +5,9 @@
     python -m tests.catalog missing   # list what zh lacks (what the completeness test fails on)
     python -m tests.catalog fill F.json  # write {msgid: msgstr} translations into the .po
 
-What is extracted (Babel's Python extractor plus two things it cannot see):
-- calls of `_`, `N_`, `ngettext`, `pgettext` (salesflow.model.i18n) with literal strings;
+What is extracted (Babel's Python extractor plus what it cannot see):
+- calls of `_`, `N_`, `ngettext`, `pgettext` (salesflow.model.i18n) with literal strings,
+  also inside f-string expressions (read from the AST: Babel sees an f-string as one token);
 - literal headers and titles of `output.table(...)` and `Col(...)` (render.table and
   fit.fitted translate them);
 - every `help="..."` keyword (Typer options, arguments, apps, commands): Typer
@@ -69,6 +70,31 @@ def _help_texts(path: Path) -> Iterator[tuple[str, int]]:
                 yield doc, node.lineno
 
 
+def _in_fstrings(path: Path) -> Iterator[tuple[str | tuple[str, str], str | None, int]]:
+    """`_("...")` and friends inside f-string expressions, which Babel's tokenizer cannot see.
+
+    On Python 3.11 an f-string is one string token, so `f"<b>{_('Total')}</b>"`
+    would never reach the catalog (and never be translated); the AST sees it.
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for fstring in ast.walk(tree):
+        if not isinstance(fstring, ast.JoinedStr):
+            continue
+        for node in ast.walk(fstring):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in KEYWORDS):
+                continue
+            args = [a.value if isinstance(a, ast.Constant) and isinstance(a.value, str)
+                    else None for a in node.args]
+            name = node.func.id
+            if name in ("_", "N_") and args and args[0]:
+                yield args[0], None, node.lineno
+            elif name == "ngettext" and len(args) > 1 and args[0] and args[1]:
+                yield (args[0], args[1]), None, node.lineno
+            elif name == "pgettext" and len(args) > 1 and args[0] and args[1]:
+                yield args[1], args[0], node.lineno
+
+
 @functools.cache
 def extract() -> dict[tuple[str, str | None], Message]:
     """Every translatable string in src/salesflow, keyed by (id, context)."""
@@ -84,6 +110,9 @@ def extract() -> dict[tuple[str, str | None], Message]:
                 (message[0], message[1]) if isinstance(message, tuple) and len(message) > 1
                 and message[1] else msgid)
             found.setdefault((msgid, context), (ident, context, f"{where}:{lineno}"))
+        for ident_, context_, lineno in _in_fstrings(path):
+            msgid = ident_[0] if isinstance(ident_, tuple) else ident_
+            found.setdefault((msgid, context_), (ident_, context_, f"{where}:{lineno}"))
         for text, lineno in _help_texts(path):
             found.setdefault((text, None), (text, None, f"{where}:{lineno}"))
     return found

@@ -357,6 +357,7 @@ def report(
     from salesflow import __version__
     from salesflow.files.guard import write_file
     from salesflow.model.errors import UsageError
+    from salesflow.model.i18n import _
     from salesflow.output.html import page
     from salesflow.output.render import output
     from salesflow.reports import funnel as build_funnel
@@ -386,7 +387,7 @@ def report(
     process = ws.process
     fc = build_forecast(process, deals, today=when or today, period=period.value)
     data: dict[str, Any] = {
-        "title": title or f"Pipeline report — {ws.root.name}",
+        "title": title or _("Pipeline report — {workspace}").format(workspace=ws.root.name),
         "workspace": ws.root.name,
         "as_of": (when or today).isoformat(),
         "replayed": when is not None,
@@ -411,7 +412,7 @@ def report(
         if first >= today:
             raise UsageError(f"--since {first} is not before today",
                              hint="give an earlier --since, e.g. --since 7d")
-        changed, _ = build_changes(ws, cut, first, today, today)
+        changed = build_changes(ws, cut, first, today, today)[0]
         data["changes"] = changes_json(changed, cut=cut)
         data["trend"] = trend_json(build_trend(process, deals, until=today), cut=cut)
     text = page(data)

@@ -12,6 +12,8 @@ from decimal import Decimal
 from html import escape
 from typing import Any
 
+from salesflow.model.i18n import _, ngettext
+
 
 def _e(value: Any) -> str:
     return escape("" if value is None else str(value), quote=True)
@@ -36,12 +38,14 @@ def funnel_chart(funnel: dict[str, Any], human: Any) -> str:
     rows = []
     for i, s in enumerate(stages):
         won = " won" if i == last else ""
-        deals = f"{s['count']} deal{'s' if s['count'] != 1 else ''}"
+        deals = ngettext("{n} deal", "{n} deals", s["count"]).format(n=s["count"])
         if s["without_amount"]:
-            deals += f", {len(s['without_amount'])} without amount"
+            deals += _(", {n} without amount").format(n=len(s["without_amount"]))
+        tip = _("{code} {name}: {amount} ({weighted} weighted)").format(
+            code=s["code"], name=s["name"], amount=human(s["amount"]),
+            weighted=human(s["weighted"]))
         rows.append(
-            f'<div class="frow" data-code="{_e(s["code"])}" title="{_e(s["code"])} '
-            f'{_e(s["name"])}: {_e(human(s["amount"]))} ({_e(human(s["weighted"]))} weighted)">'
+            f'<div class="frow" data-code="{_e(s["code"])}" title="{_e(tip)}">'
             f'<div class="flabel"><b class="code">{_e(s["code"])}</b> '
             f'<span class="stage-label" data-code="{_e(s["code"])}">{_e(s["name"])}</span>'
             f'<div class="sub">{s["probability"]}% · {_e(deals)}</div></div>'
@@ -49,11 +53,14 @@ def funnel_chart(funnel: dict[str, Any], human: Any) -> str:
             f'style="width:{_pct(s["amount"], top)}%"><div class="bar-weighted{won}" '
             f'style="width:{_inner(s["weighted"], s["amount"])}%"></div></div></div>'
             f'<div class="fvalue"><b>{_e(human(s["amount"]))}</b>'
-            f'<div class="sub">{_e(human(s["weighted"]))} weighted</div></div></div>')
-    legend = ('<div class="legend"><span class="key bar"></span> amount '
-              '<span class="key bar-weighted"></span> weighted (× probability)</div>')
-    return (f'<div id="funnel-chart" class="chart" role="img" aria-label="Funnel chart: amount '
-            f'and weighted amount per stage">{"".join(rows)}{legend}</div>')
+            f'<div class="sub">{_e(_("{amount} weighted").format(amount=human(s["weighted"])))}'
+            "</div></div></div>")
+    legend = (f'<div class="legend"><span class="key bar"></span> {_e(_("amount"))} '
+              f'<span class="key bar-weighted"></span> {_e(_("weighted (× probability)"))}'
+              "</div>")
+    label = _("Funnel chart: amount and weighted amount per stage")
+    return (f'<div id="funnel-chart" class="chart" role="img" aria-label="{_e(label)}">'
+            f'{"".join(rows)}{legend}</div>')
 
 
 def forecast_chart(fc: dict[str, Any], labels: dict[str, str], human: Any) -> str:
@@ -64,7 +71,7 @@ def forecast_chart(fc: dict[str, Any], labels: dict[str, str], human: Any) -> st
     rows = []
     for r in rows_in:
         key = r["period"] or r["kind"]
-        label = r["period"] or labels[r["kind"]]
+        label = r["period"] or _(labels[r["kind"]])
         warn = " warn" if r["kind"] != "period" and r["count"] else ""
         rows.append(
             f'<div class="frow fc{warn}" data-period="{_e(key)}">'
@@ -74,9 +81,11 @@ def forecast_chart(fc: dict[str, Any], labels: dict[str, str], human: Any) -> st
             f'style="width:{_inner(r["weighted"], r["best_case"])}%"></div></div>'
             f'<div class="bar won-bar" style="width:{_pct(r["won"], top)}%"></div></div>'
             f'<div class="fvalue"><b>{_e(human(r["weighted"]))}</b>'
-            f'<div class="sub">won {_e(human(r["won"]))}</div></div></div>')
-    legend = ('<div class="legend"><span class="key bar"></span> best case '
-              '<span class="key bar-weighted"></span> weighted '
-              '<span class="key won-bar"></span> won</div>')
-    return (f'<div id="forecast-chart" class="chart" role="img" aria-label="Forecast chart: '
-            f'best case, weighted and won per period">{"".join(rows)}{legend}</div>')
+            f'<div class="sub">{_e(_("won {amount}").format(amount=human(r["won"])))}</div>'
+            "</div></div>")
+    legend = (f'<div class="legend"><span class="key bar"></span> {_e(_("best case"))} '
+              f'<span class="key bar-weighted"></span> {_e(_("weighted"))} '
+              f'<span class="key won-bar"></span> {_e(_("won"))}</div>')
+    label = _("Forecast chart: best case, weighted and won per period")
+    return (f'<div id="forecast-chart" class="chart" role="img" aria-label="{_e(label)}">'
+            f'{"".join(rows)}{legend}</div>')

@@ -13,13 +13,19 @@ from decimal import Decimal
 from html import escape
 from typing import Any
 
+from salesflow.model.i18n import N_, _
+from salesflow.output import numbers
+from salesflow.output.html_tables import period_word, status_label
+
 WIDTH = 760
 HEIGHT = 260
 TOP, BOTTOM, LEFT = 20, 60, 70
-LABELS = {"new": "New", "advanced": "Advanced", "moved-back": "Moved back", "won": "Won",
-          "lost": "Lost", "held": "On hold", "reopened": "Reopened", "slipped": "Slipped",
-          "pulled-in": "Pulled in", "amount-up": "Amount up", "amount-down": "Amount down",
-          "reassigned": "In/out of cut", "removed": "Removed", "unchanged": "Unchanged"}
+LABELS = {"new": N_("New"), "advanced": N_("Advanced"), "moved-back": N_("Moved back"),
+          "won": N_("Won"), "lost": N_("Lost"), "held": N_("On hold"),
+          "reopened": N_("Reopened"), "slipped": N_("Slipped"), "pulled-in": N_("Pulled in"),
+          "amount-up": N_("Amount up"), "amount-down": N_("Amount down"),
+          "reassigned": N_("In/out of cut"), "removed": N_("Removed"),
+          "unchanged": N_("Unchanged")}
 MAX_DEALS = 15
 
 
@@ -27,16 +33,16 @@ def _e(value: Any) -> str:
     return escape("" if value is None else str(value), quote=True)
 
 
-def human(value: str | Decimal | None) -> str:
-    from decimal import ROUND_HALF_UP
-
-    if value is None:
-        return "—"
-    return f"{Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP):,.0f}"
+def label(category: str) -> str:
+    return _(LABELS[category])
 
 
-def signed(value: str) -> str:
-    return ("+" if Decimal(value) > 0 else "") + human(value)
+def human(value: str | Decimal | None, currency: str | None = None) -> str:
+    return numbers.money(None if value is None else Decimal(value), currency)
+
+
+def signed(value: str, currency: str | None = None) -> str:
+    return numbers.signed(Decimal(value), currency)
 
 
 # ---------------------------------------------------------------- waterfall
@@ -45,16 +51,16 @@ def signed(value: str) -> str:
 def waterfall_steps(data: dict[str, Any]) -> list[tuple[str, str, Decimal, Decimal]]:
     """(kind, label, bottom, top) per bar: the start, each category that moved, the end."""
     start = Decimal(data["start"]["weighted"])
-    steps = [("level", f"Start {data['since']}", Decimal(0), start)]
+    steps = [("level", _("Start {date}").format(date=data["since"]), Decimal(0), start)]
     running = start
     for c in data["categories"]:
         delta = Decimal(c["weighted"])
         if not delta:
             continue
         kind = "up" if delta > 0 else "down"
-        steps.append((kind, LABELS[c["category"]], running, running + delta))
+        steps.append((kind, label(c["category"]), running, running + delta))
         running += delta
-    steps.append(("level", f"End {data['until']}", Decimal(0), running))
+    steps.append(("level", _("End {date}").format(date=data["until"]), Decimal(0), running))
     return steps
 
 
@@ -71,29 +77,29 @@ def waterfall_svg(data: dict[str, Any]) -> str:
         return TOP + float((high - value) / span) * inner
 
     parts = [f'<svg id="waterfall-chart" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" '
-             f'width="{WIDTH}" height="{HEIGHT}" aria-label="Waterfall: weighted pipeline '
-             f'at the start, each change, and at the end">',
+             f'width="{WIDTH}" height="{HEIGHT}" aria-label="'
+             f'{_e(_("Waterfall: weighted pipeline at the start, each change, and at the end"))}">',
              f'<line class="axis" x1="{LEFT}" x2="{WIDTH}" y1="{y(Decimal(0)):.2f}" '
              f'y2="{y(Decimal(0)):.2f}"/>',
              f'<text class="sub" x="{LEFT - 6}" y="{y(high) + 4:.2f}" text-anchor="end">'
              f"{_e(human(high))}</text>"]
-    for i, (kind, label, a, b) in enumerate(steps):
+    for i, (kind, name, a, b) in enumerate(steps):
         x = LEFT + i * slot + slot * 0.15
         top, bottom = y(max(a, b)), y(min(a, b))
         value = b if kind == "level" else b - a
         shown = human(value) if kind == "level" else signed(str(value))
         parts.append(
-            f'<g class="step {kind}" data-label="{_e(label)}" data-exact="{value}">'
-            f"<title>{_e(label)}: {_e(shown)}</title>"
+            f'<g class="step {kind}" data-label="{_e(name)}" data-exact="{value}">'
+            f"<title>{_e(_('{label}: {value}').format(label=name, value=shown))}</title>"
             f'<rect class="wf {kind}" x="{x:.2f}" y="{top:.2f}" width="{slot * 0.7:.2f}" '
             f'height="{max(bottom - top, 1):.2f}"/>'
             f'<text class="wfv" x="{x + slot * 0.35:.2f}" y="{top - 4:.2f}" '
             f'text-anchor="middle">{_e(shown)}</text>'
             f'<text class="sub" x="{x + slot * 0.35:.2f}" y="{HEIGHT - BOTTOM + 16}" '
-            f'text-anchor="middle">{_e(label.split(" ")[0])}</text>'
+            f'text-anchor="middle">{_e(name.split(" ")[0])}</text>'
             + (f'<text class="sub" x="{x + slot * 0.35:.2f}" y="{HEIGHT - BOTTOM + 30}" '
-               f'text-anchor="middle">{_e(label.split(" ", 1)[1])}</text>'
-               if " " in label else "")
+               f'text-anchor="middle">{_e(name.split(" ", 1)[1])}</text>'
+               if " " in name else "")
             + "</g>")
     parts.append("</svg>")
     return "".join(parts)
@@ -102,35 +108,42 @@ def waterfall_svg(data: dict[str, Any]) -> str:
 def _side(side: dict[str, Any] | None) -> str:
     if side is None:
         return "—"
-    return (f"{_e(side['stage'])} {_e(side['status'])} · {_e(human(side['amount']))} · "
-            f"{_e(side['expected_close'] or 'no close')}")
+    return (f"{_e(side['stage'])} {_e(status_label(side['status']))} · "
+            f"{_e(human(side['amount']))} · "
+            f"{_e(side['expected_close'] or _('no close'))}")
+
+
+def on(day: str) -> str:
+    return _("Pipeline on {date}").format(date=day)
 
 
 def changes_section(data: dict[str, Any]) -> str:
     """The waterfall, the categories table and each category's deals."""
-    cur = _e(data["currency"])
-    rows = [f'<tr data-category="start"><td>Pipeline on {_e(data["since"])}</td>'
+    cur = data["currency"]
+    git = f" <small>{_e(_('(from git)'))}</small>"
+    rows = [f'<tr data-category="start"><td>{_e(on(data["since"]))}</td>'
             f'<td class="num">{data["start"]["count"]}</td>'
             f'<td class="num" data-field="amount" data-exact="{data["start"]["amount"]}">'
-            f'{human(data["start"]["amount"])}</td><td class="num" data-field="weighted" '
-            f'data-exact="{data["start"]["weighted"]}">{human(data["start"]["weighted"])}</td>'
+            f'{human(data["start"]["amount"], cur)}</td><td class="num" data-field="weighted" '
+            f'data-exact="{data["start"]["weighted"]}">{human(data["start"]["weighted"], cur)}</td>'
             "</tr>"]
     for c in data["categories"]:
         if not c["count"]:
             continue
-        rows.append(f'<tr data-category="{_e(c["category"])}"><td>{LABELS[c["category"]]}'
+        rows.append(f'<tr data-category="{_e(c["category"])}"><td>{_e(label(c["category"]))}'
                     f'</td><td class="num" data-field="count">{c["count"]}</td>'
                     f'<td class="num" data-field="amount" data-exact="{c["amount"]}">'
-                    f'{signed(c["amount"])}</td><td class="num" data-field="weighted" '
-                    f'data-exact="{c["weighted"]}">{signed(c["weighted"])}</td></tr>')
-    rows.append(f'<tr class="total" data-category="end"><td>Pipeline on {_e(data["until"])}'
+                    f'{signed(c["amount"], cur)}</td><td class="num" data-field="weighted" '
+                    f'data-exact="{c["weighted"]}">{signed(c["weighted"], cur)}</td></tr>')
+    rows.append(f'<tr class="total" data-category="end"><td>{_e(on(data["until"]))}'
                 f'</td><td class="num">{data["end"]["count"]}</td>'
                 f'<td class="num" data-field="amount" data-exact="{data["end"]["amount"]}">'
-                f'{human(data["end"]["amount"])}</td><td class="num" data-field="weighted" '
-                f'data-exact="{data["end"]["weighted"]}">{human(data["end"]["weighted"])}</td>'
+                f'{human(data["end"]["amount"], cur)}</td><td class="num" data-field="weighted" '
+                f'data-exact="{data["end"]["weighted"]}">{human(data["end"]["weighted"], cur)}</td>'
                 "</tr>")
-    table = (f'<table id="changes-table"><thead><tr><th></th><th class="num">Deals</th>'
-             f'<th class="num">Amount {cur}</th><th class="num">Weighted {cur}</th></tr>'
+    table = (f'<table id="changes-table"><thead><tr><th></th><th class="num">{_e(_("Deals"))}'
+             f'</th><th class="num">{_e(_("Amount {currency}").format(currency=cur))}</th>'
+             f'<th class="num">{_e(_("Weighted {currency}").format(currency=cur))}</th></tr>'
              f"</thead><tbody>{''.join(rows)}</tbody></table>")
     lists = []
     for c in data["categories"]:
@@ -139,27 +152,31 @@ def changes_section(data: dict[str, Any]) -> str:
         items = "".join(
             f'<tr data-id="{_e(d["id"])}"><td><code>{_e(d["id"])}</code></td>'
             f"<td>{_e(d['owner'] or '')}</td><td>{_side(d['from'])}</td><td>{_side(d['to'])}"
-            f"{' <small>(from git)</small>' if d['source'] == 'git' else ''}</td>"
-            f'<td class="num">{signed(d["weighted_delta"])}</td></tr>'
+            f"{git if d['source'] == 'git' else ''}</td>"
+            f'<td class="num">{signed(d["weighted_delta"], cur)}</td></tr>'
             for d in c["deals"][:MAX_DEALS])
-        more = (f'<p class="meta">… and {c["count"] - MAX_DEALS} more (salesflow changes '
-                "--format json lists them all).</p>" if c["count"] > MAX_DEALS else "")
-        lists.append(f'<h3>{LABELS[c["category"]]} ({c["count"]})</h3>'
+        rest = _("… and {n} more (salesflow changes --format json lists them all).").format(
+            n=c["count"] - MAX_DEALS)
+        more = f'<p class="meta">{_e(rest)}</p>' if c["count"] > MAX_DEALS else ""
+        heads = "".join(f"<th>{_e(_(h))}</th>" for h in (N_("Deal"), N_("Owner"), N_("Then"),
+                                                        N_("Now")))
+        lists.append(f'<h3>{_e(label(c["category"]))} ({c["count"]})</h3>'
                      f'<table class="moves" data-category="{_e(c["category"])}"><thead><tr>'
-                     f"<th>Deal</th><th>Owner</th><th>Then</th><th>Now</th>"
-                     f'<th class="num">Weighted {cur}</th></tr></thead><tbody>{items}</tbody>'
-                     f"</table>{more}")
+                     f'{heads}<th class="num">{_e(_("Weighted {currency}").format(currency=cur))}'
+                     f"</th></tr></thead><tbody>{items}</tbody></table>{more}")
     ident = data["identity"]
-    notes = [f"{human(ident['start'])} {signed(ident['deltas'])} = {human(ident['end'])} "
-             f"{cur} weighted: start + changes = end."]
+    notes = [_e(_("{start} {deltas} = {end} {currency} weighted: start + changes = end.")
+                .format(start=human(ident["start"]), deltas=signed(ident["deltas"]),
+                        end=human(ident["end"]), currency=cur))]
     if data["git"] is None:
-        notes.append("Not in a git repository: moves are read from history only.")
+        notes.append(_e(_("Not in a git repository: moves are read from history only.")))
     if data["unexplained"]["count"]:
-        notes.append("Could not be explained (history does not match the file, no git), "
-                     "left out: " + ", ".join(f"<code>{_e(i)}</code>"
-                                              for i in data["unexplained"]["ids"]))
+        notes.append(_e(_("Could not be explained (history does not match the file, no git), "
+                          "left out: {ids}")).format(ids=", ".join(
+                              f"<code>{_e(i)}</code>" for i in data["unexplained"]["ids"])))
     note_html = "".join(f"<li>{n}</li>" for n in notes)
-    return (f'<section id="changes"><h2>What changed since {_e(data["since"])}</h2>'
+    heading = _("What changed since {date}").format(date=numbers.day(data["since"]))
+    return (f'<section id="changes"><h2>{_e(heading)}</h2>'
             f'<div class="chart">{waterfall_svg(data)}</div>{table}'
             f'<ul class="notes">{note_html}</ul>{"".join(lists)}</section>')
 
@@ -179,9 +196,10 @@ def trend_svg(data: dict[str, Any]) -> str:
     def point(i: int, value: Decimal) -> tuple[float, float]:
         return LEFT + i * step, TOP + float((high - value) / high) * inner
 
+    aria = _("Trend: weighted pipeline and open amount per {period}").format(
+        period=every_word(data["every"]))
     parts = [f'<svg id="trend-chart" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" '
-             f'width="{WIDTH}" height="{HEIGHT}" aria-label="Trend: weighted pipeline and '
-             f'open amount per {_e(data["every"])}">',
+             f'width="{WIDTH}" height="{HEIGHT}" aria-label="{_e(aria)}">',
              f'<line class="axis" x1="{LEFT}" x2="{WIDTH}" y1="{TOP + inner}" '
              f'y2="{TOP + inner}"/>',
              f'<text class="sub" x="{LEFT - 6}" y="{TOP + 4}" text-anchor="end">'
@@ -192,40 +210,54 @@ def trend_svg(data: dict[str, Any]) -> str:
         parts.append(f'<polyline class="line {name}" points="{points}"/>')
     for i, r in enumerate(rows):
         x, y = point(i, weighted[i])
+        tip = _("{period}: {amount} weighted, {n} open").format(
+            period=r["period"], amount=human(r["weighted"]), n=r["open_count"])
         parts.append(f'<circle class="dot" data-period="{_e(r["period"])}" '
                      f'data-exact="{r["weighted"]}" cx="{x:.2f}" cy="{y:.2f}" r="4">'
-                     f"<title>{_e(r['period'])}: {_e(human(r['weighted']))} weighted, "
-                     f"{r['open_count']} open</title></circle>"
+                     f"<title>{_e(tip)}</title></circle>"
                      f'<text class="sub" x="{x:.2f}" y="{HEIGHT - BOTTOM + 16}" '
                      f'text-anchor="middle">{_e(r["period"])}</text>')
     y = HEIGHT - 18
     parts.append(f'<rect x="{LEFT}" y="{y}" width="14" height="4" class="key weighted"/>'
-                 f'<text class="sub" x="{LEFT + 20}" y="{y + 5}">weighted</text>'
+                 f'<text class="sub" x="{LEFT + 20}" y="{y + 5}">{_e(_("weighted"))}</text>'
                  f'<rect x="{LEFT + 100}" y="{y}" width="14" height="4" class="key amount"/>'
-                 f'<text class="sub" x="{LEFT + 120}" y="{y + 5}">open amount</text></svg>')
+                 f'<text class="sub" x="{LEFT + 120}" y="{y + 5}">{_e(_("open amount"))}</text>'
+                 "</svg>")
     return "".join(parts)
 
 
+def every_word(every: str) -> str:
+    """'week' / 'month' in words."""
+    return _({"week": N_("week")}.get(every, "")) or period_word(every)
+
+
 def trend_section(data: dict[str, Any]) -> str:
-    cur = _e(data["currency"])
+    cur = data["currency"]
     rows = "".join(
-        f'<tr data-period="{_e(r["period"])}"><td>{_e(r["period"])} <small>to '
-        f'{_e(r["end"])}</small></td><td class="num" data-field="open_count">'
+        f'<tr data-period="{_e(r["period"])}"><td>{_e(r["period"])} <small>'
+        f'{_e(_("to {date}").format(date=r["end"]))}</small></td>'
+        f'<td class="num" data-field="open_count">'
         f'{r["open_count"]}</td><td class="num" data-field="open_amount" '
-        f'data-exact="{r["open_amount"]}">{human(r["open_amount"])}</td>'
+        f'data-exact="{r["open_amount"]}">{human(r["open_amount"], cur)}</td>'
         f'<td class="num" data-field="weighted" data-exact="{r["weighted"]}">'
-        f'{human(r["weighted"])}</td><td class="num">{r["won_count"]}</td>'
-        f'<td class="num" data-field="won" data-exact="{r["won"]}">{human(r["won"])}</td>'
+        f'{human(r["weighted"], cur)}</td><td class="num">{r["won_count"]}</td>'
+        f'<td class="num" data-field="won" data-exact="{r["won"]}">{human(r["won"], cur)}</td>'
         f'<td class="num">{r["lost_count"]}</td><td class="num" data-field="lost" '
-        f'data-exact="{r["lost"]}">{human(r["lost"])}</td></tr>' for r in data["rows"])
-    table = (f'<table id="trend-table"><thead><tr><th>Period</th><th class="num">Open</th>'
-             f'<th class="num">Open {cur}</th><th class="num">Weighted {cur}</th>'
-             f'<th class="num">Won</th><th class="num">Won {cur}</th><th class="num">Lost</th>'
-             f'<th class="num">Lost {cur}</th></tr></thead><tbody>{rows}</tbody></table>')
-    return (f'<section id="trend"><h2>Trend by {_e(data["every"])}</h2>'
-            f'<p class="meta">The pipeline replayed from history at the end of each '
-            f'{_e(data["every"])}; won and lost during it.</p>'
-            f'<div class="chart">{trend_svg(data)}</div>{table}</section>')
+        f'data-exact="{r["lost"]}">{human(r["lost"], cur)}</td></tr>' for r in data["rows"])
+    heads = (f"<th>{_e(_('Period'))}</th>" + "".join(
+        f'<th class="num">{_e(h)}</th>' for h in (
+            _("Open"), _("Open {currency}").format(currency=cur),
+            _("Weighted {currency}").format(currency=cur), _("Won"),
+            _("Won {currency}").format(currency=cur), _("Lost"),
+            _("Lost {currency}").format(currency=cur))))
+    table = (f'<table id="trend-table"><thead><tr>{heads}</tr></thead><tbody>{rows}</tbody>'
+             "</table>")
+    every = every_word(data["every"])
+    meta = _("The pipeline replayed from history at the end of each {period}; won and lost "
+             "during it.").format(period=every)
+    return (f'<section id="trend"><h2>{_e(_("Trend by {period}").format(period=every))}</h2>'
+            f'<p class="meta">{_e(meta)}</p><div class="chart">{trend_svg(data)}</div>'
+            f"{table}</section>")
 
 
 # ------------------------------------------------------------------ targets
@@ -235,42 +267,46 @@ def targets_section(fc: dict[str, Any]) -> str:
     """The forecast against its targets, the team's and each owner's; '' without targets."""
     if not fc.get("targets_defined") or not fc.get("targets_apply"):
         return ""
-    cur = _e(fc["currency"])
+    cur = fc["currency"]
     goal = _e(fc["coverage_goal"])
 
     def row(r: dict[str, Any], owner: str | None, with_owner: bool = True) -> str:
         if r["target"] is None:
             cover = ""
         elif r["met"]:
-            cover = "met"
+            cover = _e(_("met"))
         else:
             cover = f"{_e(r['coverage'])}×" + (' <b class="flag">!</b>' if r["below_goal"]
                                                else "")
-        who = f"<td>{_e(owner or '(none)')}</td>" if with_owner else ""
+        who = f"<td>{_e(owner or _('(none)'))}</td>" if with_owner else ""
         low = ' class="warn"' if r["below_goal"] else ""
         return (f'<tr data-period="{_e(r["period"])}"{low}>{who}<td>{_e(r["period"])}</td>'
-                f'<td class="num" data-field="target">{human(r["target"])}</td>'
-                f'<td class="num">{human(r["won"])}</td>'
-                f'<td class="num">{human(r["gap"])}</td>'
-                f'<td class="num">{human(r["pipeline"])}</td>'
+                f'<td class="num" data-field="target">{human(r["target"], cur)}</td>'
+                f'<td class="num">{human(r["won"], cur)}</td>'
+                f'<td class="num">{human(r["gap"], cur)}</td>'
+                f'<td class="num">{human(r["pipeline"], cur)}</td>'
                 f'<td class="num" data-field="coverage" data-exact="{_e(r["coverage"])}">'
                 f"{cover}</td></tr>")
 
-    head = (f'<th class="num">Target {cur}</th><th class="num">Won {cur}</th>'
-            f'<th class="num">Gap {cur}</th><th class="num">Open {cur}</th>'
-            '<th class="num">Coverage</th>')
+    head = "".join(f'<th class="num">{_e(h)}</th>' for h in (
+        _("Target {currency}").format(currency=cur), _("Won {currency}").format(currency=cur),
+        _("Gap {currency}").format(currency=cur), _("Open {currency}").format(currency=cur),
+        _("Coverage")))
+    period, owner_head = f"<th>{_e(_('Period'))}</th>", f"<th>{_e(_('Owner'))}</th>"
     team = "".join(row(r, None, with_owner=False) for r in fc["rows"]
                    if r["kind"] == "period" and r["target"] is not None)
     owners = "".join(row(r, o["owner"]) for o in fc["owners"] or [] for r in o["rows"]
                      if r["target"] is not None)
-    return (f'<section id="targets"><h2>Against targets (coverage goal {goal}×)</h2>'
-            f'<table id="targets-table"><thead><tr><th>Period</th>{head}</tr></thead>'
+    heading = _("Against targets (coverage goal {goal}×)").format(goal=goal)
+    note = _("Coverage = open pipeline expected to close in the period ÷ gap (target − won); "
+             "marked ! below the goal.")
+    return (f'<section id="targets"><h2>{_e(heading)}</h2>'
+            f'<table id="targets-table"><thead><tr>{period}{head}</tr></thead>'
             f"<tbody>{team}</tbody></table>"
-            + (f'<h3>Per owner</h3><table id="owner-targets-table"><thead><tr><th>Owner</th>'
-               f"<th>Period</th>{head}</tr></thead><tbody>{owners}</tbody></table>"
+            + (f'<h3>{_e(_("Per owner"))}</h3><table id="owner-targets-table"><thead><tr>'
+               f"{owner_head}{period}{head}</tr></thead><tbody>{owners}</tbody></table>"
                if owners else "")
-            + '<ul class="notes"><li>Coverage = open pipeline expected to close in the '
-            "period ÷ gap (target − won); marked ! below the goal.</li></ul></section>")
+            + f'<ul class="notes"><li>{_e(note)}</li></ul></section>')
 
 
 STYLE = """

@@ -1,5 +1,12 @@
 """The page's one stylesheet and one script, inline so the page stays one file.
 
+The fonts: the system's own for Latin text, and for a Chinese page
+(`<html lang="zh-Hans">`) the simplified-Chinese fonts first, by the name
+each system ships: PingFang SC (macOS), Microsoft YaHei (Windows), Noto Sans
+CJK SC / Source Han Sans SC or WenQuanYi (Linux). Named first, they draw the
+simplified glyph forms (a generic fallback may pick a Japanese face) and keep
+Latin and Chinese on one baseline. No font is embedded: the page stays small.
+
 The stylesheet: full width on a wide screen, charts beside their tables from
 1100 px, tables as label/value cards on a phone (700 px and less), and a
 print stylesheet so "Save as PDF" gives clean pages. The script labels those
@@ -14,7 +21,12 @@ STYLE = """
 html{-webkit-text-size-adjust:100%}
 body{margin:0;background:var(--bg);color:var(--ink);
 font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","PingFang SC",
-"Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC","WenQuanYi Zen Hei",sans-serif}
+"Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC","Source Han Sans SC",
+"WenQuanYi Micro Hei","WenQuanYi Zen Hei",sans-serif}
+html:lang(zh) body{font-family:"PingFang SC","Hiragino Sans GB","Microsoft YaHei",
+"Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei","WenQuanYi Zen Hei",
+system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
+html:lang(zh) .card .label{text-transform:none;letter-spacing:0}
 header{background:#fff;border-bottom:1px solid var(--line);padding:20px 32px 12px}
 h1{margin:0 0 4px;font-size:22px}h2{font-size:17px;margin:0 0 12px}h3{font-size:15px;margin:0 0 8px}
 .meta{color:var(--muted);margin:0 0 8px}

@@ -118,13 +118,11 @@ def piped_width() -> int:
     return columns if columns > 0 else PIPED_WIDTH
 
 
-def money(value: Decimal | None) -> str:
-    """Money for people: thousands separators, whole units (JSON keeps the cents)."""
-    if value is None:
-        return "—"
-    from decimal import ROUND_HALF_UP
+def money(value: Decimal | None, currency: str | None = None) -> str:
+    """Money for people: whole units, the language's way (`output.numbers`); JSON keeps cents."""
+    from salesflow.output.numbers import money as shown
 
-    return f"{value.quantize(Decimal(1), rounding=ROUND_HALF_UP):,.0f}"
+    return shown(value, currency)
 
 
 def _default(value: Any) -> Any:

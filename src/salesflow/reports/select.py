@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+from salesflow.model.i18n import N_, _
+
 if TYPE_CHECKING:
     from salesflow.model.facts import DealFacts, DealItem
 
@@ -73,19 +75,21 @@ class Cut:
     def describe(self) -> str:
         """The filters in words, for report titles: 'owner li.wei, segment energy'."""
         parts = []
-        for label, values in (("owner", self.owners), ("segment", self.segments),
-                              ("product line", self.product_lines)):
+        for label, values in ((N_("owner {values}"), self.owners),
+                              (N_("segment {values}"), self.segments),
+                              (N_("product line {values}"), self.product_lines)):
             if values:
-                parts.append(f"{label} {' or '.join(values)}")
+                parts.append(_(label).format(values=_(" or ").join(values)))
         if self.customer:
-            parts.append(f"customer contains {self.customer!r}")
+            parts.append(_("customer contains {text!r}").format(text=self.customer))
         if self.close_from and self.close_to:
-            parts.append(f"closing {self.close_from} to {self.close_to}")
+            parts.append(_("closing {from_} to {to}").format(from_=self.close_from,
+                                                             to=self.close_to))
         elif self.close_from:
-            parts.append(f"closing from {self.close_from}")
+            parts.append(_("closing from {date}").format(date=self.close_from))
         elif self.close_to:
-            parts.append(f"closing by {self.close_to}")
-        return ", ".join(parts)
+            parts.append(_("closing by {date}").format(date=self.close_to))
+        return _(", ").join(parts)
 
 
 def group_of(deal: DealFacts, by: GroupBy) -> str | None:
