@@ -110,6 +110,11 @@ def _fifo_deal(ws: Path, out: Path) -> None:
     os.mkfifo(ws / "deals" / "f.yaml")
 
 
+def _fifo_stages(ws: Path, out: Path) -> None:
+    (ws / "stages.yaml").unlink()
+    os.mkfifo(ws / "stages.yaml")
+
+
 def _bad(text: str | bytes) -> Build:
     def build(ws: Path, out: Path) -> None:
         raw = text.encode() if isinstance(text, str) else text
@@ -178,6 +183,7 @@ HOSTILE: dict[str, tuple[Build, dict[str, str]]] = {
     "gitattributes-symlinked": (_link_gitattributes, {"git-setup": ".gitattributes"}),
     "html-symlinked": (_link_html, {"report": "symlink"}),
     "fifo-deal": (_fifo_deal, {"validate": "deals/f.yaml", "funnel": "deals/f.yaml"}),
+    "fifo-stages": (_fifo_stages, {"validate": "stages.yaml", "funnel": "stages.yaml"}),
     "hex-5000-digits": (_bad("customer: A\nstage: G\nx-big: 0x" + "f" * 5000 + "\n"),
                         {"validate": "deals/bad.yaml:3:8"}),
     "huge-int-in-stages": (_stages("currency:", "x-n: " + "9" * 5000 + "\ncurrency:"),

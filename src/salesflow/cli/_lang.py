@@ -38,11 +38,13 @@ def normalise(value: str) -> str | None:
 
 def workspace_language(root: str | None) -> str | None:
     """The `language:` of the workspace's stages.yaml, when there is one to find."""
+    from salesflow.files.guard import read_regular
     from salesflow.files.workspace import PROCESS_FILE, find_root
 
     try:
         base = find_root(override=root)
-        text = (base / PROCESS_FILE).read_text(encoding="utf-8")
+        # never blocks on a FIFO swapped in after find_root looked; 1 MiB as the loader's cap
+        text = read_regular(base / PROCESS_FILE, 1 << 20).decode("utf-8")
     except Exception:  # no workspace (yet), unreadable: not an error here, just no choice
         return None
     found = _LANGUAGE_KEY.search(text)
