@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from salesflow.files import update
-from salesflow.files.update import lock_path, workspace_lock
+from salesflow.files import lock
+from salesflow.files.lock import lock_path, workspace_lock
 from tests.conftest import WS
 
 DEAL = """\
@@ -113,7 +113,7 @@ def test_the_lock_lives_in_git_or_at_the_root(tmp_path: Path) -> None:
 
 def test_a_held_lock_makes_a_writer_wait_then_give_up(acme: WS,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(update, "LOCK_TIMEOUT", 0.3)
+    monkeypatch.setattr(lock, "LOCK_TIMEOUT", 0.3)
     before = acme.read("deals/acme.yaml")
     with workspace_lock(acme.root):
         result = acme.run("tick", "acme", "visit-committed")
@@ -137,7 +137,7 @@ def test_a_lock_held_by_a_killed_process_does_not_block(acme: WS) -> None:
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sys, time\n"
          "from pathlib import Path\n"
-         "from salesflow.files.update import workspace_lock\n"
+         "from salesflow.files.lock import workspace_lock\n"
          "with workspace_lock(Path(sys.argv[1])):\n"
          "    print('locked', flush=True)\n"
          "    time.sleep(60)\n", str(acme.root)],

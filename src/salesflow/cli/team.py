@@ -132,7 +132,7 @@ def git_setup() -> None:
     import sys
 
     from salesflow.files.guard import read_inside, write_file
-    from salesflow.files.update import git_dir
+    from salesflow.files.lock import git_dir
     from salesflow.files.workspace import relative
     from salesflow.model.errors import DataError, UsageError, WriteError
     from salesflow.output.render import output

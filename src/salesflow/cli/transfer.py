@@ -212,7 +212,7 @@ def import_(
                     + "; nothing was written")
         raise typer.Exit(1 if problems else 0)
 
-    from salesflow.files.update import workspace_lock
+    from salesflow.files.lock import workspace_lock
 
     (base / DEALS_DIR).mkdir(exist_ok=True)
     for folder in sorted({(base / rel).parent for rel, _data in files}):
@@ -262,7 +262,8 @@ def _sync(base: Path, file: Path, planned: list[Any], files: list[tuple[str, byt
     """`import --update`: add the new deals and edit the changed ones, all or nothing."""
     from salesflow.files.guard import write_file
     from salesflow.files.load import load_workspace
-    from salesflow.files.update import plan_update, workspace_lock
+    from salesflow.files.lock import workspace_lock
+    from salesflow.files.update import plan_update
     from salesflow.files.workspace import DEALS_DIR
     from salesflow.files.yamlio import write_atomic, write_new_batch
     from salesflow.method.transitions import Context

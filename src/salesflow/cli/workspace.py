@@ -51,7 +51,7 @@ def init(
                         hint=_("fix the cause and run `salesflow init` again: it writes only "
                                "what is missing")) from None
     output.text(_("created {paths}").format(paths=", ".join(created)))
-    from salesflow.files.update import ignore_lock_file
+    from salesflow.files.lock import ignore_lock_file
 
     ignored = ignore_lock_file(directory.resolve())
     if ignored:

@@ -18,9 +18,10 @@ from salesflow.files import edit, yamlio
 from salesflow.files.accounts import account_file, check_account_id
 from salesflow.files.guard import write_file
 from salesflow.files.load import load_process
+from salesflow.files.lock import workspace_lock
 from salesflow.files.parse import parse_account, validate_account_document
-from salesflow.files.update import unified_diff, workspace_lock, write_planned
-from salesflow.files.workspace import is_inside, read_bytes, relative
+from salesflow.files.update import read_valid, unified_diff, write_planned
+from salesflow.files.workspace import is_inside, relative
 from salesflow.method.transitions import Change
 from salesflow.model.account import ACCOUNT_KEYS, ACCOUNTS_DIR, Account
 from salesflow.model.errors import DataError, ProblemsError, UsageError
@@ -102,21 +103,8 @@ def update_account(root: Path, account_id: str, compute: AccountCompute, *,
     return replace(planned, written=True) if written else planned
 
 
-_INVALID = ("salesflow never rewrites a file that does not validate: fix the problems above "
-            "first (`salesflow validate` lists them)")
-
-
 def _plan(target: Path, rel: str, compute: AccountCompute, process: Process) -> AccountOutcome:
-    raw, problem = read_bytes(target, rel)
-    if raw is None:
-        raise ProblemsError([problem] if problem else [])
-    try:
-        doc = yamlio.parse(raw, rel)
-    except yamlio.YamlProblem as exc:
-        raise ProblemsError([exc.problem], hint=_INVALID) from None
-    account, problems = validate_account_document(doc, rel, process)
-    if account is None:
-        raise ProblemsError(problems, hint=_INVALID)
+    doc, account = read_valid(target, rel, process, validate_account_document)
     change = compute(account, doc.data, process)
     if change.empty:
         return AccountOutcome(rel, doc.text, doc.text, change, account, doc.bom)
