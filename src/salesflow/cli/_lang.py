@@ -8,7 +8,8 @@ something is first said (so `--version` reads no file).
 
 Typer builds every help text at import, in English; `Group` puts each command's
 and option's help through `_()` when a command is looked up or help is printed,
-so `--help` speaks the invocation's language too.
+so `--help` speaks the invocation's language too. Click's own words (usage
+errors, "Usage:", the panels) are `cli._click_words`'.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ import re
 from typing import Any
 
 import typer
+from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
 
+from salesflow.cli import _click_words
 from salesflow.model import i18n
-from salesflow.model.i18n import N_, _
+from salesflow.model.i18n import _
 
 # `language: zh` at the top level of stages.yaml (the full parse validates it; this
 # only decides which language to speak before anything else is read).
@@ -99,45 +102,55 @@ def translate_help(obj: Any) -> Any:
     return obj
 
 
-_PANELS = {
-    "ARGUMENTS_PANEL_TITLE": N_("Arguments"),
-    "OPTIONS_PANEL_TITLE": N_("Options"),
-    "COMMANDS_PANEL_TITLE": N_("Commands"),
-    "ERRORS_PANEL_TITLE": N_("Error"),
-}
-
-
 class Group(TyperGroup):
-    """The app's group: help texts in the invocation's language, looked up when shown."""
+    """The app's group: help texts and Click's own words in the invocation's language."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         # Before any option: a --help met before --lang still finds the workspace's language.
         i18n.use(deferred(ctx))
         return super().parse_args(ctx, args)
 
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None,
+                     **extra: Any) -> Any:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except ClickException as exc:  # a wrong top-level option: said in our language
+            _click_words.translate(exc)
+            raise
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ClickException as exc:  # a wrong command, option or argument of a command
+            _click_words.translate(exc)
+            raise
+
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         command = super().get_command(ctx, cmd_name)
         if command is None:
             return None
-        if not hasattr(command, _ORIGINAL):  # its help renders with translated panel titles
+        if not hasattr(command, _ORIGINAL):  # its help and usage line in our words
             render = command.format_help
 
             def format_help(ctx: Any, formatter: Any) -> None:
-                _panels()
+                _click_words.panel_words()
+                _click_words.help_option(command, ctx)
                 render(ctx, formatter)
 
+            def format_usage(ctx: Any, formatter: Any) -> None:
+                _click_words.write_usage(formatter, ctx.command_path,
+                                         " ".join(command.collect_usage_pieces(ctx)))
+
             command.format_help = format_help  # type: ignore[method-assign]
+            command.format_usage = format_usage  # type: ignore[method-assign]
         return translate_help(command)
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         translate_help(self)
-        _panels()
+        _click_words.panel_words()
+        _click_words.help_option(self, ctx)
         super().format_help(ctx, formatter)
 
-
-def _panels() -> None:
-    """Typer's panel titles ("Options", ...) are its module constants: set them per render."""
-    from typer import rich_utils
-
-    for name, title in _PANELS.items():
-        setattr(rich_utils, name, _(title))
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        _click_words.write_usage(formatter, ctx.command_path,
+                                 " ".join(self.collect_usage_pieces(ctx)))

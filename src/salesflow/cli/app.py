@@ -11,6 +11,7 @@ import typer
 from salesflow import __version__
 from salesflow.cli._common import Settings, begin
 from salesflow.cli._lang import Group, choose
+from salesflow.output.numbers import Units
 
 app = typer.Typer(
     name="salesflow",
@@ -46,6 +47,11 @@ def _main(
         "$SALESFLOW_LANG, else `language:` in stages.yaml, else the locale ($LC_ALL, "
         "$LC_MESSAGES, $LANG), else English. JSON and CSV never change.",
     ),
+    units: Units = typer.Option(
+        Units.full, "--units", envvar="SALESFLOW_UNITS",
+        help="Money for people: full (1,250,000) or short (125万 and 1.25亿 in Chinese, "
+        "1.25M in English). JSON and CSV always keep the exact amount.",
+    ),
     no_cache: bool = typer.Option(
         False, "--no-cache", help="Read every deal file afresh; neither use nor update the "
         "cache of parsed deals (kept in ~/.cache/salesflow or $SALESFLOW_CACHE_DIR).",
@@ -55,7 +61,9 @@ def _main(
 
     Example: salesflow funnel
     """
+    from salesflow.output.numbers import use_units
     from salesflow.output.render import output
 
     output.reset()
+    use_units(units)
     begin(Settings(root=root or None, cache=not no_cache))
