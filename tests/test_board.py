@@ -25,6 +25,7 @@ from salesflow.board import detail
 from salesflow.board.app import BoardApp
 from salesflow.board.screens import DealScreen, NoteScreen, PickScreen, RefusalScreen
 from salesflow.board.session import Session
+from salesflow.board.widgets import CardList
 from salesflow.reports.select import Cut
 from tests.conftest import WS
 
@@ -132,15 +133,14 @@ def status(app: BoardApp) -> str:
 
 
 def column(app: BoardApp, code: str) -> list[str]:
-    lst = app.main.query_one(f"#cards-{code}", OptionList)
-    return [str(lst.get_option_at_index(i).id) for i in range(lst.option_count)]
+    return app.main.query_one(f"#cards-{code}", CardList).ids
 
 
 async def go_to(pilot: Pilot[None], code: str, deal_id: str) -> None:
     """Focus the card of `deal_id` in column `code` (as arrow keys would)."""
     app = pilot.app
     assert isinstance(app, BoardApp)
-    lst = app.main.query_one(f"#cards-{code}", OptionList)
+    lst = app.main.query_one(f"#cards-{code}", CardList)
     lst.focus()
     lst.highlighted = column(app, code).index(deal_id)
     await settle(pilot)

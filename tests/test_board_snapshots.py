@@ -1,4 +1,8 @@
-"""Snapshots of the board (pytest-textual-snapshot), at 80×24 and 160×48, with CJK data.
+"""Snapshots of the board (pytest-textual-snapshot), at 80×24 and 160×48, in Chinese.
+
+CJK data (names, customers, the Chinese process of stages.zh.yaml) and the
+board's own words in Chinese, so that double-width text is laid out, cut
+and padded where a Chinese team would see it.
 
 The SVGs live in tests/__snapshots__/test_board_snapshots/; after a deliberate
 change of the board's looks, look at the new ones and accept them with
@@ -18,6 +22,7 @@ from textual.pilot import Pilot
 
 from salesflow.board.app import BoardApp
 from salesflow.board.session import Session
+from salesflow.model.i18n import using
 from tests.conftest import TEMPLATES
 
 TODAY = dt.date(2026, 10, 1)
@@ -81,7 +86,8 @@ Snap = Callable[..., bool]
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)])
 def test_the_board(snap_compare: Snap, cjk: Path, size: tuple[int, int]) -> None:
-    assert snap_compare(board(cjk), terminal_size=size, run_before=settled)
+    with using("zh"):
+        assert snap_compare(board(cjk), terminal_size=size, run_before=settled)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)])
@@ -91,7 +97,8 @@ def test_an_opened_deal(snap_compare: Snap, cjk: Path, size: tuple[int, int]) ->
         await pilot.press("enter")
         await settled(pilot)
 
-    assert snap_compare(board(cjk), terminal_size=size, run_before=open_first)
+    with using("zh"):
+        assert snap_compare(board(cjk), terminal_size=size, run_before=open_first)
 
 
 def test_a_refused_advance(snap_compare: Snap, cjk: Path) -> None:
@@ -100,4 +107,5 @@ def test_a_refused_advance(snap_compare: Snap, cjk: Path) -> None:
         await pilot.press("a")
         await settled(pilot)
 
-    assert snap_compare(board(cjk), terminal_size=(80, 24), run_before=advance)
+    with using("zh"):
+        assert snap_compare(board(cjk), terminal_size=(80, 24), run_before=advance)

@@ -14,6 +14,8 @@ summaries.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import os
 import shlex
 import subprocess
@@ -25,18 +27,22 @@ from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import HorizontalScroll
 from textual.screen import Screen
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, Static
+from textual.worker import get_current_worker
 
 from salesflow.board import actions
 from salesflow.board import cards as board_cards
 from salesflow.board.screens import DEAL_KEYS, DealScreen, HelpScreen
 from salesflow.board.session import Session, Transition
-from salesflow.board.widgets import MORE, KeyBar, StageColumn
+from salesflow.board.widgets import KeyBar, StageColumn
 from salesflow.files.update import Outcome
 from salesflow.method import transitions as pipeline
 from salesflow.method.health import risks
 from salesflow.model.errors import SalesflowError
+from salesflow.model.i18n import N_, _, ngettext
 from salesflow.model.summary import SummaryFile
+
+BADGES_AFTER_S = 0.1  # the first frame is drawn before the badges' work competes with it
 
 
 class BoardScreen(Screen[None]):
@@ -45,14 +51,14 @@ class BoardScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "app.open", "open", show=False),
         *DEAL_KEYS,
-        Binding("slash", "app.search", "find", key_display="/"),
-        Binding("q", "app.quit", "quit"),
+        Binding("slash", "app.search", N_("find"), key_display="/"),
+        Binding("q", "app.quit", N_("quit")),
     ]
 
     def compose(self) -> ComposeResult:
         yield Static(id="title")
         yield HorizontalScroll(id="board")
-        yield Input(placeholder="search: id, name, customer or owner; escape clears",
+        yield Input(placeholder=_("search: id, name, customer or owner; escape clears"),
                     id="search")
         yield Static(id="status", classes="status")
         yield KeyBar(self.BINDINGS)  # type: ignore[arg-type]
@@ -72,6 +78,7 @@ class BoardApp(App[None]):
         self.badges: dict[str, tuple[str, ...]] = {}
         self.column_ids: list[str] = []
         self.row = 0  # the card row the arrows keep when moving between columns
+        self.painted = False  # the first full board is on the screen (board_open.py waits)
 
     # ------------------------------------------------------------ drawing
 
@@ -84,7 +91,12 @@ class BoardApp(App[None]):
 
     async def _first_draw(self) -> None:
         await self.draw(rebuild=True)
-        self.load_badges()
+        self.call_after_refresh(self._on_screen)
+
+    def _on_screen(self) -> None:
+        """The first board is on the screen; only now do the badges' thread start."""
+        self.painted = True
+        self.set_timer(BADGES_AFTER_S, self.load_badges)
 
     async def draw(self, *, rebuild: bool = False, keep: str | None = None) -> None:
         """Columns from the session's summaries, the cut and the search."""
@@ -130,31 +142,52 @@ class BoardApp(App[None]):
         if cut:
             title.append(f" · {cut}")
         if self.search:
-            title.append(f" · search {self.search!r}")
-        title.append(f" · {len(shown)} deal(s), weighted in {overview.process.currency}")
-        aside = [f"{n} {'lost' if k == 'lost' else 'on hold'}" for k, n in out.items() if n]
+            title.append(" · " + _("search {text!r}").format(text=self.search))
+        title.append(" · " + ngettext("{n} deal, weighted in {currency}",
+                                      "{n} deals, weighted in {currency}", len(shown)).format(
+            n=len(shown), currency=overview.process.currency))
+        aside = [(_("{n} lost") if k == "lost" else _("{n} on hold")).format(n=n)
+                 for k, n in out.items() if n]
         if aside:
-            title.append(f" ({', '.join(aside)} not on the board)", style="dim")
+            title.append(" " + _("({deals} not on the board)").format(deals=", ".join(aside)),
+                         style="dim")
         if overview.problems:
             files = len({p.path for p in overview.problems})
-            title.append(f" · {files} invalid file(s) left out: salesflow validate",
-                         style="bold red")
+            title.append(" · " + ngettext(
+                "{n} invalid file left out: salesflow validate",
+                "{n} invalid files left out: salesflow validate", files).format(n=files),
+                style="bold red")
         self.main.query_one("#title", Static).update(title)
 
     @property
     def main(self) -> Screen[None]:
         return self.screen_stack[0]
 
-    @work(thread=True, exclusive=True, group="badges")
     def load_badges(self) -> None:
-        """Risk badges from the full deals (through the cache), off the main thread."""
+        """Risk badges from the full deals (through the cache), off the main thread.
+
+        The thread runs in a copy of this context, so that what it hands back
+        is drawn in the invocation's language (a thread starts with none).
+        """
+        self._badges_thread(contextvars.copy_context())
+
+    @work(thread=True, exclusive=True, group="badges")
+    def _badges_thread(self, context: contextvars.Context) -> None:
+        worker = get_current_worker()
+        found = context.run(self._find_badges)
+        if worker.is_cancelled:  # the board was closed meanwhile
+            return
+        with contextlib.suppress(RuntimeError):  # ... or is closing just now
+            context.run(self.call_from_thread,
+                        lambda: self.run_worker(self._badges_loaded(found)))
+
+    def _find_badges(self) -> dict[str, tuple[str, ...]]:
         from salesflow.files.load import load_workspace
 
         ws = load_workspace(self.session.root, cache=self.session.cache)
         today = self.session.today()
-        found = {item.id: board_cards.badges_of(risks(item.deal, ws.process, today))
-                 for item in ws.deals}
-        self.call_from_thread(lambda: self.run_worker(self._badges_loaded(found)))
+        return {item.id: board_cards.badges_of(risks(item.deal, ws.process, today))
+                for item in ws.deals}
 
     async def _badges_loaded(self, found: dict[str, tuple[str, ...]]) -> None:
         self.badges = found
@@ -198,17 +231,10 @@ class BoardApp(App[None]):
             self.row = col.cards.highlighted  # kept across empty columns
         target = cols[max(0, min(len(cols) - 1, at + step))]
         target.cards.focus()
-        if target.cards.option_count:
-            target.cards.highlighted = min(self.row, target.cards.option_count - 1)
+        if target.cards.count:
+            target.cards.highlighted = min(self.row, target.cards.count - 1)
         board = self.main.query_one("#board", HorizontalScroll)
         self.call_after_refresh(board.scroll_to_widget, target, animate=False)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        col = self.current_column()
-        if col is not None and event.option.id == MORE:
-            col.show_more()
-        elif col is not None:
-            self.action_open()
 
     # ------------------------------------------------------------ reading keys
 
@@ -232,7 +258,7 @@ class BoardApp(App[None]):
         keep = self.current_id()
         await self._reopen()
         await self.draw(keep=keep)
-        self.say("reloaded from disk")
+        self.say(_("reloaded from disk"))
         self.load_badges()
 
     async def _reopen(self) -> None:
@@ -266,7 +292,7 @@ class BoardApp(App[None]):
         box = self.main.query_one("#search", Input)
         box.remove_class("shown")
         await self.draw(rebuild=True)
-        self.say(f"search {text!r}" if text else "search cleared")
+        self.say(_("search {text!r}").format(text=text) if text else _("search cleared"))
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(id="help"))
@@ -285,12 +311,12 @@ class BoardApp(App[None]):
             with self.suspend():
                 subprocess.run([*shlex.split(editor), str(path)], check=False)
         except SuspendNotSupported:
-            self.say(f"cannot hand this terminal to an editor here; edit {path} "
-                     "elsewhere and press r", error=True)
+            self.say(_("cannot hand this terminal to an editor here; edit {path} "
+                       "elsewhere and press r").format(path=path), error=True)
             return
         except OSError as exc:
-            self.say(f"cannot run the editor {editor!r}: {exc.strerror or exc}; set $EDITOR",
-                     error=True)
+            self.say(_("cannot run the editor {editor!r}: {why}; set $EDITOR").format(
+                editor=editor, why=exc.strerror or exc), error=True)
             return
         self.run_worker(self.action_reload())
 
@@ -303,7 +329,8 @@ class BoardApp(App[None]):
         try:
             outcome = self.session.apply(deal_id, transition)
         except pipeline.GateRefused as exc:
-            self.say(exc.message + "; nothing was changed", error=True)
+            self.say(_("{message}; nothing was changed").format(message=exc.message),
+                     error=True)
             if refused is not None:
                 refused(exc)
             return None
@@ -337,7 +364,7 @@ class BoardApp(App[None]):
     def deal_or_say(self) -> str | None:
         deal_id = self.current_id()
         if deal_id is None:
-            self.say("no deal here: move to a card first", error=True)
+            self.say(_("no deal here: move to a card first"), error=True)
         return deal_id
 
     # each key that changes a deal: board/actions.py

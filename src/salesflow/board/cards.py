@@ -14,17 +14,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from salesflow.method.health import Risk
+from salesflow.model.i18n import N_
 from salesflow.model.money import deal_amount, weighted
 from salesflow.model.summary import ProcessSummary, SummaryFile
 
-# The risks a card shows, as short badges (`salesflow review` explains each).
+# The risks a card shows, as short badges (`salesflow review` explains each); kept in
+# English here and said in the board's language where a card is drawn (`_(badge)`).
 BADGES: dict[str, str] = {
-    "idle": "stalled",
-    "next-step-overdue": "step overdue",
-    "no-decision-level": "no decision level",
-    "opponent-buyer": "opponent buyer",
-    "out-of-step": "out of step",
-    "close-passed": "close passed",
+    "idle": N_("stalled"),
+    "next-step-overdue": N_("step overdue"),
+    "no-decision-level": N_("no decision level"),
+    "opponent-buyer": N_("opponent buyer"),
+    "out-of-step": N_("out of step"),
+    "close-passed": N_("close passed"),
 }
 
 

@@ -21,11 +21,14 @@ from salesflow.method.gates import stage_gate
 from salesflow.method.health import alignment, risks
 from salesflow.method.timeline import describe
 from salesflow.model.deal import DealFile, Stakeholder
+from salesflow.model.i18n import N_, _, ngettext
 from salesflow.model.process import Process
-from salesflow.model.words import LEVEL_NAMES, ROLE_NOUNS, SPIN_KINDS
+from salesflow.model.words import ATTITUDES, LEVEL_NAMES, ROLE_NOUNS, SPIN_KINDS
 from salesflow.output.render import money
 
 TICK, CROSS = "✔", "✘"
+# A deal's status as the page says it (the file keeps the code).
+STATUS_WORDS = {"open": N_("open"), "won": N_("won"), "lost": N_("lost"), "hold": N_("on hold")}
 ATTITUDE_STYLES = {"supporter": "green", "opponent": "red", "neutral": "yellow",
                    "unknown": "dim"}
 
@@ -41,15 +44,17 @@ def facts(process: Process, item: DealFile, today: dt.date) -> RenderableType:
     if d.expected_close:
         close = d.expected_close.isoformat()
         if d.expected_close < today and d.status == "open":
-            close += " (passed)"
+            close += " " + _("(passed)")
     rows = [
-        ("Customer", d.customer), ("Owner", d.owner or ""),
-        ("Stage", f"{stage.code} {stage.name} ({stage.probability}%)"),
-        ("Status", d.status + (f" ({d.lost_reason})" if d.lost_reason else "")),
-        ("Amount", f"{money(d.amount)} {d.currency or process.currency}"
-         if d.amount is not None else "— (not set)"),
-        ("Expected close", close), ("Segment", d.segment or ""),
-        ("Product line", d.product_line or ""), ("File", item.path),
+        (_("Customer"), d.customer), (_("Owner"), d.owner or ""),
+        (_("Stage"), f"{stage.code} {stage.name} ({stage.probability}%)"),
+        (_("Status"), (_(STATUS_WORDS[d.status]) if d.status in STATUS_WORDS
+                       else d.status)
+         + (f" ({d.lost_reason})" if d.lost_reason else "")),
+        (_("Amount"), f"{money(d.amount)} {d.currency or process.currency}"
+         if d.amount is not None else _("— (not set)")),
+        (_("Expected close"), close), (_("Segment"), d.segment or ""),
+        (_("Product line"), d.product_line or ""), (_("File"), item.path),
     ]
     for label, value in rows:
         if value:
@@ -65,10 +70,10 @@ def processes(process: Process, item: DealFile) -> RenderableType:
     at = process.procurement_index(d.procurement_step) if d.procurement_step else None
     table = Table(box=None, padding=(0, 1), show_edge=False, expand=True)
     table.add_column("", width=1, no_wrap=True)
-    table.add_column("Sales process", no_wrap=True, overflow="ellipsis", ratio=1)
+    table.add_column(_("Sales process"), no_wrap=True, overflow="ellipsis", ratio=1)
     if steps:
         table.add_column("", width=1, no_wrap=True)
-        table.add_column("Customer's buying process", no_wrap=True, overflow="ellipsis",
+        table.add_column(_("Customer's buying process"), no_wrap=True, overflow="ellipsis",
                          ratio=1)
     for i in range(max(len(process.stages), len(steps))):
         row: list[RenderableType] = []
@@ -92,13 +97,18 @@ def processes(process: Process, item: DealFile) -> RenderableType:
     if not steps:
         line = ""
     elif at is None:
-        line = "The customer's buying step is not recorded (procurement_step)."
+        line = _("The customer's buying step is not recorded (procurement_step).")
     elif where is None or where.apart == 0:
-        line = f"In step: the customer is at step {at + 1}/{len(steps)}."
+        line = _("In step: the customer is at step {at}/{of}.").format(at=at + 1,
+                                                                      of=len(steps))
     elif where.apart > 0:
-        line = f"Out of step: the sale is {where.apart} stage(s) ahead of the customer."
+        line = ngettext("Out of step: the sale is {n} stage ahead of the customer.",
+                        "Out of step: the sale is {n} stages ahead of the customer.",
+                        where.apart).format(n=where.apart)
     else:
-        line = f"Out of step: the customer is {-where.apart} stage(s) ahead of the sale."
+        line = ngettext("Out of step: the customer is {n} stage ahead of the sale.",
+                        "Out of step: the customer is {n} stages ahead of the sale.",
+                        -where.apart).format(n=-where.apart)
     return Group(table, Text(line, style="italic")) if line else table
 
 
@@ -112,18 +122,19 @@ def milestones(process: Process, item: DealFile) -> RenderableType:
             lines.append(f"{TICK if s.met else CROSS} ", style="green" if s.met else "red")
             lines.append(f"{st.code} {s.milestone.id}")
             if s.by_rule:
-                lines.append(" [rule]", style="dim")
+                lines.append(" " + _("[rule]"), style="dim")
             if s.record:
                 lines.append(f" {s.record.date.isoformat()}", style="dim")
                 if s.record.note:
                     lines.append(f" — {s.record.note}", style="dim")
             if i == current:
-                lines.append(" (current stage)", style="dim")
+                lines.append(" " + _("(current stage)"), style="dim")
             lines.append("\n")
             if not s.met:
                 for missing in s.missing:
-                    lines.append(f"    missing: {missing}\n", style="dim")
-    return lines if lines.plain else Text("no exit milestones yet", style="dim")
+                    lines.append("    " + _("missing: {what}").format(what=missing) + "\n",
+                                 style="dim")
+    return lines if lines.plain else Text(_("no exit milestones yet"), style="dim")
 
 
 def person_label(person: Stakeholder) -> Text:
@@ -137,7 +148,7 @@ def person_label(person: Stakeholder) -> Text:
     if shown:
         text.append(f" ({shown})", style="dim")
     text.append(" ")
-    text.append(person.attitude, style=ATTITUDE_STYLES[person.attitude])
+    text.append(ATTITUDES[person.attitude], style=ATTITUDE_STYLES[person.attitude])
     return text
 
 
@@ -150,7 +161,7 @@ def needs(item: DealFile) -> RenderableType:
     """Needs grouped by SPIN kind; implied and explicit told apart by a word."""
     d = item.deal
     if not d.needs:
-        return Text("no needs recorded yet", style="dim")
+        return Text(_("no needs recorded yet"), style="dim")
     table = Table(box=None, padding=(0, 1), show_header=False, expand=True)
     table.add_column(no_wrap=True)
     table.add_column(ratio=1)
@@ -158,20 +169,20 @@ def needs(item: DealFile) -> RenderableType:
     for kind in "SPIN":
         for n in (n for n in d.needs if n.kind == kind):
             table.add_row(f"{kind} {SPIN_KINDS[kind]}", Text(n.text),
-                          Text("explicit", style="green") if n.explicit
-                          else Text("implied", style="dim"))
+                          Text(_("explicit"), style="green") if n.explicit
+                          else Text(_("implied"), style="dim"))
     return table
 
 
 def next_steps(item: DealFile, today: dt.date) -> RenderableType:
     d = item.deal
     if not d.next_steps:
-        return Text("no next step agreed", style="dim")
+        return Text(_("no next step agreed"), style="dim")
     lines = Text()
     for step in sorted(d.next_steps, key=lambda s: s.due):
         lines.append(step.due.isoformat())
         if step.due < today and d.status in ("open", "hold"):
-            lines.append(" overdue", style="bold red")
+            lines.append(" " + _("overdue"), style="bold red")
         lines.append(f"  {step.action}")
         if step.by:
             lines.append(f" ({step.by})", style="dim")
@@ -182,7 +193,7 @@ def next_steps(item: DealFile, today: dt.date) -> RenderableType:
 def history(item: DealFile) -> RenderableType:
     d = item.deal
     if not d.history:
-        return Text("no history yet", style="dim")
+        return Text(_("no history yet"), style="dim")
     lines = Text()
     for h in d.history:
         lines.append(f"{h.date.isoformat()}  {describe(h)}")
@@ -198,7 +209,7 @@ def history(item: DealFile) -> RenderableType:
 def risk_lines(process: Process, item: DealFile, today: dt.date) -> RenderableType:
     found = risks(item.deal, process, today)
     if not found:
-        return Text("no risks found today", style="dim")
+        return Text(_("no risks found today"), style="dim")
     lines = Text()
     for r in found:
         lines.append(f"{r.code}: ", style="bold red")

@@ -24,22 +24,23 @@ from salesflow.board.widgets import KeyBar
 from salesflow.method.buying_centre import OrgNode, org_chart
 from salesflow.method.gates import MilestoneStatus
 from salesflow.model.deal import DealFile, Stakeholder
+from salesflow.model.i18n import N_, _
 from salesflow.model.process import Process
 
 # The keys that change a deal, shown in the footer of the board and of a deal.
 DEAL_KEYS = [
-    Binding("a", "app.advance", "advance"),
-    Binding("t", "app.tick", "tick"),
-    Binding("l", "app.lose", "lose"),
-    Binding("h", "app.hold", "hold"),
-    Binding("s", "app.step", "step"),
-    Binding("p", "app.person", "person"),
-    Binding("e", "app.edit", "edit"),
-    Binding("r", "app.reload", "reload"),
-    Binding("question_mark", "app.help", "help", key_display="?"),
+    Binding("a", "app.advance", N_("advance")),
+    Binding("t", "app.tick", N_("tick")),
+    Binding("l", "app.lose", N_("lose")),
+    Binding("h", "app.hold", N_("hold")),
+    Binding("s", "app.step", N_("step")),
+    Binding("p", "app.person", N_("person")),
+    Binding("e", "app.edit", N_("edit")),
+    Binding("r", "app.reload", N_("reload")),
+    Binding("question_mark", "app.help", N_("help"), key_display="?"),
 ]
 
-HELP = """\
+HELP = N_("""\
 Keys
   ← → ↑ ↓   move between stages and cards (Home/End, PgUp/PgDn too)
   enter     open the deal (escape goes back to the board)
@@ -58,14 +59,14 @@ Keys
 
 Every change goes through the same checks and the same safe write as the
 command of the same name, and prints the line that command prints. A change
-based on a view older than the file on disk is refused: press r first."""
+based on a view older than the file on disk is refused: press r first.""")
 
 
 class DealScreen(Screen[None]):
     """One deal, opened: everything `salesflow show` says, on one scrolling page."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "board"), *DEAL_KEYS,
-                Binding("q", "app.pop_screen", "back", show=False)]
+    BINDINGS = [Binding("escape", "app.pop_screen", N_("board")), *DEAL_KEYS,
+                Binding("q", "app.pop_screen", N_("back"), show=False)]
 
     def __init__(self, process: Process, item: DealFile, today: dt.date) -> None:
         super().__init__(id="deal")
@@ -75,20 +76,20 @@ class DealScreen(Screen[None]):
         yield Static(id="deal-title")
         with VerticalScroll(id="deal-body"):
             yield Static(id="deal-facts")
-            yield Static("Sales process and the customer's buying process",
+            yield Static(_("Sales process and the customer's buying process"),
                          classes="section")
             yield Static(id="deal-processes")
-            yield Static("Milestones", classes="section")
+            yield Static(_("Milestones"), classes="section")
             yield Static(id="deal-milestones")
-            yield Static("Buying centre", classes="section")
-            yield Tree("people", id="deal-people")
-            yield Static("Needs (SPIN)", classes="section")
+            yield Static(_("Buying centre"), classes="section")
+            yield Tree(_("people"), id="deal-people")
+            yield Static(_("Needs (SPIN)"), classes="section")
             yield Static(id="deal-needs")
-            yield Static("Next steps", classes="section")
+            yield Static(_("Next steps"), classes="section")
             yield Static(id="deal-steps")
-            yield Static("Risks today", classes="section")
+            yield Static(_("Risks today"), classes="section")
             yield Static(id="deal-risks")
-            yield Static("History", classes="section")
+            yield Static(_("History"), classes="section")
             yield Static(id="deal-history")
         yield Static(id="deal-status", classes="status")
         yield KeyBar(self.BINDINGS)  # type: ignore[arg-type]
@@ -116,7 +117,7 @@ class DealScreen(Screen[None]):
         tree.root.expand()
         tree.show_root = False
         if not item.deal.stakeholders:
-            tree.root.add_leaf(Text("nobody recorded yet", style="dim"))
+            tree.root.add_leaf(Text(_("nobody recorded yet"), style="dim"))
 
         def add(parent: TreeNode[Stakeholder], node: OrgNode) -> None:
             branch = parent.add(detail.person_label(node.person), data=node.person,
@@ -134,7 +135,7 @@ class DealScreen(Screen[None]):
 class PickScreen(ModalScreen[str | None]):
     """Choose one of a few things (a reason, a milestone, a person): enter picks."""
 
-    BINDINGS = [Binding("escape", "cancel", "cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("cancel"))]
 
     def __init__(self, title: str, choices: Sequence[tuple[str, Text | str, bool]],
                  *, name: str = "pick") -> None:
@@ -147,7 +148,7 @@ class PickScreen(ModalScreen[str | None]):
             yield Static(self.title_text, classes="dialog-title")
             yield OptionList(*[Option(label, id=key, disabled=not enabled)
                                for key, label, enabled in self.choices], id="choices")
-            yield Static("enter picks · escape cancels", classes="dialog-hint")
+            yield Static(_("enter picks · escape cancels"), classes="dialog-hint")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -160,7 +161,7 @@ class PickScreen(ModalScreen[str | None]):
 class NoteScreen(ModalScreen[str | None]):
     """Ask for one line of text: a note, a reason. Enter gives it ("" if left empty)."""
 
-    BINDINGS = [Binding("escape", "cancel", "cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("cancel"))]
 
     def __init__(self, title: str, *, placeholder: str = "", required: bool = False,
                  value: str = "", check: Callable[[str], str | None] | None = None,
@@ -174,14 +175,15 @@ class NoteScreen(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Static(self.title_text, classes="dialog-title")
             yield Input(value=self.value, placeholder=self.placeholder, id="note-input")
-            yield Static("enter " + ("gives it" if self.required else "(empty: none)")
-                         + " · escape cancels", id="note-hint", classes="dialog-hint")
+            yield Static(_("enter gives it · escape cancels") if self.required
+                         else _("enter (empty: none) · escape cancels"),
+                         id="note-hint", classes="dialog-hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         text = event.value.strip()
         if self.required and not text:
-            self.query_one("#note-hint", Static).update("this one is needed · escape cancels")
+            self.query_one("#note-hint", Static).update(_("this one is needed · escape cancels"))
             return
         wrong = self.check(text) if self.check is not None and text else None
         if wrong is not None:
@@ -196,7 +198,7 @@ class NoteScreen(ModalScreen[str | None]):
 class RefusalScreen(ModalScreen[None]):
     """A refused advance: the unmet milestones, a digit to tick each (note optional)."""
 
-    BINDINGS = [Binding("escape", "close", "close"),
+    BINDINGS = [Binding("escape", "close", N_("close")),
                 *[Binding(str(k), f"pick({k})", show=False) for k in range(1, 10)]]
 
     def __init__(self, message: str, unmet: list[MilestoneStatus],
@@ -218,20 +220,22 @@ class RefusalScreen(ModalScreen[None]):
         text = Text()
         for k, s in enumerate(self.unmet[:9], start=1):
             if s.by_rule:
-                text.append(f"   {s.stage} {s.milestone.id} [rule]: ", style="bold")
+                text.append(f"   {s.stage} {s.milestone.id} " + _("[rule]") + ": ",
+                            style="bold")
                 text.append(f"{s.milestone.text}\n")
                 for missing in s.missing:
-                    text.append(f"      missing: {missing}\n", style="dim")
-                text.append("      checked from the deal's data: e edits the file\n",
-                            style="dim")
+                    text.append("      " + _("missing: {what}").format(what=missing) + "\n",
+                                style="dim")
+                text.append("      " + _("checked from the deal's data: e edits the file")
+                            + "\n", style="dim")
             else:
                 text.append(f"{k}  ", style="bold reverse")
                 text.append(f"{s.stage} {s.milestone.id}: ", style="bold")
                 text.append(f"{s.milestone.text}\n")
         self.query_one("#unmet", Static).update(text)
-        hint = ("a digit ticks that milestone (then a note, or enter for none) · "
-                "escape closes" if any(not s.by_rule for s in self.unmet)
-                else "escape closes")
+        hint = (_("a digit ticks that milestone (then a note, or enter for none) · "
+                  "escape closes") if any(not s.by_rule for s in self.unmet)
+                else _("escape closes"))
         self.query_one("#refusal-hint", Static).update(hint)
 
     def action_pick(self, k: int) -> None:
@@ -251,8 +255,9 @@ class RefusalScreen(ModalScreen[None]):
             else:
                 self.draw()
 
-        self.app.push_screen(NoteScreen(f"Tick {chosen.milestone.id}: a note (optional)",
-                                        placeholder="how it was reached"), ticked)
+        self.app.push_screen(NoteScreen(
+            _("Tick {milestone}: a note (optional)").format(milestone=chosen.milestone.id),
+            placeholder=_("how it was reached")), ticked)
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -261,11 +266,11 @@ class RefusalScreen(ModalScreen[None]):
 class HelpScreen(ModalScreen[None]):
     """Every key and what it does."""
 
-    BINDINGS = [Binding("escape,question_mark,q", "close", "close")]
+    BINDINGS = [Binding("escape,question_mark,q", "close", N_("close"))]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
-            yield Static(HELP)
+            yield Static(_(HELP))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -21,23 +21,26 @@ over.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from salesflow.files.bulk import summarize_file
+from salesflow.files.cache import stat_key
 from salesflow.files.load import load_deal_file, load_overview, load_process
 from salesflow.files.update import Outcome, update_deal
 from salesflow.files.workspace import Overview, default_author, scan_deals
 from salesflow.method.transitions import Change, Context
 from salesflow.model.deal import Deal, DealFile
 from salesflow.model.errors import DataError, ProblemsError
+from salesflow.model.i18n import _
 from salesflow.model.process import Process
 from salesflow.model.summary import SummaryFile
 from salesflow.reports.select import Cut
 
-Stamp = tuple[int, int, int, int, int]  # st_dev, st_ino, st_size, st_mtime_ns, st_ctime_ns
+Stamp = str  # files.cache.stat_key: device, inode, size, mtime and ctime in nanoseconds
 Transition = Callable[[Deal, Mapping[str, Any], Process, Context], Change]
 
 
@@ -46,17 +49,21 @@ class StaleView(DataError):
 
     def __init__(self, path: str) -> None:
         super().__init__(
-            f"{path} changed on disk since the board read it; nothing was written",
-            hint="press r to reload, look again, then repeat the action")
+            _("{path} changed on disk since the board read it; nothing was written").format(
+                path=path),
+            hint=_("press r to reload, look again, then repeat the action"))
 
 
 def stamp(path: Path) -> Stamp | None:
     """The identity of a file as the disk tells it (None when it is gone)."""
+    return _stamp_of(str(path))
+
+
+def _stamp_of(path: str) -> Stamp | None:
     try:
-        st = path.stat()
+        return stat_key(os.stat(path))  # noqa: PTH116 - a str path, as the scan's
     except OSError:
         return None
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 @dataclass
@@ -80,7 +87,10 @@ class Session:
 
     def load(self) -> Overview:
         """Read (again) every deal's summary and note each file's identity first."""
-        self.stamps = {f.rel: stamp(self.root / f.rel) for f in scan_deals(self.root, stat=False)}
+        top = str(self.root)
+        # one scan gives each regular file's identity; a symlink's target is looked up
+        self.stamps = {f.rel: f.stat if f.stat is not None else _stamp_of(f"{top}/{f.rel}")
+                       for f in scan_deals(self.root)}
         self.overview = load_overview(self.root, cache=self.cache)
         self.process = None  # stages.yaml may have changed too
         return self.overview
@@ -103,7 +113,7 @@ class Session:
         before = stamp(path)
         found, problems = load_deal_file(self.root, path, self.full_process())
         if found is None:
-            raise ProblemsError(problems, hint="fix the file, then press r to reload")
+            raise ProblemsError(problems, hint=_("fix the file, then press r to reload"))
         if before != self.stamps.get(item.path):  # newer than the card: show the newer one
             self.stamps[item.path] = before
             self._replace(summarize_file(found, self.full_process()))
@@ -152,8 +162,8 @@ class Session:
         for item in self.overview.deals:
             if item.id == deal_id:
                 return item
-        raise DataError(f"{deal_id} is no longer on the board",
-                        hint="press r to reload from disk")
+        raise DataError(_("{deal} is no longer on the board").format(deal=deal_id),
+                        hint=_("press r to reload from disk"))
 
     def _replace(self, new: SummaryFile) -> None:
         assert self.overview is not None

@@ -1,27 +1,37 @@
-"""The board's widgets: a column per stage (a header and a list of cards).
+"""The board's widgets: a column per stage (a header and a virtual list of cards).
 
-A column's cards live in one `OptionList`, which draws only the lines on
-screen: a column of two thousand deals scrolls as fast as one of ten. A card
-is a few lines of plain `rich.text.Text` (never markup: a customer called
+A column's cards are data, not widgets: `CardList` is a Line API widget
+(Textual's `ScrollView`, as `Log` and `DataTable` are) whose every card has
+the same height, so the line on screen at row y is line y % CARD_HEIGHT of
+card y // CARD_HEIGHT, and only the lines on screen are ever drawn. A column
+of five thousand deals opens and scrolls as fast as one of ten. A card is
+a few lines of plain `rich.text.Text` (never markup: a customer called
 "[red]" prints as written).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from rich.console import Group
+from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.containers import Vertical
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Static
 
 from salesflow.board.cards import Card, Column
+from salesflow.model.i18n import _, ngettext
 from salesflow.output.render import money
 
-PAGE = 200  # cards drawn per column at first; "more" draws the next page
+CARD_HEIGHT = 6  # name, customer, amount and owner, close, badges, a blank line
 
 
 def short_money(value: Decimal | None) -> str:
@@ -42,24 +52,26 @@ def _line(*parts: tuple[str, str]) -> Text:
     return Text.assemble(*parts, no_wrap=True, overflow="ellipsis")
 
 
-def card_text(card: Card) -> Group:
-    """A card: name; customer; amount and owner; close date; one line per badge."""
-    amount = f"{money(card.amount)} {card.currency}" if card.amount is not None else "no amount"
-    close = f"close {card.expected_close.isoformat()}" if card.expected_close else "no close date"
-    lines = [
+def card_lines(card: Card) -> list[Text]:
+    """A card, CARD_HEIGHT lines: name; customer; amount and owner; close; badges; blank."""
+    amount = (f"{money(card.amount)} {card.currency}" if card.amount is not None
+              else _("no amount"))
+    close = (_("close {date}").format(date=card.expected_close.isoformat())
+             if card.expected_close else _("no close date"))
+    badges = " · ".join(_(b) for b in card.badges)
+    return [
         _line((card.name, "bold")),
         _line((card.customer, "")),
         _line((amount, "cyan"), (f" · {card.owner}" if card.owner else "", "")),
         _line((close, "dim")),
-        *[_line((f"⚑ {badge}", "bold red")) for badge in card.badges],
+        _line((f"⚑ {badges}" if badges else "", "bold red")),
         Text(""),  # a blank line between cards
     ]
-    return Group(*lines)
 
 
 def header_text(column: Column, currency: str) -> Group:
     """A column header: code, name and probability; count and weighted total."""
-    deals = f"{column.count} deal{'' if column.count == 1 else 's'}"
+    deals = ngettext("{count} deal", "{count} deals", column.count).format(count=column.count)
     return Group(
         _line((f"{column.code} ", "bold"), (column.name, "")),
         _line((f"{column.probability}% · {deals} · {short_money(column.weighted)}", "")),
@@ -79,15 +91,151 @@ class KeyBar(Static):
             if i:
                 text.append(" ")
             text.append(f" {b.key_display or b.key} ", style="reverse bold")
-            text.append("\u00a0" + b.description)
+            text.append("\u00a0" + _(b.description))
         super().__init__(text, classes="keys")
 
 
-class CardList(OptionList):
-    """A column's cards; left and right go to the next column (not scroll the board)."""
+class CardList(ScrollView, can_focus=True):
+    """A column's cards as data, drawn line by line: only what is on screen is rendered.
 
-    BINDINGS = [Binding("left", "app.column(-1)", "stage", show=False),
-                Binding("right", "app.column(1)", "stage", show=False)]
+    `highlighted` is the index of the card the keys act on (None when the
+    column is empty); left and right go to the next column (not scroll the
+    board).
+    """
+
+    BINDINGS = [
+        Binding("left", "app.column(-1)", "stage", show=False),
+        Binding("right", "app.column(1)", "stage", show=False),
+        Binding("up", "move(-1)", show=False),
+        Binding("down", "move(1)", show=False),
+        Binding("pageup", "page(-1)", show=False),
+        Binding("pagedown", "page(1)", show=False),
+        Binding("home", "move(-1000000000)", show=False),
+        Binding("end", "move(1000000000)", show=False),
+    ]
+    COMPONENT_CLASSES = {"card-list--highlighted"}
+
+    def __init__(self, cards: Sequence[Card], *, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.cards: tuple[Card, ...] = tuple(cards)
+        self._highlighted: int | None = 0 if self.cards else None
+        # the strips drawn, by (card, row, highlighted, width): scrolling back costs nothing
+        self._strips: LRUCache[tuple[int, int, bool, int], Strip] = LRUCache(4096)
+        self._styles: tuple[Style, Style] | None = None
+        self.virtual_size = Size(0, len(self.cards) * CARD_HEIGHT)
+
+    # ------------------------------------------------------------ the data
+
+    @property
+    def count(self) -> int:
+        return len(self.cards)
+
+    @property
+    def ids(self) -> list[str]:
+        return [c.id for c in self.cards]
+
+    @property
+    def highlighted(self) -> int | None:
+        return self._highlighted
+
+    @highlighted.setter
+    def highlighted(self, index: int | None) -> None:
+        if index is not None:
+            index = max(0, min(len(self.cards) - 1, index)) if self.cards else None
+        old, self._highlighted = self._highlighted, index
+        for i in (old, index):
+            if i is not None:
+                self.refresh_lines(i * CARD_HEIGHT, CARD_HEIGHT)
+        if index is not None:
+            self.scroll_to_region(Region(0, index * CARD_HEIGHT, 1, CARD_HEIGHT),
+                                  animate=False, force=True, immediate=True)
+
+    def current(self) -> str | None:
+        """The id of the highlighted card (None on an empty column)."""
+        i = self._highlighted
+        return self.cards[i].id if i is not None and i < len(self.cards) else None
+
+    def set_cards(self, cards: Sequence[Card], keep: str | None = None) -> None:
+        """New cards; the highlight stays on deal `keep` (else on its row) if it can."""
+        old = self._highlighted
+        self.cards = tuple(cards)
+        self._strips.clear()
+        self.virtual_size = Size(0, len(self.cards) * CARD_HEIGHT)
+        ids = self.ids
+        if keep in ids:
+            at: int | None = ids.index(keep)
+        elif self.cards:
+            at = min(old or 0, len(self.cards) - 1)
+        else:
+            at = None
+        self._highlighted = None
+        self.refresh()
+        self.highlighted = at
+
+    # ------------------------------------------------------------ keys and mouse
+
+    def action_move(self, step: int) -> None:
+        if self._highlighted is not None:
+            self.highlighted = self._highlighted + step
+
+    def action_page(self, step: int) -> None:
+        shown = max(1, self.scrollable_content_region.height // CARD_HEIGHT)
+        self.action_move(step * shown)
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None and self.cards:
+            self.focus()
+            self.highlighted = (offset.y + self.scroll_offset.y) // CARD_HEIGHT
+
+    def _on_focus(self, event: events.Focus) -> None:
+        super()._on_focus(event)
+        if self._highlighted is not None:
+            self.refresh_lines(self._highlighted * CARD_HEIGHT, CARD_HEIGHT)
+
+    def _on_blur(self, event: events.Blur) -> None:
+        super()._on_blur(event)
+        if self._highlighted is not None:
+            self.refresh_lines(self._highlighted * CARD_HEIGHT, CARD_HEIGHT)
+
+    # ------------------------------------------------------------ drawing
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+        self._styles = None
+
+    def _looks(self) -> tuple[Style, Style]:
+        """The base style and the highlighted card's, worked out once per style change."""
+        if self._styles is None:
+            base = self.rich_style
+            self._styles = (base, base + self.get_component_rich_style("card-list--highlighted"))
+        return self._styles
+
+    def render_line(self, y: int) -> Strip:
+        """Line y of the screen: one line of one card, cut to the width."""
+        width = self.scrollable_content_region.width
+        index, row = divmod(self.scroll_offset.y + y, CARD_HEIGHT)
+        if index >= len(self.cards) or width <= 0:
+            return Strip.blank(max(width, 0), self._looks()[0])
+        lit = index == self._highlighted and self.has_focus
+        key = (index, row, lit, width)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._strips[key] = self._draw(self.cards[index], row, lit, width)
+        return strip
+
+    def _draw(self, card: Card, row: int, lit: bool, width: int) -> Strip:
+        base, high = self._looks()
+        style = high if lit else base
+        # the card the keys act on is marked by a sign too: NO_COLOR keeps it visible
+        text = Text("▌" if lit and row < CARD_HEIGHT - 1 else " ",
+                    style=style + Style(bold=True), end="")
+        text.append_text(card_lines(card)[row])
+        text.stylize_before(style)
+        text.truncate(width, overflow="ellipsis", pad=True)
+        return Strip(text.render(self.app.console), width)
 
 
 class StageColumn(Vertical):
@@ -97,54 +245,21 @@ class StageColumn(Vertical):
         super().__init__(id=f"col-{column.code}", classes="column")
         self.column = column
         self.currency = currency
-        self.shown = PAGE
 
     def compose(self) -> ComposeResult:
         yield Static(header_text(self.column, self.currency), classes="column-header")
-        yield CardList(*self._options(), id=f"cards-{self.column.code}", classes="cards")
+        yield CardList(self.column.cards, id=f"cards-{self.column.code}", classes="cards")
 
     @property
     def cards(self) -> CardList:
         return self.query_one(CardList)
 
-    def _options(self) -> list[Option]:
-        cards = self.column.cards
-        options = [Option(card_text(c), id=c.id) for c in cards[: self.shown]]
-        if len(cards) > self.shown:
-            more = len(cards) - self.shown
-            options.append(Option(Text(f"… {more} more: enter shows {min(more, PAGE)} more; "
-                                       "/ or the filters narrow the board", style="italic"),
-                                  id=MORE))
-        return options
-
-    def show_more(self) -> None:
-        """Draw the next page of cards (the "more" line was chosen)."""
-        at = self.cards.highlighted
-        self.shown += PAGE
-        self.cards.set_options(self._options())
-        self.cards.highlighted = at
-
     def update(self, column: Column, keep: str | None) -> None:
         """New figures and cards; the highlight stays on deal `keep` if it is still here."""
         self.column = column
         self.query_one(".column-header", Static).update(header_text(column, self.currency))
-        ids = [c.id for c in column.cards]
-        if keep in ids:
-            self.shown = max(self.shown, (ids.index(keep) // PAGE + 1) * PAGE)
-        lst = self.cards
-        old = lst.highlighted
-        lst.set_options(self._options())
-        if keep in ids:
-            lst.highlighted = ids.index(keep)
-        elif lst.option_count:
-            lst.highlighted = min(old or 0, lst.option_count - 1)
+        self.cards.set_cards(column.cards, keep)
 
     def current(self) -> str | None:
-        """The id of the highlighted card (None on an empty column or the "more" line)."""
-        option = self.cards.highlighted_option
-        if option is None or option.id == MORE:
-            return None
-        return option.id
-
-
-MORE = "__more__"
+        """The id of the highlighted card (None on an empty column)."""
+        return self.cards.current()

@@ -56,5 +56,7 @@ def board(
                          hint="for a script, use salesflow list or salesflow funnel")
     from salesflow.board.app import BoardApp
     from salesflow.board.session import Session
+    from salesflow.model import i18n
 
+    i18n.language()  # decided here, once: every task of the board inherits the choice
     BoardApp(Session(base, cut=cut, cache=use_cache(), by=by)).run()
