@@ -7,9 +7,9 @@ Uses the workspace at --workspace, generating --deals deals into it first
 the cache (one `load_overview`, as any earlier command would have); then,
 in this process, times from the app's construction until its first full
 paint headless (Textual's `App.run_test`, 160x48): every column drawn with
-its header and the visible cards, and one refresh after it. The risk badges
-that follow in the background are not part of the figure (the board is
-usable before they arrive). Prints one line of JSON:
+its header and the cards on screen with their risk badges, and the refresh
+after it (`BoardApp.painted`). The imports come before the clock starts
+(a whole process is what benchmarks/bench.py times). Prints one line of JSON:
 {"deals": N, "seconds": S, "size": [160, 48]}. Each run uses a fresh app;
 --rounds N reports the median of N runs.
 """

@@ -188,8 +188,8 @@ def test_risk_badges_come_from_review(board_ws: WS) -> None:
 
     async def steps(pilot: Pilot[None]) -> None:
         # beta: past G, nobody known at the decision level; idle since 2026-09-01
-        assert "no decision level" in app.badges["beta"]
-        assert "no decision level" not in app.badges["acme"]
+        assert "no decision level" in app.session.badges("beta")
+        assert "no decision level" not in app.session.badges("acme")
 
     drive(app, steps)
 

@@ -12,12 +12,14 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from salesflow.board.widgets import CARD_HEIGHT, CardList, StageColumn
 from tests.conftest import WS
-from tests.test_board import READY, app_for, column, drive, go_to, press, screen_text, small
+from tests.test_board import READY, TODAY, app_for, column, drive, go_to, press, screen_text, small
 
 MANY = 300
 
@@ -86,3 +88,58 @@ def test_the_board_timing_script_prints_its_figure(tmp_path: Path) -> None:
     figure = json.loads(done.stdout)
     assert figure["deals"] == 25 and figure["seconds"] > 0
     assert len(list((tmp_path / "ws" / "deals").rglob("*.yaml"))) == 25
+
+
+RISKY = """\
+name: Risky retrofit
+customer: Risk Works
+owner: li.wei
+amount: 800000
+stage: D
+segment: water
+expected_close: 2026-06-30
+stakeholders:
+  - name: Wang Wu
+    level: decision
+    roles: [financial]
+    attitude: opponent
+next_steps:
+  - {due: 2026-09-10, action: send the offer}
+history:
+  - {date: 2026-05-01, to: D, by: li.wei}
+"""
+
+
+def test_badges_come_from_the_summaries_and_match_review(
+        ws: WS, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Warm, the board parses no deal file for its cards or badges; the badges are review's."""
+    from salesflow.board.cards import badges_of
+    from salesflow.files import bulk, cache
+    from salesflow.files.load import load_workspace
+    from salesflow.method.health import risks
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # files written just now may be cached
+    ws.deal("risky", RISKY)
+    long_ws(ws)
+    warm = app_for(ws)
+    drive(warm, lambda pilot: pilot.pause())  # the first run fills the cache
+
+    def no_parse(files: Any, *args: Any, **kwargs: Any) -> Any:
+        assert not list(files), "a deal file was parsed"
+        return iter(())
+
+    app = app_for(ws)
+    full = {item.id: item for item in load_workspace(ws.root).deals}
+    monkeypatch.setattr(bulk, "parse_files", no_parse)
+
+    async def steps(pilot: Pilot[None]) -> None:
+        await go_to(pilot, "D", "risky")
+        assert "⚑ " in screen_text(app)
+        for deal_id in ("risky", "acme", "filler-000", "filler-299"):
+            item = full[deal_id]
+            want = badges_of(risks(item.deal, app.session.full_process(), TODAY))
+            assert app.session.badges(deal_id) == want, deal_id
+        assert {"step overdue", "opponent buyer", "close passed"} <= set(
+            app.session.badges("risky"))
+
+    drive(app, steps, size=(200, 50))

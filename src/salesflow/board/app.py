@@ -6,29 +6,24 @@ Every key that changes a deal calls the transition its command calls
 and shows the one-line summary the command prints; a refusal shows the
 command's message and changes no byte on disk.
 
-Risk badges need each deal's people and steps: they are worked out in a
-background thread from the full deals (through the cache) after the board
-is on screen, so a board of ten thousand deals opens at the speed of its
-summaries.
+Risk badges come from the review facts each summary carries
+(`Session.badges`), worked out for a card when it is first drawn: a board of
+ten thousand deals opens at the speed of its summaries and of one screen.
 """
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import os
 import shlex
 import subprocess
 from collections.abc import Callable
 
 from rich.text import Text
-from textual import work
 from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import HorizontalScroll
 from textual.screen import Screen
 from textual.widgets import Input, Static
-from textual.worker import get_current_worker
 
 from salesflow.board import actions
 from salesflow.board import cards as board_cards
@@ -37,12 +32,9 @@ from salesflow.board.session import Session, Transition
 from salesflow.board.widgets import KeyBar, StageColumn
 from salesflow.files.update import Outcome
 from salesflow.method import transitions as pipeline
-from salesflow.method.health import risks
 from salesflow.model.errors import SalesflowError
 from salesflow.model.i18n import N_, _, ngettext
 from salesflow.model.summary import SummaryFile
-
-BADGES_AFTER_S = 0.1  # the first frame is drawn before the badges' work competes with it
 
 
 class BoardScreen(Screen[None]):
@@ -75,7 +67,6 @@ class BoardApp(App[None]):
         super().__init__()
         self.session = session
         self.search = ""
-        self.badges: dict[str, tuple[str, ...]] = {}
         self.column_ids: list[str] = []
         self.row = 0  # the card row the arrows keep when moving between columns
         self.painted = False  # the first full board is on the screen (board_open.py waits)
@@ -94,22 +85,21 @@ class BoardApp(App[None]):
         self.call_after_refresh(self._on_screen)
 
     def _on_screen(self) -> None:
-        """The first board is on the screen; only now do the badges' thread start."""
+        """The first board is on the screen (what benchmarks/board_open.py waits for)."""
         self.painted = True
-        self.set_timer(BADGES_AFTER_S, self.load_badges)
 
     async def draw(self, *, rebuild: bool = False, keep: str | None = None) -> None:
         """Columns from the session's summaries, the cut and the search."""
         overview = self.session.overview
         assert overview is not None
         shown = self.session.deals()
-        cols = board_cards.columns(overview.process, shown, search=self.search,
-                                   badges=self.badges)
+        cols = board_cards.columns(overview.process, shown, search=self.search)
         board = self.main.query_one("#board", HorizontalScroll)
         currency = overview.process.currency
         if rebuild or [c.code for c in cols] != self.column_ids:
             await board.remove_children()
-            await board.mount_all([StageColumn(c, currency) for c in cols])
+            await board.mount_all([StageColumn(c, currency, self.session.badges)
+                                   for c in cols])
             self.column_ids = [c.code for c in cols]
             first = next((w for w in board.query(StageColumn) if w.column.cards), None)
             target = first or board.query(StageColumn).first()
@@ -162,36 +152,6 @@ class BoardApp(App[None]):
     @property
     def main(self) -> Screen[None]:
         return self.screen_stack[0]
-
-    def load_badges(self) -> None:
-        """Risk badges from the full deals (through the cache), off the main thread.
-
-        The thread runs in a copy of this context, so that what it hands back
-        is drawn in the invocation's language (a thread starts with none).
-        """
-        self._badges_thread(contextvars.copy_context())
-
-    @work(thread=True, exclusive=True, group="badges")
-    def _badges_thread(self, context: contextvars.Context) -> None:
-        worker = get_current_worker()
-        found = context.run(self._find_badges)
-        if worker.is_cancelled:  # the board was closed meanwhile
-            return
-        with contextlib.suppress(RuntimeError):  # ... or is closing just now
-            context.run(self.call_from_thread,
-                        lambda: self.run_worker(self._badges_loaded(found)))
-
-    def _find_badges(self) -> dict[str, tuple[str, ...]]:
-        from salesflow.files.load import load_workspace
-
-        ws = load_workspace(self.session.root, cache=self.session.cache)
-        today = self.session.today()
-        return {item.id: board_cards.badges_of(risks(item.deal, ws.process, today))
-                for item in ws.deals}
-
-    async def _badges_loaded(self, found: dict[str, tuple[str, ...]]) -> None:
-        self.badges = found
-        await self.draw(keep=self.current_id())
 
     def say(self, text: str, *, error: bool = False) -> None:
         """The status line (of the board and of an opened deal)."""
@@ -259,7 +219,6 @@ class BoardApp(App[None]):
         await self._reopen()
         await self.draw(keep=keep)
         self.say(_("reloaded from disk"))
-        self.load_badges()
 
     async def _reopen(self) -> None:
         if isinstance(self.screen, DealScreen):
@@ -340,8 +299,6 @@ class BoardApp(App[None]):
         change = outcome.change
         self.say("; ".join([change.summary, *change.notes]))
         if outcome.written:
-            self.badges[deal_id] = board_cards.badges_of(
-                risks(outcome.deal, outcome.process, self.session.today()))
             self.run_worker(self._after_write(deal_id))
         return outcome
 

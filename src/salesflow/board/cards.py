@@ -2,14 +2,15 @@
 
 Built from summaries (what the cache hands back without parsing a file), so
 a board over ten thousand deals opens without building a model per deal.
-Risk badges need a deal's people and steps, so they arrive separately, as a
-map from deal id to badges (`badges_of`), once the full deals are loaded.
+Risk badges need a deal's people and steps: the board asks for them
+(`Session.badges`, from the summary's review facts, through `badges_of`)
+only for the cards it draws.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -43,7 +44,6 @@ class Card:
     owner: str
     expected_close: dt.date | None
     status: str
-    badges: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,15 +79,13 @@ def matches(item: SummaryFile, text: str) -> bool:
 
 
 def columns(process: ProcessSummary, deals: Sequence[SummaryFile], *,
-            search: str = "", badges: Mapping[str, tuple[str, ...]] | None = None,
-            ) -> list[Column]:
+            search: str = "") -> list[Column]:
     """The board: open deals in their stage's column, won deals in the last one.
 
     Lost and held deals are left out, as in the funnel (the board's title
     says how many). Cards go by weighted amount, the largest first; deals
     without an amount last; ties by id, so the order is stable.
     """
-    badges = badges or {}
     won = process.won.code
     by_stage: dict[str, list[Card]] = {s.code: [] for s in process.stages}
     for item in deals:
@@ -103,8 +101,7 @@ def columns(process: ProcessSummary, deals: Sequence[SummaryFile], *,
         by_stage[code].append(Card(
             id=item.id, name=d.name or item.id, customer=d.customer, amount=d.amount,
             currency=d.currency or process.currency, weighted=value, owner=d.owner or "",
-            expected_close=d.expected_close, status=d.status,
-            badges=badges.get(item.id, ())))
+            expected_close=d.expected_close, status=d.status))
     out: list[Column] = []
     for stage in process.stages:
         cards = sorted(by_stage[stage.code], key=lambda c: (

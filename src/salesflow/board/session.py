@@ -27,11 +27,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from salesflow.board.cards import badges_of
 from salesflow.files.bulk import summarize_file
 from salesflow.files.cache import stat_key
 from salesflow.files.load import load_deal_file, load_overview, load_process
 from salesflow.files.update import Outcome, update_deal
 from salesflow.files.workspace import Overview, default_author, scan_deals
+from salesflow.method.health import risks
+from salesflow.method.review_facts import slim_deal
 from salesflow.method.transitions import Change, Context
 from salesflow.model.deal import Deal, DealFile
 from salesflow.model.errors import DataError, ProblemsError
@@ -82,6 +85,7 @@ class Session:
     overview: Overview | None = None
     stamps: dict[str, Stamp | None] = field(default_factory=dict)
     process: Process | None = None
+    badge_cache: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     # ------------------------------------------------------------ reading
 
@@ -91,8 +95,9 @@ class Session:
         # one scan gives each regular file's identity; a symlink's target is looked up
         self.stamps = {f.rel: f.stat if f.stat is not None else _stamp_of(f"{top}/{f.rel}")
                        for f in scan_deals(self.root)}
-        self.overview = load_overview(self.root, cache=self.cache)
+        self.overview = load_overview(self.root, cache=self.cache, facts=True)
         self.process = None  # stages.yaml may have changed too
+        self.badge_cache = {}
         return self.overview
 
     def full_process(self) -> Process:
@@ -111,12 +116,31 @@ class Session:
         item = self._summary(deal_id)
         path = self.root / item.path
         before = stamp(path)
+        self.badge_cache.pop(deal_id, None)
         found, problems = load_deal_file(self.root, path, self.full_process())
         if found is None:
             raise ProblemsError(problems, hint=_("fix the file, then press r to reload"))
         if before != self.stamps.get(item.path):  # newer than the card: show the newer one
             self.stamps[item.path] = before
-            self._replace(summarize_file(found, self.full_process()))
+            self._replace(summarize_file(found, self.full_process(), facts=True))
+        return found
+
+    def badges(self, deal_id: str) -> tuple[str, ...]:
+        """A card's risk badges, from the review facts its summary carries; once per load.
+
+        The facts (`method.review_facts`) answer every question the risk checks
+        ask, so the badges are `salesflow review`'s without reading the file;
+        they are worked out for the cards drawn, when they are first drawn.
+        """
+        found = self.badge_cache.get(deal_id)
+        if found is None:
+            item = self._summary(deal_id)
+            d = item.deal
+            if d.status not in ("open", "hold") or d.review is None:
+                found = ()
+            else:
+                found = badges_of(risks(slim_deal(d), self.full_process(), self.today()))
+            self.badge_cache[deal_id] = found
         return found
 
     # ------------------------------------------------------------ writing
@@ -150,9 +174,10 @@ class Session:
 
         outcome = update_deal(self.root, str(path), compute, cache=self.cache)
         if outcome.written:
+            self.badge_cache.pop(deal_id, None)
             self.stamps[item.path] = _written_stamp(path, outcome)
             self._replace(summarize_file(DealFile(deal_id, item.path, outcome.deal),
-                                         self.full_process()))
+                                         self.full_process(), facts=True))
         return outcome
 
     # ------------------------------------------------------------ helpers

@@ -11,7 +11,7 @@ a few lines of plain `rich.text.Text` (never markup: a customer called
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from rich.console import Group
@@ -32,6 +32,7 @@ from salesflow.model.i18n import _, ngettext
 from salesflow.output.render import money
 
 CARD_HEIGHT = 6  # name, customer, amount and owner, close, badges, a blank line
+Badges = Callable[[str], Sequence[str]]  # a deal id's risk badges (`Session.badges`)
 
 
 def short_money(value: Decimal | None) -> str:
@@ -52,19 +53,19 @@ def _line(*parts: tuple[str, str]) -> Text:
     return Text.assemble(*parts, no_wrap=True, overflow="ellipsis")
 
 
-def card_lines(card: Card) -> list[Text]:
+def card_lines(card: Card, badges: Sequence[str] = ()) -> list[Text]:
     """A card, CARD_HEIGHT lines: name; customer; amount and owner; close; badges; blank."""
     amount = (f"{money(card.amount)} {card.currency}" if card.amount is not None
               else _("no amount"))
     close = (_("close {date}").format(date=card.expected_close.isoformat())
              if card.expected_close else _("no close date"))
-    badges = " · ".join(_(b) for b in card.badges)
+    said = " · ".join(_(b) for b in badges)
     return [
         _line((card.name, "bold")),
         _line((card.customer, "")),
         _line((amount, "cyan"), (f" · {card.owner}" if card.owner else "", "")),
         _line((close, "dim")),
-        _line((f"⚑ {badges}" if badges else "", "bold red")),
+        _line((f"⚑ {said}" if said else "", "bold red")),
         Text(""),  # a blank line between cards
     ]
 
@@ -115,10 +116,11 @@ class CardList(ScrollView, can_focus=True):
     ]
     COMPONENT_CLASSES = {"card-list--highlighted"}
 
-    def __init__(self, cards: Sequence[Card], *, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(self, cards: Sequence[Card], badges: Badges = lambda deal_id: (), *,
+                 id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.cards: tuple[Card, ...] = tuple(cards)
+        self.badges = badges  # a card's badges, asked when the card is first drawn
         self._highlighted: int | None = 0 if self.cards else None
         # the strips drawn, by (card, row, highlighted, width): scrolling back costs nothing
         self._strips: LRUCache[tuple[int, int, bool, int], Strip] = LRUCache(4096)
@@ -232,7 +234,7 @@ class CardList(ScrollView, can_focus=True):
         # the card the keys act on is marked by a sign too: NO_COLOR keeps it visible
         text = Text("▌" if lit and row < CARD_HEIGHT - 1 else " ",
                     style=style + Style(bold=True), end="")
-        text.append_text(card_lines(card)[row])
+        text.append_text(card_lines(card, self.badges(card.id))[row])
         text.stylize_before(style)
         text.truncate(width, overflow="ellipsis", pad=True)
         return Strip(text.render(self.app.console), width)
@@ -241,14 +243,17 @@ class CardList(ScrollView, can_focus=True):
 class StageColumn(Vertical):
     """One stage: a header and its cards, the heaviest first."""
 
-    def __init__(self, column: Column, currency: str) -> None:
+    def __init__(self, column: Column, currency: str,
+                 badges: Badges = lambda deal_id: ()) -> None:
         super().__init__(id=f"col-{column.code}", classes="column")
         self.column = column
         self.currency = currency
+        self.badges = badges
 
     def compose(self) -> ComposeResult:
         yield Static(header_text(self.column, self.currency), classes="column-header")
-        yield CardList(self.column.cards, id=f"cards-{self.column.code}", classes="cards")
+        yield CardList(self.column.cards, self.badges, id=f"cards-{self.column.code}",
+                       classes="cards")
 
     @property
     def cards(self) -> CardList:
