@@ -1,7 +1,8 @@
 """Money and dates the Chinese way where a person reads them; exact where a program does.
 
-Through the real CLI: `--units short` gives 万/亿 in Chinese tables (aligned at
-80 and 120 columns, CJK counted double) and K/M in English ones, JSON keeps
+Through the real CLI: Chinese tables write `¥1,250,000`, `--units short`
+gives 万/亿 in them (aligned at 80 and 120 columns, CJK counted double) and
+K/M in English ones, JSON keeps
 the exact decimal string whatever the language or units, the HTML report
 shows ¥ before the amount in Chinese.
 """
@@ -57,15 +58,18 @@ def test_short_units_in_a_chinese_funnel_stay_aligned(zh: WS, width: int,
     block = table_after(result.stdout, "阶段", rows=8)
     assert_aligned(block, right=("概率", "商机数", "金额 CNY", "加权 CNY"))
     text = result.stdout
-    assert "1.25亿" in text and "125万" in text  # 125,000,000 and 1,250,000
-    assert "6250万" in text  # C at 50%: 62,500,000 weighted
+    assert "¥1.25亿" in text and "¥125万" in text  # 125,000,000 and 1,250,000
+    assert "¥6250万" in text  # C at 50%: 62,500,000 weighted
     from rich.cells import cell_len
     assert max(cell_len(line) for line in text.splitlines()) <= width
 
 
 def test_full_units_are_the_default_and_json_never_changes(zh: WS) -> None:
     table = zh.run("funnel").stdout
-    assert "125,000,000" in table and "亿" not in table
+    assert "¥125,000,000" in table and "¥126,250,000" in table and "亿" not in table
+    assert_aligned(table_after(table, "阶段", rows=8),
+                   right=("概率", "商机数", "金额 CNY", "加权 CNY"))
+    assert "¥" not in zh.run("--lang", "en", "funnel").stdout  # English as it always was
     plain = json.loads(zh.run("funnel", "--format", "json").stdout)
     short = json.loads(zh.run("--units", "short", "funnel", "--format", "json").stdout)
     assert plain == short
@@ -78,7 +82,7 @@ def test_english_short_units_and_the_environment(zh: WS, monkeypatch: pytest.Mon
     english = zh.run("--lang", "en", "--units", "short", "funnel").stdout
     assert "125M" in english and "1.25M" in english
     monkeypatch.setenv("SALESFLOW_UNITS", "short")
-    assert "1.25亿" in zh.run("funnel").stdout
+    assert "¥1.25亿" in zh.run("funnel").stdout
 
 
 def test_a_wrong_units_value_is_a_usage_error(zh: WS) -> None:

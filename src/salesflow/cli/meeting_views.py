@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from salesflow.cli.report_views import esc, human, ids_text, title
 from salesflow.model.i18n import N_, _
+from salesflow.output.numbers import report_money
 
 if TYPE_CHECKING:
     from salesflow.reports.select import Cut
@@ -41,6 +42,7 @@ def history_notes(data: dict[str, Any]) -> None:
 # ------------------------------------------------------------------- trend
 
 
+@report_money
 def print_trend(data: dict[str, Any], cut: Cut) -> None:
     from salesflow.output.render import output
     from salesflow.reports.trend import sparkline
@@ -111,6 +113,7 @@ def _what(deal: dict[str, Any]) -> str:
     return ", ".join(parts) or "—"
 
 
+@report_money
 def print_changes(data: dict[str, Any], cut: Cut) -> None:
     from salesflow.output.render import output
 

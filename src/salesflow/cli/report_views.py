@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from salesflow.model.i18n import N_, _
+from salesflow.output.numbers import report_money
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -171,6 +172,7 @@ def funnel_notes(body: dict[str, Any]) -> None:
                       "{ids}").format(n=len(missing), ids=ids_text(missing)))
 
 
+@report_money
 def print_funnel(data: dict[str, Any], cut: Cut) -> None:
     from salesflow.output.render import output
 
@@ -217,6 +219,7 @@ def side_table(data: dict[str, Any], heading: str) -> Table:
     return table
 
 
+@report_money
 def print_funnel_by(data: dict[str, Any], cut: Cut, layout: str) -> None:
     """Side by side when the groups fit the width (or asked for), else one table each."""
     from rich.measure import Measurement
@@ -259,6 +262,7 @@ CUT_WORDS = (N_("owner"), N_("segment"), N_("product line"), N_("month"), N_("qu
 ROW_LABELS = {"overdue": N_("Overdue"), "no_close": N_("No expected close")}
 
 
+@report_money
 def print_forecast(data: dict[str, Any], cut: Cut) -> None:
     from salesflow.output.render import output
 
@@ -335,6 +339,7 @@ def days_text(days: dict[str, Any] | None, key: str) -> str:
     return "—" if value is None else f"{value:.1f}"
 
 
+@report_money
 def print_stats(data: dict[str, Any], cut: Cut) -> None:
     from salesflow.output.render import output
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from salesflow.cli.report_views import esc, human
 from salesflow.model.i18n import _
+from salesflow.output.numbers import report_money
 
 
 def coverage_text(row: dict[str, Any]) -> str:
@@ -44,6 +45,7 @@ def _table(rows: list[dict[str, Any]], currency: str, heading: str, owner: bool)
     return table
 
 
+@report_money
 def print_targets(data: dict[str, Any], per_owner: bool) -> None:
     """The targets table (and the owners' with `per_owner`); a line when none applies."""
     from salesflow.output.render import output

@@ -25,7 +25,10 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import enum
+import functools
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, TypeVar
 
 from salesflow.model.i18n import language
 
@@ -54,6 +57,32 @@ def units() -> Units:
     return _UNITS.get()
 
 
+# The currency of the report being drawn (see `report_money`): its sign goes before
+# each amount in Chinese when the caller names no currency.
+_CURRENCY: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "salesflow_report_currency", default=None)
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def report_money(view: View) -> View:
+    """Decorate a terminal view of a report's JSON shape: its amounts are in `data["currency"]`.
+
+    Inside the view, `money(value)` writes `¥1,250,000` in Chinese for a CNY
+    report, without every cell having to pass the currency along; outside it
+    (a sentence that names the currency itself) nothing changes.
+    """
+
+    @functools.wraps(view)
+    def drawn(data: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        token = _CURRENCY.set(data.get("currency"))
+        try:
+            return view(data, *args, **kwargs)
+        finally:
+            _CURRENCY.reset(token)
+
+    return drawn  # type: ignore[return-value]
+
+
 def _locale() -> str:
     return LOCALES.get(language(), "en")
 
@@ -61,14 +90,16 @@ def _locale() -> str:
 def money(value: Decimal | None, currency: str | None = None) -> str:
     """`value` for a person: whole units, the language's separators, short units if asked.
 
-    `currency` (an ISO code) is shown as its sign in Chinese (`¥1,250,000`);
-    English keeps the bare number (its tables name the currency in the header).
+    `currency` (an ISO code; by default the one of the report being drawn, see
+    `report_money`) is shown as its sign in Chinese (`¥1,250,000`); English
+    keeps the bare number (its tables name the currency in the header).
     None is a dash.
     """
     if value is None:
         return NONE
     whole = value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
     zh = language() == "zh"
+    currency = currency or _CURRENCY.get()
     if units() is Units.short:
         from babel.numbers import format_compact_currency, format_compact_decimal
 
