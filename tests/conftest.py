@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -36,6 +37,19 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
     for name in ("SALESFLOW_LANG", "LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
+
+
+TODAY = dt.date(2026, 12, 2)
+"""The day the `today` fixture pins the CLI's clock to (`salesflow.cli._common.today`)."""
+
+
+@pytest.fixture
+def today(monkeypatch: pytest.MonkeyPatch) -> dt.date:
+    """Pin the CLI's one clock, so dates relative to today give the same output every day."""
+    from salesflow.cli import _common
+
+    monkeypatch.setattr(_common, "today", lambda: TODAY)
+    return TODAY
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,8 @@ import pytest
 
 from tests.conftest import WS
 
+pytestmark = pytest.mark.usefixtures("today")  # the CLI's clock: 2026-12-02
+
 ACME = """\
 customer: Acme Water Works
 amount: 1250000
@@ -88,9 +90,13 @@ def test_person_add_set_remove_and_the_attitude_history(acme: WS) -> None:
     (["activity", "add", "acme", "--kind", "call", "x", "--with", "Nobody"],
      "error: 'Nobody' is not a stakeholder of acme\n"),
     (["activity", "add", "acme", "--kind", "call", "x", "--date", "2026-10-01"],
-     "error: the date 2026-10-01 is before acme's last history entry (2026-11-01)"),
+     "error: --date 2026-10-01 for acme is before the day it was created; allowed: "
+         "2026-11-01 to 2026-12-02 (today)\nhint: the history is kept oldest first; "
+         "e.g. --date 2026-11-01\n"),
     (["activity", "add", "acme", "--kind", "call", "x", "--date", "2999-01-01"],
-     "error: --date 2999-01-01 is in the future"),
+     "error: --date 2999-01-01 for acme is in the future; allowed: 2026-11-01 to "
+         "2026-12-02 (today)\nhint: it records something that has happened; e.g. --date "
+         "2026-12-02\n"),
     (["person", "set", "nope", "Wang", "--attitude", "supporter"], "error: "),
 ])
 def test_refused_edits_change_no_byte(acme: WS, args: list[str], message: str) -> None:

@@ -225,8 +225,8 @@ def test_a_date_before_the_last_history_entry_is_refused(process: Process) -> No
     early = Context("acme", dt.date(2026, 10, 1), "me")
     with pytest.raises(UsageError) as err:
         pipeline.advance(d, process, early, force=True, reason="x")
-    assert err.value.message == ("the date 2026-10-01 is before acme's last history entry "
-                                 "(2026-11-01); history is kept oldest first")
+    assert err.value.message == ("--date 2026-10-01 for acme is before the day it was "
+                                 "created; allowed: 2026-11-01 or later")
 
 
 # ---------------------------------------------------------------- status changes

@@ -328,8 +328,8 @@ Without history, not counted: 1 deal(s): noamount
 def test_stats_json_and_csv_shapes(hand: WS) -> None:
     data = run_json(hand, "stats")
     assert list(data) == ["currency", "from", "to", "min_sample", "deals", "no_history",
-                          "win_rate", "cycle_days_to_won", "stages", "lost_reasons", "filters",
-                          "invalid"]
+                          "win_rate", "cycle_days_to_won", "stages", "lost_reasons", "forced",
+                          "filters", "invalid"]
     assert data["min_sample"] == 5
     assert data["win_rate"] == {"won": 1, "lost": 1, "sample": 2, "percent": None}
     g = data["stages"][0]

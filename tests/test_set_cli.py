@@ -8,6 +8,8 @@ import pytest
 
 from tests.conftest import WS
 
+pytestmark = pytest.mark.usefixtures("today")  # the CLI's clock: 2026-12-02
+
 ACME = """\
 # our biggest deal
 customer: Acme Water Works
@@ -100,9 +102,10 @@ def test_forecast_as_of_replays_the_close_date(acme: WS) -> None:
     (["customer="], "error: customer cannot be removed: every deal needs one\n"),
     (["amount"], "error: 'amount' is not FIELD=VALUE\n"),
     (["amount=1", "amount=2"], "error: amount is given twice ('1' and '2')\n"),
-    (["amount=5", "--date", "2026-10-02"], "error: the date 2026-10-02 is before acme's last "
-                                           "history entry (2026-11-01)"),
-    (["amount=5", "--date", "2999-01-01"], "error: --date 2999-01-01 is in the future"),
+    (["amount=5", "--date", "2026-10-02"], "error: --date 2026-10-02 for acme is before the "
+     "day it was created; allowed: 2026-11-01 to 2026-12-02 (today)\n"),
+    (["amount=5", "--date", "2999-01-01"], "error: --date 2999-01-01 for acme is in the "
+     "future; allowed: 2026-11-01 to 2026-12-02 (today)\n"),
     (["owner=x", "amount=-5"], "error: amount='-5': must not be negative"),
 ])
 def test_a_refused_set_changes_no_byte(acme: WS, args: list[str], message: str) -> None:

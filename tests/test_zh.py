@@ -118,7 +118,7 @@ def test_zh_workspace_end_to_end(tmp_path: Path) -> None:
 
     created = ws.run("new", "meida-mes", "--customer", "佛山美达家电有限公司", "--name",
                      "总装车间MES系统", "--amount", "1650000", "--close", "2027-02-28",
-                     "--owner", "陈杰")
+                     "--owner", "陈杰", "--date", "2026-11-13")
     assert created.exit_code == 0, created.stderr
     assert created.stdout == "已创建 deals/meida-mes.yaml，当前阶段 G（客户规划与电话邀约）\n"
     ws.write("deals/meida-mes.yaml", ws.read("deals/meida-mes.yaml") + PEOPLE)

@@ -120,15 +120,15 @@ def person_set(
 
 @person_app.command("remove")
 @handle_errors
-def person_remove(deal: str = DealArg, name: str = NameArg, by: str | None = ByOpt,
-                  dry_run: bool = DryRunOpt) -> None:
+def person_remove(deal: str = DealArg, name: str = NameArg, date: str | None = EventDateOpt,
+                  by: str | None = ByOpt, dry_run: bool = DryRunOpt) -> None:
     """Remove a person (refused while someone reports to them or a need is theirs).
 
     Example: salesflow person remove acme-pumps "Wang Wu"
     """
     from salesflow.method import daily
 
-    ctx = event_context(deal, None, by)
+    ctx = event_context(deal, date, by)
     _go(ctx, deal, lambda d, data, p: daily.person_remove(d, p, ctx, name), dry_run)
 
 

@@ -55,13 +55,18 @@ def new(
                                      "(default: the first stage)."),
     segment: str | None = typer.Option(None, "--segment", help="Market segment."),
     product_line: str | None = typer.Option(None, "--product-line", help="Product line."),
+    date: str | None = typer.Option(None, "--date", "-d", metavar="DATE",
+                                    help="When the deal entered the pipeline: YYYY-MM-DD, "
+                                    "today or yesterday (default: today); not in the future."),
 ) -> None:
     """Create deals/ID.yaml in the first stage (or --stage), with its first history entry.
 
+    --date enters a deal created earlier (last month's deals): its first
+    history entry, from which the reports replay it, is dated so.
+
     Example: salesflow new acme-pumps -c "Acme Water Works" -a 1250000 --close 2027-03-31
     """
-    import datetime as dt
-
+    from salesflow.cli import _common
     from salesflow.files.guard import write_file
     from salesflow.files.load import load_process
     from salesflow.files.newdeal import deal_text
@@ -73,6 +78,7 @@ def new(
         files_of_id,
         relative,
     )
+    from salesflow.method.transitions import Context, check_date
     from salesflow.model.errors import DataError, UsageError
     from salesflow.output.render import output
     from salesflow.team.teamsetup import schema_header
@@ -92,13 +98,16 @@ def new(
     close_date = parse_date(close, "--close")
     value = parse_amount(amount)
     author = default_author(base)
+    today = _common.today()
+    created = parse_date(date, "--date") if date is not None else today
+    check_date(None, Context(deal_id, created, author, today))
     fields: dict[str, Any] = {
         "name": name, "customer": customer, "owner": owner or author, "amount": value,
         "currency": currency.upper() if currency else None, "stage": code, "status": "open",
         "expected_close": close_date, "segment": segment, "product_line": product_line,
     }
     rel = f"{DEALS_DIR}/{deal_id}.yaml"
-    text = schema_header(base, rel) + deal_text(fields, dt.date.today(), author)
+    text = schema_header(base, rel) + deal_text(fields, created, author)
     deal, problems = parse_deal(text.encode(), rel, process)
     if deal is None:
         from salesflow.model.errors import ProblemsError

@@ -14,14 +14,12 @@ import typer
 
 from salesflow.cli._common import handle_errors
 from salesflow.cli.app import app
-from salesflow.cli.gates import ByOpt, DealArg, DryRunOpt
+from salesflow.cli.gates import ByOpt, DateOpt, DealArg, DryRunOpt
 
 if TYPE_CHECKING:
     from salesflow.method.transitions import Context
 
-EventDateOpt = typer.Option(None, "--date", "-d", metavar="DATE",
-                            help="When it changed: YYYY-MM-DD, today or yesterday (default: "
-                            "today); not in the future, not before the last history entry.")
+EventDateOpt = DateOpt
 
 
 @app.command("set")
@@ -57,20 +55,7 @@ def set_(
 
 
 def event_context(ref: str, date: str | None, by: str | None) -> Context:
-    """Who and when for an event that has happened: a `--date` in the future is refused."""
-    from salesflow.cli import _common
-    from salesflow.cli.gates import _text
-    from salesflow.files.workspace import default_author, locate_deal
-    from salesflow.method.transitions import Context
-    from salesflow.model.errors import UsageError
+    """Who and when for an event that has happened (the core refuses impossible dates)."""
+    from salesflow.cli.gates import _context
 
-    base = _common.root()
-    deal_id = locate_deal(base, ref, cache=_common.use_cache()).stem
-    today = _common.today()
-    on = _common.parse_date(date, "--date") if date is not None else today
-    if on > today:
-        raise UsageError(f"--date {on.isoformat()} is in the future; it records something "
-                         "that has happened",
-                         hint=f"use a date up to today ({today.isoformat()})")
-    who = _text(by, "--by") or default_author(base)
-    return Context(deal_id=deal_id, on=on, by=who)
+    return _context(ref, date, by)

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 DealArg = typer.Argument(..., metavar="DEAL", help="Deal id or path.")
 DateOpt = typer.Option(None, "--date", "-d", metavar="DATE",
-                       help="When it happened: YYYY-MM-DD, today or yesterday (default: today).")
+                       help="When it happened: YYYY-MM-DD, today or yesterday (default: "
+                       "today); not in the future, not before the last history entry.")
 ByOpt = typer.Option(None, "--by", metavar="NAME",
                      help="Who made the change (default: git config user.name, else your login).")
 DryRunOpt = typer.Option(False, "--dry-run", "-n",
@@ -191,16 +192,18 @@ def reopen(
 
 
 def _context(ref: str, date: str | None, by: str | None, *, author: bool = True) -> Context:
-    import datetime as dt
-
+    """Who and when, with today from the CLI's one clock (`_common.today`) for the core's
+    date check (`method.transitions.check_date`)."""
+    from salesflow.cli import _common
     from salesflow.files.workspace import default_author, locate_deal
     from salesflow.method.transitions import Context
 
     base = root()
     deal_id = locate_deal(base, ref, cache=use_cache()).stem
-    on = parse_date(date, "--date") if date is not None else dt.date.today()
+    today = _common.today()
+    on = parse_date(date, "--date") if date is not None else today
     who = _text(by, "--by") or (default_author(base) if author else "")
-    return Context(deal_id=deal_id, on=on, by=who)
+    return Context(deal_id=deal_id, on=on, by=who, today=today)
 
 
 def _text(value: str | None, option: str) -> str | None:

@@ -359,7 +359,16 @@ def print_stats(data: dict[str, Any], cut: Cut) -> None:
              rate_text(s["conversion"]), days_text(s["days"], "avg"),
              days_text(s["days"], "median"),
              "" if s["days"] is None else str(s["days"]["sample"])] for s in data["stages"]]
+    forced = data["forced"]
+    if forced["moves"]:  # beside the conversion it is part of, never hidden in it
+        cols.insert(5, Col("Forced", right=True, drop=2))
+        for row, s in zip(rows, data["stages"], strict=True):
+            row.insert(5, "" if not s["forced"] else str(s["forced"]))
     output.print(fitted_table(cols, rows, esc(heading)))
+    if forced["moves"]:
+        output.text(_("Forced moves (past unmet milestones): {n} ({ids}); counted in "
+                      "\"To next stage\", shown under \"Forced\".").format(
+                          n=forced["moves"], ids=ids_text(forced["ids"])))
     win = data["win_rate"]
     share = "—" if win["percent"] is None else f"{win['percent']:.1f}%"
     output.text(_("Win rate: {share} ({won} won, {lost} lost)").format(

@@ -129,7 +129,8 @@ def validate(
 ) -> None:
     """Check stages.yaml, every deal and account file; print every problem as path:line:col.
 
-    Exit 0 when all is valid, 1 when any file has a problem. A deal whose
+    Exit 0 when all is valid, 1 when any file has a problem. History entries
+    out of order, or dated after today, are problems at their line. A deal whose
     customer is an account's name without `account:` is a warning (exit 0).
 
     Example: salesflow validate deals/acme-pumps.yaml
@@ -152,7 +153,9 @@ def validate(
                     files.append(full)
             else:
                 raise UsageError(_("no such file or folder: {path}").format(path=p))
-    report = validate_report(base, files)
+    from salesflow.cli import _common
+
+    report = validate_report(base, files, today=_common.today())
     checked, problems = report.deals, report.problems
 
     if fmt == Format.json:

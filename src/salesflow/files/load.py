@@ -13,6 +13,7 @@ imports neither at the top for that reason.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import os
 import time
@@ -125,8 +126,29 @@ class Validation:
     warnings: list[Problem] = field(default_factory=list)  # never make a file invalid
 
 
-def validate_report(root: Path, files: list[Path] | None = None) -> Validation:
+def _dated(root: Path, rows: list[tuple[str, Any]], process: Process,
+           today: dt.date) -> list[Problem]:
+    """The day's problems of the valid deals whose history reaches past `today`."""
+    from salesflow.files.parse import dated_problems
+    from salesflow.model.summary import from_row
+
+    found: list[Problem] = []
+    for rel, row in rows:
+        changed = from_row("", rel, row).deal.changed
+        if changed is not None and changed > today:
+            raw, problem = read_bytes(root / rel, rel)
+            found.extend(dated_problems(raw, rel, process, today) if raw is not None
+                         else [problem] if problem else [])
+    return found
+
+
+def validate_report(root: Path, files: list[Path] | None = None, *,
+                    today: dt.date | None = None) -> Validation:
     """`validate_files` with the account files and the deals' links to them.
+
+    With `today`, a valid deal is also held against the day (history dated
+    after it: `checks.DATED_CHECKS`); only a deal whose last history entry is
+    after today is read again, for the lines of its problems.
 
     Deal and account files are told apart by folder. A deal's `account:` must
     name an account file; a deal whose `customer` is an account's name but
@@ -169,6 +191,8 @@ def validate_report(root: Path, files: list[Path] | None = None) -> Validation:
         problems.extend(result.problems)
         if result.row is not None:
             rows.append((result.rel, result.row))
+    if today is not None:
+        problems.extend(_dated(root, rows, process, today))
     report = Validation(deals=len(targets))
     linked = [rel for rel, row in rows if row[-1] is not None]
     if not linked and account_targets is None and not (root / ACCOUNTS_DIR).exists():

@@ -7,6 +7,7 @@ validate a file the same way.
 
 from __future__ import annotations
 
+import datetime as dt
 import types
 import typing
 from typing import TYPE_CHECKING, Any
@@ -120,6 +121,22 @@ def _validate_deal_document(doc: yamlio.Document, path: str, process: Process,
         return None, problems
     problems = _problems(check_deal(deal, process), doc.marks, path)
     return (None if problems else deal), problems
+
+
+def dated_problems(raw: bytes, path: str, process: Process, today: dt.date) -> list[Problem]:
+    """The problems of a valid deal file that depend on the day (`checks.DATED_CHECKS`)."""
+    from salesflow.files import yamlio
+    from salesflow.method.checks import check_deal_on
+    from salesflow.model.deal import Deal
+
+    try:
+        doc = yamlio.parse(raw, path)
+        deal = _validate(Deal, doc, path, "")[0]
+        if deal is None:
+            return []  # invalid: its problems are reported by the load already
+        return _problems(check_deal_on(deal, process, today), doc.marks, path)
+    except Exception as exc:  # see `unchecked`
+        return [unchecked(path, exc)]
 
 
 def allowed_keys(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:

@@ -8,12 +8,14 @@ point at its line and column.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from salesflow.model.deal import Deal, HistoryEntry
 from salesflow.model.edits import DataPath as Path
+from salesflow.model.i18n import _
 from salesflow.model.process import Process, Rule
 
 
@@ -246,12 +248,17 @@ def currency_has_rate(deal: Deal, process: Process) -> Iterator[Finding]:
 
 
 def history_consistent(deal: Deal, process: Process) -> Iterator[Finding]:
-    previous = None
     for i, entry in enumerate(deal.history):
         yield from entry_shape(deal, process, i, entry)
         if entry.kind in ("move", "status") and entry.to is None and entry.status is None:
             yield Finding(("history", i), "a history entry needs `to:` (a stage) or `status:`",
                           "history-entry")
+
+
+def history_in_order(deal: Deal, process: Process) -> Iterator[Finding]:
+    """History is kept oldest first: replays and the date checks of commands rely on it."""
+    previous = None
+    for i, entry in enumerate(deal.history):
         if previous is not None and entry.date < previous:
             yield Finding(("history", i, "date"),
                           f"history is out of order: {entry.date} comes after {previous}; "
@@ -371,11 +378,41 @@ DEAL_CHECKS: list[Callable[[Deal, Process], Iterator[Finding]]] = [
     milestones_known,
     currency_has_rate,
     history_consistent,
+    history_in_order,
     procurement_step_known,
     lost_reason_known,
     stakeholders_form_a_tree,
     needs_from_known,
 ]
+
+
+# ------------------------------------------------------------ against the clock
+
+
+def history_not_in_future(deal: Deal, process: Process, today: dt.date) -> Iterator[Finding]:
+    """The history records what has happened: an entry dated after today cannot be true."""
+    for i, entry in enumerate(deal.history):
+        if entry.date > today:
+            yield Finding(("history", i, "date"),
+                          _("history entry dated {day}, after today ({today}); it records "
+                            "what has happened: give the day it happened").format(
+                                day=entry.date.isoformat(), today=today.isoformat()),
+                          "history-future")
+
+
+DATED_CHECKS: list[Callable[[Deal, Process, dt.date], Iterator[Finding]]] = [
+    history_not_in_future,
+]
+"""Checks that depend on the day they run (`salesflow validate` gives its today).
+
+Kept apart from `DEAL_CHECKS` on purpose: those decide whether a deal loads,
+and their verdict is cached by the file's bytes, which must not change from
+one day to the next (nor between two machines whose clocks disagree).
+"""
+
+
+def check_deal_on(deal: Deal, process: Process, today: dt.date) -> list[Finding]:
+    return [f for check in DATED_CHECKS for f in check(deal, process, today)]
 
 
 def check_process(process: Process) -> list[Finding]:

@@ -15,9 +15,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from salesflow.method.checks import did_you_mean
-from salesflow.method.edits import check_event_date
 from salesflow.method.gates import shell_word
-from salesflow.method.transitions import Change, Context
+from salesflow.method.transitions import Change, Context, check_date
 from salesflow.model.deal import ACTIVITIES, RELATIONSHIPS, Deal
 from salesflow.model.edits import Append, Delete, Op, Set
 from salesflow.model.errors import UsageError
@@ -66,7 +65,7 @@ def person_add(deal: Deal, process: Any, ctx: Context, name: str,
     ops: list[Op] = [Append(("stakeholders",), record)]
     attitude = checked.get("attitude")
     if attitude is not None and attitude != "unknown":
-        check_event_date(deal, ctx)
+        check_date(deal, ctx)
         ops.append(Append(("history",), _attitude_entry(ctx, name, None, attitude)))
     facts = ", ".join(f"{k} {_shown(v)}" for k, v in record.items() if k != "name")
     return Change(tuple(ops), f"{ctx.deal_id}: added {name}" + (f" ({facts})" if facts else ""))
@@ -99,7 +98,7 @@ def person_set(deal: Deal, data: Mapping[str, Any], process: Any, ctx: Context, 
     if not ops:
         return Change((), f"{ctx.deal_id}: {name} is already so; nothing changed")
     if entry is not None:
-        check_event_date(deal, ctx)
+        check_date(deal, ctx)
         ops.append(Append(("history",), entry))
     return Change(tuple(ops), f"{ctx.deal_id}: {name}: " + "; ".join(said))
 
@@ -122,7 +121,7 @@ def person_remove(deal: Deal, process: Any, ctx: Context, name: str) -> Change:
     ops: list[Op] = [Delete(("stakeholders", i))]
     old = deal.stakeholders[i].attitude
     if old != "unknown":  # the attitude ends with the person: replay must not keep it
-        check_event_date(deal, ctx)
+        check_date(deal, ctx)
         ops.append(Append(("history",), {"date": ctx.on, "field": "attitude", "person": name,
                                          "from": old, "by": ctx.by}))
     return Change(tuple(ops), f"{ctx.deal_id}: removed {name}")
@@ -186,6 +185,7 @@ def need_add(deal: Deal, process: Any, ctx: Context, kind: str, text: str, *,
     need: dict[str, Any] = {"kind": kind, "text": text, "explicit": explicit}
     if from_ is not None:
         need["from"] = from_
+    check_date(deal, ctx, history=False)
     need["date"] = ctx.on
     word = "explicit" if explicit else "implied"
     return Change((Append(("needs",), need),),
@@ -199,6 +199,7 @@ def need_explicit(deal: Deal, data: Mapping[str, Any], process: Any, ctx: Contex
     need = deal.needs[i]
     if need.explicit:
         return Change((), f"{ctx.deal_id}: need {number} is already explicit; nothing changed")
+    check_date(deal, ctx, history=False)
     ops = (Set(("needs", i, "explicit"), True), Set(("needs", i, "date"), ctx.on))
     return Change(ops, f"{ctx.deal_id}: need {number} ({need.kind} “{need.text}”) is explicit "
                   f"since {ctx.on.isoformat()}")
@@ -222,7 +223,7 @@ def step_done(deal: Deal, process: Any, ctx: Context, number: int,
     """A next step done: it leaves the list and becomes the activity `step` in the history."""
     i = _number(number, len(deal.next_steps), "step", ctx, "salesflow step list --deal")
     step = deal.next_steps[i]
-    check_event_date(deal, ctx)
+    check_date(deal, ctx)
     entry: dict[str, Any] = {"date": ctx.on, "activity": "step", "text": step.action,
                              "by": ctx.by}
     if note is not None:
@@ -240,7 +241,7 @@ def activity_add(deal: Deal, process: Any, ctx: Context, kind: str, text: str,
     _choice("--kind", kind, ACTIVITY_KINDS)
     text = _nonempty(text, "TEXT")
     people = [deal.stakeholders[person_index(deal, ctx, n)].name for n in with_]
-    check_event_date(deal, ctx)
+    check_date(deal, ctx)
     entry: dict[str, Any] = {"date": ctx.on, "activity": kind, "text": text}
     if people:
         entry["with"] = list(dict.fromkeys(people))

@@ -22,7 +22,7 @@ from typing import Any
 from pydantic_core import PydanticCustomError
 
 from salesflow.method.checks import did_you_mean
-from salesflow.method.transitions import Change, Context
+from salesflow.method.transitions import Change, Context, check_date
 from salesflow.model.deal import RELATIONSHIPS, Deal
 from salesflow.model.edits import Append, Delete, Op, Set
 from salesflow.model.errors import UsageError
@@ -99,8 +99,7 @@ def set_fields(deal: Deal, data: Mapping[str, Any], process: Process, ctx: Conte
         said.append(f"{field} {_shown(old)} → {_shown(new)}")
     if not ops and not entries:
         return Change((), f"{ctx.deal_id}: nothing changed (the values are already so)")
-    if entries:
-        check_event_date(deal, ctx)
+    check_date(deal, ctx, history=bool(entries))
     ops.extend(Append(("history",), e) for e in entries)
     return Change(tuple(ops), f"{ctx.deal_id}: " + "; ".join(said))
 
@@ -211,13 +210,3 @@ def _field_entry(ctx: Context, field: str, old: Any, new: Any) -> dict[str, Any]
     """`{date, field, from, to, by}` in that order; a missing side is left out."""
     entry = {"date": ctx.on, "field": field, "from": old, "to": new, "by": ctx.by}
     return {k: v for k, v in entry.items() if v is not None and v != ""}
-
-
-def check_event_date(deal: Deal, ctx: Context) -> None:
-    """An event cannot be dated before the deal's last history entry (kept oldest first)."""
-    if deal.history and ctx.on < deal.history[-1].date:
-        last = deal.history[-1].date.isoformat()
-        raise UsageError(
-            f"the date {ctx.on.isoformat()} is before {ctx.deal_id}'s last history entry "
-            f"({last}); history is kept oldest first",
-            hint=f"use --date {last} or later")

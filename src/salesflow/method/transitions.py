@@ -32,11 +32,16 @@ from salesflow.model.process import Process
 
 @dataclass(frozen=True)
 class Context:
-    """Who makes a change, when, and to which deal (its id, for messages and hints)."""
+    """Who makes a change, when, and to which deal (its id, for messages and hints).
+
+    `today` is the caller's clock (the core reads none): with it, a date `on`
+    after today is refused by `check_date`; without it (None) it is not checked.
+    """
 
     deal_id: str
     on: dt.date
     by: str
+    today: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,8 @@ def tick(deal: Deal, data: Mapping[str, Any], process: Process, ctx: Context,
                            milestone=milestone_id, verdict=verdict))
     path = ("milestones", milestone_id)
     existing = deal.milestones.get(milestone_id)
+    if existing is None or date_given:  # a milestone's date: in the deal's life, not ahead
+        check_date(deal, ctx, history=False)
     if existing is None:
         record: dict[str, Any] = {"date": ctx.on}
         if note is not None:
@@ -190,7 +197,7 @@ def advance(deal: Deal, process: Process, ctx: Context, *, to: str | None = None
             _("moving {deal} back from {from_} to {to} needs --reason").format(
                 deal=ctx.deal_id, from_=current.code, to=target.code),
             hint=f"salesflow advance {ctx.deal_id} --to {target.code} --reason \"why\"")
-    _check_date(deal, ctx)
+    check_date(deal, ctx)
     notes: list[str] = []
     skipped: list[str] = []
     if not backwards:
@@ -257,7 +264,7 @@ def lose(deal: Deal, process: Process, ctx: Context, reason: str,
         raise DataError(_("{deal} is won: a won deal cannot be lost").format(deal=ctx.deal_id),
                         hint=_("if the win fell through, reopen it first: {command}").format(
                             command=f"salesflow reopen {ctx.deal_id} --reason \"why\""))
-    _check_date(deal, ctx)
+    check_date(deal, ctx)
     ops: tuple[Op, ...] = (
         Set(("status",), "lost"),
         Set(("lost_reason",), reason),
@@ -277,7 +284,7 @@ def hold(deal: Deal, process: Process, ctx: Context, reason: str | None = None) 
             deal=ctx.deal_id, status=_(deal.status)),
                         hint=_("reopen it first: salesflow reopen {deal} --reason \"why\"").format(
                             deal=ctx.deal_id))
-    _check_date(deal, ctx)
+    check_date(deal, ctx)
     ops: tuple[Op, ...] = (
         Set(("status",), "hold"),
         Append(("history",), _entry(ctx, status="hold", reason=reason)),
@@ -297,7 +304,7 @@ def reopen(deal: Deal, data: Mapping[str, Any], process: Process, ctx: Context,
     if deal.status == "open":
         return Change((), _("{deal} is already open; nothing changed").format(
             deal=ctx.deal_id))
-    _check_date(deal, ctx)
+    check_date(deal, ctx)
     if deal.status == "won":
         if not reason:
             raise UsageError(_("reopening a won deal needs --reason: it undoes the win of "
@@ -345,10 +352,56 @@ def _forced(entry: dict[str, Any], skipped: list[str]) -> dict[str, Any]:
     return out
 
 
-def _check_date(deal: Deal, ctx: Context) -> None:
-    if deal.history and ctx.on < deal.history[-1].date:
-        last = deal.history[-1].date.isoformat()
-        raise UsageError(
-            _("the date {date} is before {deal}'s last history entry ({last}); history is "
-              "kept oldest first").format(date=ctx.on.isoformat(), deal=ctx.deal_id, last=last),
-            hint=_("use --date {last} or later").format(last=last))
+def check_date(deal: Deal | None, ctx: Context, *, history: bool = True) -> None:
+    """Refuse a date `ctx.on` that cannot be true: after today, or before the deal's life.
+
+    The one range check of every command that writes a date. An event has
+    happened, so it is not after `ctx.today`; it is not before the deal was
+    created (its first history entry), and, when it appends to the history
+    (`history`), not before the last entry either: history is kept oldest
+    first. `deal` None is a deal not created yet (`salesflow new`).
+    """
+    earliest, what = date_floor(deal, history=history)
+    latest = ctx.today
+    if latest is not None and earliest is not None and earliest > latest:
+        raise DataError(
+            _("{deal}'s history has an entry dated {day}, after today ({today}); no date "
+              "fits after it").format(deal=ctx.deal_id, day=earliest.isoformat(),
+                                      today=latest.isoformat()),
+            hint=_("correct that entry's date in the file (`salesflow validate` shows its "
+                   "line), then try again"))
+    late = latest is not None and ctx.on > latest
+    if not late and (earliest is None or ctx.on >= earliest):
+        return
+    upto = _("{today} (today)").format(today=_iso(latest))
+    if earliest is None:
+        allowed = _("up to {upto}").format(upto=upto)
+    elif latest is None:
+        allowed = _("{day} or later").format(day=earliest.isoformat())
+    else:
+        allowed = _("{day} to {upto}").format(day=earliest.isoformat(), upto=upto)
+    if late:
+        why = _("in the future")
+        hint = _("it records something that has happened; e.g. --date {day}")
+    else:
+        why = _("before {what}").format(what=what)
+        hint = (_("the history is kept oldest first; e.g. --date {day}") if history
+                else _("e.g. --date {day}"))
+    raise UsageError(_("--date {date} for {deal} is {why}; allowed: {allowed}").format(
+        date=ctx.on.isoformat(), deal=ctx.deal_id, why=why, allowed=allowed),
+                     hint=hint.format(day=_iso(latest if late else earliest)))
+
+
+def date_floor(deal: Deal | None, *, history: bool = True) -> tuple[dt.date | None, str]:
+    """The earliest date a command may write on `deal`, and what sets it."""
+    if deal is None or not deal.history:
+        return None, ""
+    created = deal.history[0].date
+    last = max(h.date for h in deal.history)
+    if history and last > created:
+        return last, _("its last history entry")
+    return created, _("the day it was created")
+
+
+def _iso(day: dt.date | None) -> str:
+    return day.isoformat() if day is not None else ""

@@ -257,7 +257,7 @@ def stats_json(report: Stats, *, cut: Cut) -> dict[str, Any]:
         "stages": [
             {"code": s.code, "name": s.name, "probability": s.probability,
              "conversion": _rate(s.conversion), "days": _days(s.days),
-             "observed_win": _rate(s.win)}
+             "observed_win": _rate(s.win), "forced": s.forced}
             for s in report.stages
         ],
         "lost_reasons": [
@@ -265,6 +265,7 @@ def stats_json(report: Stats, *, cut: Cut) -> dict[str, Any]:
              "without_amount": list(r.without_amount)}
             for r in report.lost_reasons
         ],
+        "forced": {"moves": len(report.forced), "ids": list(dict.fromkeys(report.forced))},
         "filters": cut.as_json(),
     }
 
@@ -276,12 +277,14 @@ def stats_csv_rows(report: Stats) -> list[list[Any]]:
         ["overall", "", "lost", report.lost, ""],
         ["overall", "", "cycle_avg_days", report.cycle.avg, report.cycle.sample],
         ["overall", "", "cycle_median_days", report.cycle.median, report.cycle.sample],
+        ["overall", "", "forced_moves", len(report.forced), ""],
     ]
     for s in report.stages:
         rows.append(["stage", s.code, "probability", s.probability, ""])
         if s.conversion is not None:
             rows.append(["stage", s.code, "conversion_percent", s.conversion.percent,
                          s.conversion.sample])
+            rows.append(["stage", s.code, "forced_moves", s.forced, s.conversion.sample])
         if s.days is not None:
             rows.append(["stage", s.code, "avg_days", s.days.avg, s.days.sample])
             rows.append(["stage", s.code, "median_days", s.days.median, s.days.sample])

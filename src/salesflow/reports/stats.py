@@ -14,6 +14,10 @@ being won or lost, leaving a stage) counts when it is dated in the window.
 - Days in a stage: per deal, the days it was open in the stage (time on hold
   does not count) over every completed stay; stays still running are left out.
 - Cycle time to won: calendar days from the first history entry to the win.
+- Forced moves (`advance --force`, past unmet milestones): counted in the
+  window, and per stage how many of the deals that went further were forced
+  past it. They stay in the conversion (the deal did move on) but are shown
+  beside it, so a rate made of forced moves does not pass for a healthy one.
 
 A figure resting on fewer deals than `min_sample` is not given at all (None):
 a rate from three deals is an anecdote, not a number to set probabilities by.
@@ -67,6 +71,7 @@ class StageStats:
     conversion: Rate | None  # None for the last stage: there is nowhere further to go
     days: Days | None  # None for the last stage: a won deal stays there
     win: Rate  # observed win rate of deals that reached this stage
+    forced: int | None = None  # of the conversion's hits, those forced past the stage
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,7 @@ class Stats:
     cycle: Days
     stages: tuple[StageStats, ...]
     lost_reasons: tuple[LostReason, ...]
+    forced: tuple[str, ...] = ()  # one deal id per forced move dated in the window
 
 
 @dataclass
@@ -103,6 +109,8 @@ class Timeline:
     stays: dict[int, list[tuple[int, dt.date]]] = field(default_factory=dict)  # open days, end
     outcome: str | None = None  # won | lost, when the history ends so
     outcome_date: dt.date | None = None
+    forced: set[int] = field(default_factory=set)  # stage indices passed by a forced move
+    forced_on: list[dt.date] = field(default_factory=list)  # the dates of its forced moves
 
     def reached(self, index: int) -> bool:
         return self.start_index <= index <= self.max_index
@@ -154,9 +162,13 @@ def timeline(deal: Deal | DealSummary, process: AnyProcess,
                 stay_start, held_days = entry.date, 0
                 if new.status == "hold":
                     held = entry.date
+        if entry.forced:
+            line.forced_on.append(entry.date)
         if index > line.max_index:
             for passed in range(line.max_index, index):
                 line.passed.setdefault(passed, entry.date)
+                if entry.forced:
+                    line.forced.add(passed)
             line.max_index = index
         if state is None or new.status != state.status:
             status_since = entry.date
@@ -210,21 +222,25 @@ def stats(process: AnyProcess, deals: Iterable[Item], *, start: dt.date | None =
         win = _rate(sum(1 for _, t in reached if t.outcome == "won"), len(reached), min_sample)
         conversion: Rate | None = None
         days: Days | None = None
+        forced: int | None = None
         if index < last:
-            advanced = sum(1 for _, t in lines
-                           if t.reached(index) and inside(t.passed.get(index)))
+            moved = [t for _, t in lines if t.reached(index) and inside(t.passed.get(index))]
+            advanced = len(moved)
+            forced = sum(1 for t in moved if index in t.forced)
             lost_here = sum(1 for _, t in lost if t.reached(index) and t.max_index == index)
             conversion = _rate(advanced, advanced + lost_here, min_sample)
             spent = [sum(d for d, _ in t.stays[index]) for _, t in lines
                      if index in t.stays and inside(t.stays[index][-1][1])]
             days = _days(spent, min_sample)
-        rows.append(StageStats(stage.code, stage.name, stage.probability, conversion, days, win))
+        rows.append(StageStats(stage.code, stage.name, stage.probability, conversion, days, win,
+                               forced))
 
     cycle = _days([(t.outcome_date - t.created).days for _, t in won
                    if t.outcome_date is not None], min_sample)
     return Stats(process.currency, start, end, min_sample, len(lines), tuple(no_history),
                  _rate(len(won), len(decided), min_sample), len(lost), cycle, tuple(rows),
-                 _lost_reasons(process, [i for i, _ in lost]))
+                 _lost_reasons(process, [i for i, _ in lost]),
+                 tuple(i.id for i, t in lines for day in t.forced_on if inside(day)))
 
 
 def _lost_reasons(process: AnyProcess, lost: list[Item]) -> tuple[LostReason, ...]:
