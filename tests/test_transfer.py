@@ -422,7 +422,7 @@ def deals(draw: st.DrawFn) -> dict[str, Any]:
 @given(st.lists(deals(), min_size=1, max_size=4),
        st.lists(st.from_regex(r"[a-z0-9][a-z0-9._-]{0,15}", fullmatch=True), min_size=4,
                 max_size=4, unique=True),
-       st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)))
+       st.dates(dt.date(2020, 1, 1), dt.date(2026, 1, 1)))  # not after today: validate
 def test_export_import_export_is_lossless(items: list[dict[str, Any]], ids: list[str],
                                           created: dt.date) -> None:
     with tempfile.TemporaryDirectory() as tmp:
