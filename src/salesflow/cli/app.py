@@ -20,7 +20,7 @@ app = typer.Typer(
     no_args_is_help=True,
     cls=Group,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,  # --install-completion, --show-completion (cli/complete.py)
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

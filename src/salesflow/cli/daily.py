@@ -11,10 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from salesflow.cli import complete
 from salesflow.cli._common import handle_errors
 from salesflow.cli.app import app
 from salesflow.cli.edits import EventDateOpt, event_context
 from salesflow.cli.gates import ByOpt, DealArg, DryRunOpt
+from salesflow.model.i18n import _
+from salesflow.output.fit import Col
 from salesflow.output.render import Format
 
 if TYPE_CHECKING:
@@ -38,7 +41,8 @@ app.add_typer(need_app, name="need")
 app.add_typer(step_app, name="step")
 app.add_typer(activity_app, name="activity")
 
-NameArg = typer.Argument(..., metavar="NAME", help="The person's name, as in the deal file.")
+NameArg = typer.Argument(..., metavar="NAME", help="The person's name, as in the deal file.",
+                         autocompletion=complete.people)
 
 
 def _person_options(title: str | None, department: str | None, level: str | None,
@@ -62,7 +66,8 @@ RelationshipOpt = typer.Option(None, "--relationship", help="gestation, initial,
                                "strategic or interrupted.")
 InfluenceOpt = typer.Option(None, "--influence", help="high, medium or low.")
 ReportsToOpt = typer.Option(None, "--reports-to", metavar="NAME",
-                            help="Another person of this deal this one reports to.")
+                            help="Another person of this deal this one reports to.",
+                            autocompletion=complete.people)
 NotesOpt = typer.Option(None, "--notes", help="Free text about the person.")
 
 
@@ -140,7 +145,8 @@ def need_add(
     kind: str = typer.Option(..., "--kind", help="S, P, I or N (SPIN)."),
     explicit: bool = typer.Option(False, "--explicit", help="The customer stated it outright."),
     from_: str | None = typer.Option(None, "--from", metavar="NAME",
-                                     help="The person who voiced it."),
+                                     help="The person who voiced it.",
+                                     autocompletion=complete.people),
     date: str | None = EventDateOpt, by: str | None = ByOpt, dry_run: bool = DryRunOpt,
 ) -> None:
     """Record a SPIN need (implied unless --explicit), dated.
@@ -211,6 +217,10 @@ def step_done(
 
 
 STEP_CSV = ("due", "deal", "n", "action", "by", "owner", "overdue")
+# `step list`'s columns at any width: Action and By are cut with an ellipsis, then
+# By goes; Due, Deal and N (what `step done DEAL N` needs) always stay.
+STEP_COLUMNS = (Col("Due"), Col("Deal"), Col("N", right=True), Col("Action", "text", min=12),
+                Col("By", "text", drop=1))
 
 
 @step_app.command("list")
@@ -220,7 +230,8 @@ def step_list(
                                     help="Only steps this person does, or of their deals "
                                     "(repeatable)."),
     overdue: bool = typer.Option(False, "--overdue", help="Only steps past their due date."),
-    deal: str | None = typer.Option(None, "--deal", metavar="DEAL", help="Only this deal."),
+    deal: str | None = typer.Option(None, "--deal", metavar="DEAL", help="Only this deal.",
+                                    autocompletion=complete.deal_ids),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
 ) -> None:
     """Every open deal's next steps, soonest first: a salesperson's to-do list.
@@ -259,16 +270,15 @@ def step_list(
     else:
         from rich.markup import escape
 
-        table = output.table("Due", "Deal", "N", "Action", "By", right=("N",))
-        for r in rows:
-            due = r["due"] + (" !" if r["overdue"] else "")
-            table.add_row(due, escape(r["deal"]), str(r["n"]), escape(r["action"]),
-                          escape(r["by"] or r["owner"] or ""))
+        from salesflow.output.fit import fitted
+
+        cells = [[r["due"] + (" !" if r["overdue"] else ""), escape(r["deal"]), str(r["n"]),
+                  escape(r["action"]), escape(r["by"] or r["owner"] or "")] for r in rows]
         if rows:
-            output.print(table)
+            output.print(fitted(STEP_COLUMNS, cells))
         late = sum(r["overdue"] for r in rows)
-        output.note(f"{len(rows)} step(s), {late} overdue (marked !); done: salesflow step "
-                    "done DEAL N")
+        output.note(_("{n} step(s), {late} overdue (marked !); done: salesflow step done DEAL "
+                      "N").format(n=len(rows), late=late))
     raise typer.Exit(_common.exit_code_for(ws))
 
 
@@ -279,7 +289,8 @@ def activity_add(
     text: str = typer.Argument(..., metavar="TEXT", help="What happened."),
     kind: str = typer.Option(..., "--kind", help="visit, call, email, meeting or demo."),
     with_: list[str] = typer.Option(None, "--with", metavar="NAME",
-                                    help="A person of the deal it was with (repeatable)."),
+                                    help="A person of the deal it was with (repeatable).",
+                                    autocompletion=complete.people),
     date: str | None = EventDateOpt, by: str | None = ByOpt, dry_run: bool = DryRunOpt,
 ) -> None:
     """Record a contact with the customer in the history (review's idle days count it).

@@ -17,6 +17,7 @@ from salesflow.cli._common import (
     use_cache,
 )
 from salesflow.cli.app import app
+from salesflow.cli.complete import deal_ids
 from salesflow.model.i18n import _
 from salesflow.output.fit import Col
 from salesflow.output.render import Format, ShowFormat
@@ -218,7 +219,8 @@ def _far() -> Any:
 @app.command()
 @handle_errors
 def show(
-    deal: str = typer.Argument(..., metavar="DEAL", help="Deal id or path."),
+    deal: str = typer.Argument(..., metavar="DEAL", help="Deal id or path.",
+                                autocompletion=deal_ids),
     fmt: ShowFormat = typer.Option(ShowFormat.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Everything about one deal: its stage, milestones, people, needs and history.
@@ -238,7 +240,8 @@ def show(
 @app.command()
 @handle_errors
 def check(
-    deal: str = typer.Argument(..., metavar="DEAL", help="Deal id or path."),
+    deal: str = typer.Argument(..., metavar="DEAL", help="Deal id or path.",
+                                autocompletion=deal_ids),
     fmt: ShowFormat = typer.Option(ShowFormat.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Are the exit milestones of the deal's current stage met? Exit 0 if all are, else 1.

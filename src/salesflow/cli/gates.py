@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from salesflow.cli import complete
 from salesflow.cli._common import handle_errors, parse_date, root, use_cache
 from salesflow.cli.app import app
 from salesflow.model.i18n import _
@@ -19,7 +20,10 @@ if TYPE_CHECKING:
     from salesflow.files.update import Compute, Outcome
     from salesflow.method.transitions import Context, GateRefused
 
-DealArg = typer.Argument(..., metavar="DEAL", help="Deal id or path.")
+DealArg = typer.Argument(..., metavar="DEAL", help="Deal id or path.",
+                         autocompletion=complete.deal_ids)
+MilestoneArg = typer.Argument(..., metavar="MILESTONE", help="Milestone id, e.g. visit-committed.",
+                              autocompletion=complete.milestones)
 DateOpt = typer.Option(None, "--date", "-d", metavar="DATE",
                        help="When it happened: YYYY-MM-DD, today or yesterday (default: "
                        "today); not in the future, not before the last history entry.")
@@ -33,8 +37,7 @@ DryRunOpt = typer.Option(False, "--dry-run", "-n",
 @handle_errors
 def tick(
     deal: str = DealArg,
-    milestone: str = typer.Argument(..., metavar="MILESTONE",
-                                    help="Milestone id, e.g. visit-committed."),
+    milestone: str = MilestoneArg,
     note: str | None = typer.Option(None, "--note", help="How it was reached, in a few words."),
     date: str | None = DateOpt,
     by: str | None = ByOpt,
@@ -61,7 +64,7 @@ def tick(
 @handle_errors
 def untick(
     deal: str = DealArg,
-    milestone: str = typer.Argument(..., metavar="MILESTONE", help="Milestone id."),
+    milestone: str = MilestoneArg,
     dry_run: bool = DryRunOpt,
 ) -> None:
     """Remove a milestone record made by mistake (its line(s) and nothing else).

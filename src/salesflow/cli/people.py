@@ -8,6 +8,7 @@ import typer
 
 from salesflow.cli._common import handle_errors
 from salesflow.cli.app import app
+from salesflow.cli.complete import deal_ids
 from salesflow.cli.views import attitude_word
 from salesflow.model.i18n import _, is_zh, ngettext
 from salesflow.output.render import ShowFormat
@@ -23,7 +24,8 @@ COVERAGE_STYLES = {"supported": "green", "contested": "yellow", "opposed": "red"
 @app.command("map")
 @handle_errors
 def map_(
-    deal: str = typer.Argument(..., metavar="DEAL", help="Deal id or path."),
+    deal: str = typer.Argument(..., metavar="DEAL", help="Deal id or path.",
+                                autocompletion=deal_ids),
     fmt: ShowFormat = typer.Option(ShowFormat.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Draw the customer's org chart and who covers each buyer role.

@@ -10,6 +10,7 @@ import typer
 
 from salesflow.cli._common import handle_errors, root
 from salesflow.cli.app import app
+from salesflow.cli.complete import deal_ids
 from salesflow.model.i18n import _
 from salesflow.output.render import Format
 
@@ -78,7 +79,8 @@ def schema(
 @app.command()
 @handle_errors
 def log(
-    deal: str = typer.Argument(..., metavar="DEAL", help="Deal id or path."),
+    deal: str = typer.Argument(..., metavar="DEAL", help="Deal id or path.",
+                                autocompletion=deal_ids),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
 ) -> None:
     """Who did what: the deal's history entries and the git commits that touched its file.

@@ -307,6 +307,16 @@ class Store:
             self._forget()
             return None
 
+    def ids(self) -> list[str] | None:
+        """Every recorded deal id, for shell completion (maybe stale); None on failure."""
+        if self._db is None:
+            return None
+        try:
+            return [i for (i,) in self._db.execute("SELECT DISTINCT id FROM names")]
+        except sqlite3.Error:
+            self._forget()
+            return None
+
     def _meta(self, key: str) -> str | None:
         assert self._db is not None
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

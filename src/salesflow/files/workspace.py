@@ -230,6 +230,23 @@ def _recorded(root: Path, deal_id: str) -> list[Path] | None:
         store.close()
 
 
+def known_deal_ids(root: Path) -> list[str]:
+    """Every deal id, sorted: the cache's names when it has any (fast, for completion),
+    else a listing of `deals/`."""
+    from salesflow.files import cache
+
+    raw, _ = read_bytes(root / PROCESS_FILE, PROCESS_FILE)
+    if raw is not None:
+        store = cache.Store(cache.cache_file(root), cache.cache_key(raw))
+        try:
+            ids = store.ids()
+        finally:
+            store.close()
+        if ids:
+            return sorted(ids)
+    return sorted({deal_id_of(p) for p in deal_paths(root)})
+
+
 def _find(folder: str, names: frozenset[str], found: list[str]) -> None:
     """`_scan` that keeps only files named one of `names`, unsorted."""
     try:

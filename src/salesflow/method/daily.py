@@ -20,6 +20,7 @@ from salesflow.method.transitions import Change, Context, check_date
 from salesflow.model.deal import ACTIVITIES, RELATIONSHIPS, Deal
 from salesflow.model.edits import Append, Delete, Op, Set
 from salesflow.model.errors import UsageError
+from salesflow.model.i18n import _
 from salesflow.model.process import ATTITUDES, LEVELS, ROLES
 
 INFLUENCES: tuple[str, ...] = ("high", "medium", "low")
@@ -44,12 +45,14 @@ def person_index(deal: Deal, ctx: Context, name: str) -> int:
         if person.name == name:
             return i
     names = [p.name for p in deal.stakeholders]
-    listed = f"the people of {ctx.deal_id}: {', '.join(names)}" if names else (
-        f"{ctx.deal_id} lists nobody yet")
-    raise UsageError(f"{name!r} is not a stakeholder of {ctx.deal_id}"
-                     f"{did_you_mean(name, names)}",
-                     hint=f"{listed}; add a person with: salesflow person add {ctx.deal_id} "
-                     f"{_quote(name)}")
+    listed = (_("the people of {deal}: {names}").format(deal=ctx.deal_id, names=", ".join(names))
+              if names else _("{deal} lists nobody yet").format(deal=ctx.deal_id))
+    raise UsageError(_("{name!r} is not a stakeholder of {deal}").format(name=name,
+                                                                         deal=ctx.deal_id)
+                     + did_you_mean(name, names),
+                     hint=_("{listed}; add a person with: {command}").format(
+                         listed=listed, command=f"salesflow person add {ctx.deal_id} "
+                         f"{_quote(name)}"))
 
 
 def person_add(deal: Deal, process: Any, ctx: Context, name: str,
@@ -57,9 +60,9 @@ def person_add(deal: Deal, process: Any, ctx: Context, name: str,
     """Add a person to the buying centre; a known attitude is recorded in the history."""
     name = _nonempty(name, "NAME")
     if deal.stakeholder(name) is not None:
-        raise UsageError(f"{name!r} is already a stakeholder of {ctx.deal_id}",
-                         hint=f"change them with: salesflow person set {ctx.deal_id} "
-                         f"{_quote(name)} --attitude ...")
+        raise UsageError(_("{name!r} is already a stakeholder of {deal}").format(
+            name=name, deal=ctx.deal_id), hint=_("change them with: {command}").format(
+                command=f"salesflow person set {ctx.deal_id} {_quote(name)} --attitude ..."))
     checked = _person_values(deal, ctx, values, name)
     record = {"name": name, **{k: checked[k] for k in PERSON_KEYS if checked.get(k) is not None}}
     ops: list[Op] = [Append(("stakeholders",), record)]
@@ -68,7 +71,8 @@ def person_add(deal: Deal, process: Any, ctx: Context, name: str,
         check_date(deal, ctx)
         ops.append(Append(("history",), _attitude_entry(ctx, name, None, attitude)))
     facts = ", ".join(f"{k} {_shown(v)}" for k, v in record.items() if k != "name")
-    return Change(tuple(ops), f"{ctx.deal_id}: added {name}" + (f" ({facts})" if facts else ""))
+    return Change(tuple(ops), _("{deal}: added {name}").format(deal=ctx.deal_id, name=name)
+                  + (f" ({facts})" if facts else ""))
 
 
 def person_set(deal: Deal, data: Mapping[str, Any], process: Any, ctx: Context, name: str,
@@ -96,7 +100,8 @@ def person_set(deal: Deal, data: Mapping[str, Any], process: Any, ctx: Context, 
         if key == "attitude":
             entry = _attitude_entry(ctx, name, old, new)
     if not ops:
-        return Change((), f"{ctx.deal_id}: {name} is already so; nothing changed")
+        return Change((), _("{deal}: {name} is already so; nothing changed").format(
+            deal=ctx.deal_id, name=name))
     if entry is not None:
         check_date(deal, ctx)
         ops.append(Append(("history",), entry))
@@ -109,22 +114,25 @@ def person_remove(deal: Deal, process: Any, ctx: Context, name: str) -> Change:
     q = _quote(name)
     reports = [p.name for p in deal.stakeholders if p.reports_to == name]
     if reports:
-        raise UsageError(f"{', '.join(reports)} report(s) to {name}; removing {name} would "
-                         "leave that line dangling",
-                         hint=f"first: salesflow person set {ctx.deal_id} "
-                         f"{_quote(reports[0])} --reports-to \"\"")
+        raise UsageError(_("{people} report(s) to {name}; removing {name} would leave that "
+                           "line dangling").format(people=", ".join(reports), name=name),
+                         hint=_("first: {command}").format(
+                             command=f"salesflow person set {ctx.deal_id} "
+                             f"{_quote(reports[0])} --reports-to \"\""))
     needs = [n + 1 for n, need in enumerate(deal.needs) if need.from_ == name]
     if needs:
-        raise UsageError(f"need(s) {', '.join(map(str, needs))} of {ctx.deal_id} come from "
-                         f"{name}", hint="edit their `from:` first (the need stays the "
-                         f"customer's), then: salesflow person remove {ctx.deal_id} {q}")
+        raise UsageError(_("need(s) {numbers} of {deal} come from {name}").format(
+            numbers=", ".join(map(str, needs)), deal=ctx.deal_id, name=name),
+                         hint=_("edit their `from:` first (the need stays the customer's), "
+                                "then: {command}").format(
+                                    command=f"salesflow person remove {ctx.deal_id} {q}"))
     ops: list[Op] = [Delete(("stakeholders", i))]
     old = deal.stakeholders[i].attitude
     if old != "unknown":  # the attitude ends with the person: replay must not keep it
         check_date(deal, ctx)
         ops.append(Append(("history",), {"date": ctx.on, "field": "attitude", "person": name,
                                          "from": old, "by": ctx.by}))
-    return Change(tuple(ops), f"{ctx.deal_id}: removed {name}")
+    return Change(tuple(ops), _("{deal}: removed {name}").format(deal=ctx.deal_id, name=name))
 
 
 def _person_values(deal: Deal, ctx: Context, values: Mapping[str, Any],
@@ -149,20 +157,22 @@ def _person_values(deal: Deal, ctx: Context, values: Mapping[str, Any],
         if key == "reports_to":
             names = [p.name for p in deal.stakeholders]
             if text == name:
-                raise UsageError(f"{name} cannot report to themselves")
+                raise UsageError(_("{name} cannot report to themselves").format(name=name))
             if text not in names:
-                raise UsageError(f"--reports-to {text!r} is not a person of {ctx.deal_id}"
-                                 f"{did_you_mean(text, names)}",
-                                 hint=f"add them first: salesflow person add {ctx.deal_id} "
-                                 f"{_quote(text)} --level decision")
+                raise UsageError(_("--reports-to {name!r} is not a person of {deal}").format(
+                    name=text, deal=ctx.deal_id) + did_you_mean(text, names),
+                                 hint=_("add them first: {command}").format(
+                                     command=f"salesflow person add {ctx.deal_id} "
+                                     f"{_quote(text)} --level decision"))
         out[key] = text
     return out
 
 
 def _choice(option: str, value: str, allowed: Sequence[str]) -> None:
     if value not in allowed:
-        raise UsageError(f"{option} {value!r} is not one of {', '.join(allowed)}"
-                         f"{did_you_mean(value, list(allowed))}")
+        raise UsageError(_("{option} {value!r} is not one of {allowed}").format(
+            option=option, value=value, allowed=", ".join(allowed))
+                         + did_you_mean(value, list(allowed)))
 
 
 def _attitude_entry(ctx: Context, name: str, old: str | None, new: str) -> dict[str, Any]:
@@ -187,9 +197,10 @@ def need_add(deal: Deal, process: Any, ctx: Context, kind: str, text: str, *,
         need["from"] = from_
     check_date(deal, ctx, history=False)
     need["date"] = ctx.on
-    word = "explicit" if explicit else "implied"
+    summary = (_("{deal}: need {n} added ({kind}, explicit)") if explicit
+               else _("{deal}: need {n} added ({kind}, implied)"))
     return Change((Append(("needs",), need),),
-                  f"{ctx.deal_id}: need {len(deal.needs) + 1} added ({kind}, {word})")
+                  summary.format(deal=ctx.deal_id, n=len(deal.needs) + 1, kind=kind))
 
 
 def need_explicit(deal: Deal, data: Mapping[str, Any], process: Any, ctx: Context,
@@ -198,11 +209,12 @@ def need_explicit(deal: Deal, data: Mapping[str, Any], process: Any, ctx: Contex
     i = _number(number, len(deal.needs), "need", ctx, "salesflow show")
     need = deal.needs[i]
     if need.explicit:
-        return Change((), f"{ctx.deal_id}: need {number} is already explicit; nothing changed")
+        return Change((), _("{deal}: need {n} is already explicit; nothing changed").format(
+            deal=ctx.deal_id, n=number))
     check_date(deal, ctx, history=False)
     ops = (Set(("needs", i, "explicit"), True), Set(("needs", i, "date"), ctx.on))
-    return Change(ops, f"{ctx.deal_id}: need {number} ({need.kind} “{need.text}”) is explicit "
-                  f"since {ctx.on.isoformat()}")
+    return Change(ops, _("{deal}: need {n} ({kind} “{text}”) is explicit since {date}").format(
+        deal=ctx.deal_id, n=number, kind=need.kind, text=need.text, date=ctx.on.isoformat()))
 
 
 # ---------------------------------------------------------------- next steps
@@ -215,7 +227,8 @@ def step_add(deal: Deal, process: Any, ctx: Context, action: str, due: dt.date,
     if who is not None:
         step["by"] = _nonempty(who, "--who")
     return Change((Append(("next_steps",), step),),
-                  f"{ctx.deal_id}: step {len(deal.next_steps) + 1} added, due {due.isoformat()}")
+                  _("{deal}: step {n} added, due {due}").format(
+                      deal=ctx.deal_id, n=len(deal.next_steps) + 1, due=due.isoformat()))
 
 
 def step_done(deal: Deal, process: Any, ctx: Context, number: int,
@@ -229,7 +242,8 @@ def step_done(deal: Deal, process: Any, ctx: Context, number: int,
     if note is not None:
         entry["note"] = note
     return Change((Delete(("next_steps", i)), Append(("history",), entry)),
-                  f"{ctx.deal_id}: step {number} done: {step.action}")
+                  _("{deal}: step {n} done: {action}").format(deal=ctx.deal_id, n=number,
+                                                              action=step.action))
 
 
 # ---------------------------------------------------------------- activities
@@ -247,7 +261,8 @@ def activity_add(deal: Deal, process: Any, ctx: Context, kind: str, text: str,
         entry["with"] = list(dict.fromkeys(people))
     entry["by"] = ctx.by
     return Change((Append(("history",), entry),),
-                  f"{ctx.deal_id}: {kind} on {ctx.on.isoformat()} recorded")
+                  _("{deal}: {kind} on {date} recorded").format(deal=ctx.deal_id, kind=kind,
+                                                                date=ctx.on.isoformat()))
 
 
 # ------------------------------------------------------------------- helpers
@@ -255,9 +270,13 @@ def activity_add(deal: Deal, process: Any, ctx: Context, kind: str, text: str,
 
 def _number(number: int, count: int, what: str, ctx: Context, where: str) -> int:
     if not 1 <= number <= count:
-        have = f"it has {count} ({what} 1 to {count})" if count else f"it has no {what}s"
-        raise UsageError(f"{ctx.deal_id} has no {what} {number}: {have}",
-                         hint=f"`{where} {ctx.deal_id}` lists them with their numbers")
+        word = {"need": _("need"), "step": _("step")}.get(what, what)
+        have = (_("it has {count} ({what} 1 to {count})") if count
+                else _("it has no {what}s")).format(count=count, what=word)
+        raise UsageError(_("{deal} has no {what} {n}: {have}").format(
+            deal=ctx.deal_id, what=word, n=number, have=have),
+                         hint=_("`{command}` lists them with their numbers").format(
+                             command=f"{where} {ctx.deal_id}"))
     return number - 1
 
 
@@ -269,13 +288,13 @@ def _item(data: Mapping[str, Any], key: str, i: int) -> Mapping[str, Any]:
 
 def _nonempty(text: str, what: str) -> str:
     if not text.strip():
-        raise UsageError(f"{what} must not be empty")
+        raise UsageError(_("{what} must not be empty").format(what=what))
     return text
 
 
 def _shown(value: Any) -> str:
     if value is None:
-        return "(none)"
+        return _("(none)")
     if isinstance(value, list):
         return "[" + ", ".join(map(str, value)) + "]"
     return str(value)

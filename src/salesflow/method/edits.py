@@ -27,6 +27,7 @@ from salesflow.model.deal import RELATIONSHIPS, Deal
 from salesflow.model.edits import Append, Delete, Op, Set
 from salesflow.model.errors import UsageError
 from salesflow.model.fields import parse_date, parse_ident, parse_money, parse_text, show
+from salesflow.model.i18n import N_, _
 from salesflow.model.process import Process
 
 SETTABLE: tuple[str, ...] = (
@@ -44,11 +45,11 @@ _OWNED = {
     "status": "salesflow lose|hold|reopen {id}",
     "lost_reason": "salesflow lose {id} --reason WHY",
     "milestones": "salesflow tick {id} MILESTONE",
-    "history": "the history is appended by the other commands; it is not set",
-    "stakeholders": "edit the deal file's `stakeholders:` (a `person` command is coming)",
-    "needs": "edit the deal file's `needs:` (a `need` command is coming)",
-    "next_steps": "edit the deal file's `next_steps:` (a `step` command is coming)",
-    "notes": "edit the deal file's `notes:` (free text, often several lines)",
+    "history": N_("the history is appended by the other commands; it is not set"),
+    "stakeholders": "salesflow person add|set|remove {id} NAME ...",
+    "needs": "salesflow need add|explicit {id} ...",
+    "next_steps": "salesflow step add|done {id} ...",
+    "notes": N_("edit the deal file's `notes:` (free text, often several lines)"),
 }
 _REQUIRED = ("customer",)
 
@@ -58,9 +59,9 @@ def parse_assignment(text: str) -> tuple[str, str]:
     field, sep, value = text.partition("=")
     field = field.strip()
     if not sep or not field:
-        raise UsageError(f"{text!r} is not FIELD=VALUE",
-                         hint="e.g. salesflow set acme-pumps amount=1400000 "
-                         "expected_close=2027-03-31 (an empty VALUE removes the field)")
+        raise UsageError(_("{text!r} is not FIELD=VALUE").format(text=text),
+                         hint=_("e.g. salesflow set acme-pumps amount=1400000 "
+                                "expected_close=2027-03-31 (an empty VALUE removes the field)"))
     return field, value
 
 
@@ -75,8 +76,8 @@ def set_fields(deal: Deal, data: Mapping[str, Any], process: Process, ctx: Conte
     for field, raw in assignments:
         _known(field, ctx)
         if field in seen and seen[field] != raw:
-            raise UsageError(f"{field} is given twice ({seen[field]!r} and {raw!r})",
-                             hint="give each field once")
+            raise UsageError(_("{field} is given twice ({first!r} and {second!r})").format(
+                field=field, first=seen[field], second=raw), hint=_("give each field once"))
         seen[field] = raw
     ops: list[Op] = []
     entries: list[dict[str, Any]] = []
@@ -88,8 +89,9 @@ def set_fields(deal: Deal, data: Mapping[str, Any], process: Process, ctx: Conte
             continue
         if new is None:
             if field in _REQUIRED:
-                raise UsageError(f"{field} cannot be removed: every deal needs one",
-                                 hint=f"give a value: salesflow set {ctx.deal_id} {field}=...")
+                raise UsageError(_("{field} cannot be removed: every deal needs one").format(
+                    field=field), hint=_("give a value: {command}").format(
+                        command=f"salesflow set {ctx.deal_id} {field}=..."))
             if field in data:
                 ops.append(Delete((field,)))
         else:
@@ -98,7 +100,8 @@ def set_fields(deal: Deal, data: Mapping[str, Any], process: Process, ctx: Conte
             entries.append(_field_entry(ctx, field, old, new))
         said.append(f"{field} {_shown(old)} → {_shown(new)}")
     if not ops and not entries:
-        return Change((), f"{ctx.deal_id}: nothing changed (the values are already so)")
+        return Change((), _("{deal}: nothing changed (the values are already so)").format(
+            deal=ctx.deal_id))
     check_date(deal, ctx, history=bool(entries))
     ops.extend(Append(("history",), e) for e in entries)
     return Change(tuple(ops), f"{ctx.deal_id}: " + "; ".join(said))
@@ -111,10 +114,12 @@ def _known(field: str, ctx: Context) -> None:
     if field in SETTABLE or (field.startswith("x-") and len(field) > 2):
         return
     if field in _OWNED:
-        raise UsageError(f"{field} is not set with `salesflow set`",
-                         hint=_OWNED[field].format(id=ctx.deal_id))
-    raise UsageError(f"unknown field {field!r}{did_you_mean(field, list(SETTABLE))}",
-                     hint=f"fields: {', '.join(SETTABLE)}, or your own x-... keys")
+        raise UsageError(_("{field} is not set with `salesflow set`").format(field=field),
+                         hint=_(_OWNED[field]).format(id=ctx.deal_id))
+    raise UsageError(_("unknown field {field!r}").format(field=field)
+                     + did_you_mean(field, list(SETTABLE)),
+                     hint=_("fields: {fields}, or your own x-... keys").format(
+                         fields=", ".join(SETTABLE)))
 
 
 def _value(field: str, raw: str, process: Process, ctx: Context) -> Any:
@@ -128,7 +133,8 @@ def _value(field: str, raw: str, process: Process, ctx: Context) -> Any:
     except PydanticCustomError as exc:
         example = _EXAMPLES.get(field, "TEXT")
         raise UsageError(f"{field}={raw!r}: {exc.message()}",
-                         hint=f"e.g. salesflow set {ctx.deal_id} {field}={example}") from None
+                         hint=_("e.g. {command}").format(
+                             command=f"salesflow set {ctx.deal_id} {field}={example}")) from None
 
 
 def _text(text: str, process: Process) -> str:
@@ -148,7 +154,7 @@ def _currency(text: str, process: Process) -> str:
     known = [process.currency, *process.rates]
     if code not in known:
         raise PydanticCustomError(
-            "currency", "{found} has no exchange rate in stages.yaml (known: {known}){dym}",
+            "currency", _("{found} has no exchange rate in stages.yaml (known: {known}){dym}"),
             {"found": show(text), "known": ", ".join(known), "dym": did_you_mean(code, known)})
     return code
 
@@ -156,11 +162,11 @@ def _currency(text: str, process: Process) -> str:
 def _procurement(text: str, process: Process) -> str:
     steps = [p.id for p in process.procurement]
     if not steps:
-        raise PydanticCustomError("procurement", "stages.yaml defines no procurement steps")
+        raise PydanticCustomError("procurement", _("stages.yaml defines no procurement steps"))
     step = parse_ident(text)
     if step not in steps:
         raise PydanticCustomError(
-            "procurement", "unknown procurement step {found}{dym} (steps: {steps})",
+            "procurement", _("unknown procurement step {found}{dym} (steps: {steps})"),
             {"found": show(text), "dym": did_you_mean(step, steps), "steps": ", ".join(steps)})
     return step
 
@@ -168,7 +174,7 @@ def _procurement(text: str, process: Process) -> str:
 def _relationship(text: str, process: Process) -> str:
     if text not in RELATIONSHIPS:
         raise PydanticCustomError(
-            "relationship", "expected one of {allowed}, found {found}{dym}",
+            "relationship", _("expected one of {allowed}, found {found}{dym}"),
             {"allowed": ", ".join(RELATIONSHIPS), "found": show(text),
              "dym": did_you_mean(text, list(RELATIONSHIPS))})
     return text
@@ -202,7 +208,7 @@ def _same(old: Any, new: Any) -> bool:
 
 def _shown(value: Any) -> str:
     if value is None:
-        return "(none)"
+        return _("(none)")
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
