@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from salesflow.model.i18n import _
+
 if TYPE_CHECKING:
     from salesflow.files.update import Compute
     from salesflow.files.workspace import Overview, Workspace
@@ -30,8 +32,8 @@ def account_of(base: Path, item: DealFile, process: Process) -> Account | None:
         return None
     if deal.account not in {account_id_of(p) for p in account_paths(base)}:
         raise ProblemsError(link_problems(base, [(item.path, deal)], {}),
-                            hint="fix the deal's `account:` (or create the account), then "
-                            "try again")
+                            hint=_("fix the deal's `account:` (or create the account), then "
+                            "try again"))
     return load_account(base, deal.account, process).account
 
 
@@ -66,8 +68,8 @@ def effective_workspace(ws: Workspace) -> Workspace:
     found = loaded.problems + link_problems(ws.root, broken, accounts)
     if found:
         output.problems(found)
-        output.note("warning: deals linked to these accounts are shown without the "
-                    "account's people; `salesflow validate` lists every problem")
+        output.note(_("warning: deals linked to these accounts are shown without the "
+                    "account's people; `salesflow validate` lists every problem"))
         ws.problems.extend(found)
     ws.deals = [replace(d, deal=effective_deal(d.deal, accounts.get(d.deal.account or "")))
                 for d in ws.deals]
@@ -108,8 +110,8 @@ def accounts_of(ws: Workspace | Overview) -> dict[str, Account]:
     loaded = load_accounts(ws.root, load_process(ws.root))
     if loaded.problems:
         output.problems(loaded.problems)
-        output.note("warning: invalid account files left out: their deals are grouped as "
-                    "(none); `salesflow validate` lists every problem")
+        output.note(_("warning: invalid account files left out: their deals are grouped as "
+                    "(none); `salesflow validate` lists every problem"))
         ws.problems.extend(loaded.problems)
     return loaded.accounts()
 
@@ -162,16 +164,19 @@ def forecast_by_account(ws: Workspace, deals: Any, report: Any, cut: Any, fmt: A
         output.csv(header, rows)
     else:
         cur = report.currency
-        table = output.table("Account", "Open", f"Best case {cur}", f"Weighted {cur}", "Won",
-                             f"Won {cur}", title=f"Forecast by account, {report.start} to "
-                             f"{report.end}", right=("Open", f"Best case {cur}",
-                                                     f"Weighted {cur}", "Won", f"Won {cur}"))
+        best = _("Best case {currency}").format(currency=cur)
+        weighted = _("Weighted {currency}").format(currency=cur)
+        won = _("Won {currency}").format(currency=cur)
+        heading = _("Forecast by account, {start} to {end}").format(start=report.start,
+                                                                     end=report.end)
+        table = output.table("Account", "Open", best, weighted, "Won", won, title=heading,
+                             right=("Open", best, weighted, "Won", won))
         for row in rows:
             table.add_row(str(row[0]), str(row[1]), _whole(row[2]), _whole(row[3]),
                           str(row[4]), _whole(row[5]))
         output.print(table)
-        output.note("deals without an account are under (none); open deals outside the "
-                    "window, held and lost deals are left out, as in `salesflow forecast`")
+        output.note(_("deals without an account are under (none); open deals outside the "
+                    "window, held and lost deals are left out, as in `salesflow forecast`"))
 
 
 def _whole(value: Any) -> str:

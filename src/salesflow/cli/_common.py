@@ -144,15 +144,16 @@ def overview(*, strict: bool = False, facts: bool = False) -> Overview:
 
 def _report(problems: list[Problem], strict: bool) -> None:
     from salesflow.model.errors import ProblemsError
+    from salesflow.model.i18n import _
     from salesflow.output.render import output
 
     if problems:
         if strict:
-            raise ProblemsError(problems, hint="run `salesflow validate` and fix these first")
+            raise ProblemsError(problems, hint=_("run `salesflow validate` and fix these first"))
         output.problems(problems)
         files = len({p.path for p in problems})
-        output.note(f"warning: {files} invalid file(s) left out; `salesflow validate` lists "
-                    "every problem")
+        output.note(_("warning: {files} invalid file(s) left out; `salesflow validate` lists "
+                      "every problem").format(files=files))
 
 
 def today() -> Any:
@@ -186,10 +187,12 @@ def check_status(status: str) -> None:
     """A --status option: one of the statuses, or all."""
     from salesflow.model.deal import STATUSES
     from salesflow.model.errors import UsageError
+    from salesflow.model.i18n import _
 
     if status != "all" and status not in STATUSES:
-        raise UsageError(f"--status {status!r} is not a status",
-                         hint=f"use one of {', '.join(STATUSES)} or all")
+        raise UsageError(_("--status {status!r} is not a status").format(status=status),
+                         hint=_("use one of {statuses} or all").format(
+                             statuses=", ".join(STATUSES)))
 
 
 def pick(items: Any, process: Any, *, status: str, stage: list[str] | None,
@@ -197,11 +200,12 @@ def pick(items: Any, process: Any, *, status: str, stage: list[str] | None,
          product_line: list[str] | None = None) -> list[Any]:
     """The deals `list` and `export` show: every given filter must match (any of its values)."""
     from salesflow.model.errors import UsageError
+    from salesflow.model.i18n import _
 
     for code in stage or []:
         if not process.has_stage(code):
-            raise UsageError(f"--stage {code!r} is not a stage of this process",
-                             hint=f"use one of {', '.join(process.codes)}")
+            raise UsageError(_("--stage {code!r} is not a stage of this process").format(
+                code=code), hint=_("use one of {codes}").format(codes=", ".join(process.codes)))
     return [
         i for i in items
         if status in ("all", i.deal.status)
@@ -218,11 +222,12 @@ def load_one(ref: str) -> tuple[Process, DealFile]:
     from salesflow.files.workspace import deal_id_of, locate_deal
     from salesflow.model.deal import DealFile
     from salesflow.model.errors import ProblemsError
+    from salesflow.model.i18n import _
 
     base = root()
     process = load_process(base)
     path = locate_deal(base, ref, cache=use_cache())
     item, problems = load_deal_file(base, path, process)
     if item is None:
-        raise ProblemsError(problems, hint="fix the file, then try again")
+        raise ProblemsError(problems, hint=_("fix the file, then try again"))
     return process, DealFile(deal_id_of(path), item.path, item.deal)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from salesflow.model.i18n import _
+
 
 def import_accounts(text: str, file: str, kind: str, maps: list[str], *,
                     dry_run: bool) -> None:
@@ -28,47 +30,51 @@ def import_accounts(text: str, file: str, kind: str, maps: list[str], *,
     from salesflow.team.account_import import account_rows
 
     if kind != "account":
-        raise UsageError(f"--kind {kind!r}: expected deal or account")
+        raise UsageError(_("--kind {kind!r}: expected deal or account").format(kind=kind))
     pairs: dict[str, str] = {}
     for item in maps:
         field, sep, column = item.partition("=")
         if not sep or not field.strip():
-            raise UsageError(f"--map {item!r} is not FIELD=COLUMN", hint="e.g. --map "
-                             "name='Company name'")
+            raise UsageError(_("--map {item!r} is not FIELD=COLUMN").format(
+                                 item=item), hint=_("e.g. --map "
+                             "name='Company name'"))
         pairs[field.strip()] = column.strip()
     base = root()
     process = load_process(base)
     rows, problems = account_rows(text, file, pairs, process)
     if problems:
-        raise ProblemsError(problems, hint="nothing was written; fix these rows (or the "
-                            "--map) and run the import again")
+        raise ProblemsError(problems, hint=_("nothing was written; fix these rows (or the "
+                            "--map) and run the import again"))
     existing = {account_id_of(p) for p in account_paths(base)}
     by_name = {fold(a.name): i for i, a in load_accounts(base, process).accounts().items()}
     new = [r for r in rows if r.id not in existing and fold(r.name) not in by_name]
     for r in rows:
         if r not in new:
-            output.note(f"{file}:{r.line}: account {r.id!r} ({r.name}) is already there: "
-                        "left as it is")
+            output.note(_("{file}:{line}: account {id!r} ({name}) is already there: left "
+                          "as it is").format(file=file, line=r.line, id=r.id, name=r.name))
     target = {fold(r.name): r.id for r in new} | by_name
     links = [(d.path, target[fold(d.deal.customer)]) for d in overview().deals
              if d.deal.account is None and fold(d.deal.customer) in target]
 
     def link(account_id: str) -> Any:
         return lambda deal, data, p: Change((Set(("account",), account_id),),
-                                            f"linked to {account_id}")
+                                            _("linked to {account_id}").format(
+                                                account_id=account_id))
 
     for rel, account_id in links:  # every deal change checked before anything is written
         update_deal(base, rel, link(account_id), dry_run=True, cache=use_cache())
     if dry_run:
         for r in new:
-            output.text(f"would create accounts/{r.id}.yaml ({r.name})")
+            output.text(_("would create accounts/{id}.yaml ({name})").format(id=r.id, name=r.name))
         for rel, account_id in links:
-            output.text(f"would link {rel} to {account_id}")
-        output.note(f"dry run: {len(new)} account(s), {len(links)} deal link(s); nothing "
-                    "was written")
+            output.text(_("would link {rel} to {account_id}").format(
+                            rel=rel, account_id=account_id))
+        output.note(_("dry run: {n} account(s), {n2} deal link(s); nothing was "
+                      "written").format(n=len(new), n2=len(links)))
         raise typer.Exit(0)
     for r in new:
-        output.text(f"created {create_account(base, r.id, r.text, process)} ({r.name})")
+        output.text(_("created {value} ({name})").format(
+                        value=create_account(base, r.id, r.text, process), name=r.name))
     for rel, account_id in links:
         update_deal(base, rel, link(account_id), cache=use_cache())
-        output.text(f"linked {rel} to {account_id}")
+        output.text(_("linked {rel} to {account_id}").format(rel=rel, account_id=account_id))

@@ -81,7 +81,7 @@ def new(
     from salesflow.output.render import output
 
     if not name.strip():
-        raise UsageError("--name must not be empty")
+        raise UsageError(_("--name must not be empty"))
     base = root()
     process = load_process(base)
     fields = {"name": name, "segment": segment,
@@ -237,10 +237,11 @@ def _gates_after(account_id: str, outcome: AccountOutcome) -> None:
         statuses = stage_gate(seen, process.stage(seen.stage), process)
         unmet = [s.milestone.id for s in statuses if not s.met]
         deal_id = Path(rel).stem
-        text = f"{deal_id}: stage {seen.stage}: {len(statuses) - len(unmet)} of " \
-               f"{len(statuses)} exit milestone(s) met"
-        text += (f"; still open: {', '.join(unmet)}" if unmet
-                 else f"; ready: salesflow advance {deal_id}")
+        text = f"{deal_id}: " + _(
+            "stage {code}: {met} of {total} exit milestone(s) met").format(
+            code=seen.stage, met=len(statuses) - len(unmet), total=len(statuses))
+        text += (_("; still open: {ids}").format(ids=", ".join(unmet)) if unmet
+                 else _("; ready: salesflow advance {deal}").format(deal=deal_id))
         output.note(text)
 
 
@@ -419,8 +420,8 @@ def migrate(
     ws = load_workspace(base, cache=use_cache())
     loaded = load_accounts(base, ws.process)
     if ws.problems or loaded.problems:
-        raise ProblemsError(ws.problems + loaded.problems, hint="salesflow migrates only a "
-                            "valid workspace: fix these first (`salesflow validate`)")
+        raise ProblemsError(ws.problems + loaded.problems, hint=_("salesflow migrates only a "
+                            "valid workspace: fix these first (`salesflow validate`)"))
     from salesflow.files import yamlio
 
     rows = []
@@ -447,7 +448,8 @@ def migrate(
 
     def compute(deal_id: str) -> Any:
         account_id, ops = plan.deal_ops[deal_id]
-        return lambda d, data, process: Change(ops, f"{deal_id}: linked to {account_id}")
+        summary = _("{deal}: linked to {account}").format(deal=deal_id, account=account_id)
+        return lambda d, data, process: Change(ops, summary)
 
     # every deal's change is checked before anything is written
     for deal_id in plan.deal_ops:
@@ -460,8 +462,8 @@ def migrate(
     for acc in plan.accounts:
         if acc.existing:
             people_ops = tuple(Append(("people",), p) for p in acc.people)
-            update_account(base, acc.id, _fixed(Change(people_ops, f"{acc.id}: added "
-                                                       f"{len(people_ops)} people")))
+            summary = _("{id}: added {n} people").format(id=acc.id, n=len(people_ops))
+            update_account(base, acc.id, _fixed(Change(people_ops, summary)))
             output.text(_("updated {path}").format(path=f"accounts/{acc.id}.yaml"))
         else:
             fields = {"name": acc.name, **acc.fields}

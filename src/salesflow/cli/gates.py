@@ -222,7 +222,7 @@ def _text(value: str | None, option: str) -> str | None:
     except UnicodeEncodeError:
         raise UsageError(_("{option} contains bytes that are not valid UTF-8").format(
             option=option),
-                         hint="check your terminal's encoding") from None
+                         hint=_("check your terminal's encoding")) from None
     return value
 
 

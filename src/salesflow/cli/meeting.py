@@ -24,6 +24,7 @@ from salesflow.cli.reports import (
     _cut,
 )
 from salesflow.cli.weekly import build_changes, since_day
+from salesflow.model.i18n import _
 from salesflow.output.render import Format, GroupBy
 
 
@@ -139,8 +140,8 @@ def changes(
     first = since_day(since, now)
     last = parse_date(until, "--until") or now
     if first >= last:
-        raise UsageError(f"--since {first} is not before --until {last}",
-                         hint="give an earlier --since, e.g. --since 7d")
+        raise UsageError(_("--since {first} is not before --until {last}").format(
+            first=first, last=last), hint=_("give an earlier --since, e.g. --since 7d"))
     ws = load()
     report, groups = build_changes(ws, cut, first, last, now, by.value if by else None)
     data = changes_json(report, cut=cut, by=by.value if by else None, groups=groups)

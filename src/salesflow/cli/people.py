@@ -164,8 +164,10 @@ def print_map(item: DealFile, centre: BuyingCentre) -> None:
             output.text("尚未认识" + and_list([LEVEL_NAMES[x] for x in centre.missing_levels])
                         + "的任何人。")
         else:
-            output.text("Nobody known at the " + and_list(centre.missing_levels) + " level"
-                        + ("s" if len(centre.missing_levels) > 1 else "") + ".")
+            output.text(ngettext("Nobody known at the {levels} level.",
+                                 "Nobody known at the {levels} levels.",
+                                 len(centre.missing_levels)).format(
+                levels=and_list(centre.missing_levels)))
 
 
 def _coverage(word: str) -> str:

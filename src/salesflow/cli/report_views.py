@@ -34,7 +34,7 @@ def human(value: str | None) -> str:
 def ids_text(ids: Sequence[str], limit: int = MAX_IDS) -> str:
     """Deal ids for a note; long lists end with 'and N more' (the JSON has them all)."""
     shown = ", ".join(ids[:limit])
-    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+    return shown + (_(" and {n} more").format(n=len(ids) - limit) if len(ids) > limit else "")
 
 
 def esc(text: str) -> str:
@@ -194,8 +194,12 @@ def side_table(data: dict[str, Any], heading: str) -> Table:
     headers = ["Stage", "Prob."]  # translated by output.table
     for i, g in enumerate(data["groups"]):
         label = group_label(g["group"])
-        headers += [f"{esc(label)}\nDeals", f"{' ' * i}\nWeighted"]  # unique, blank-looking
-    headers += ["All\nDeals", f"All\nAmount {cur}", f"All\nWeighted {cur}"]
+        # unique, blank-looking
+        headers += [f"{esc(label)}\n{_('Deals')}", f"{' ' * i}\n{_('Weighted')}"]
+    every = _("All")
+    headers += [f"{every}\n{_('Deals')}",
+                f"{every}\n{_('Amount {currency}').format(currency=cur)}",
+                f"{every}\n{_('Weighted {currency}').format(currency=cur)}"]
     table = output.table(*headers, right=headers[1:], title=esc(heading))
     for i, r in enumerate(data["stages"]):
         cells = [r["code"], f"{r['probability']}%"]

@@ -15,6 +15,7 @@ import typer
 
 from salesflow.cli._common import handle_errors, load, overview, parse_date
 from salesflow.cli.app import app
+from salesflow.model.i18n import _
 from salesflow.output.render import ForecastBy, Format, GroupBy, Layout, PeriodChoice
 
 if TYPE_CHECKING:
@@ -55,8 +56,9 @@ def _cut(owner: list[str] | None, segment: list[str] | None, product_line: list[
     start = parse_date(close_from, "--close-from")
     end = parse_date(close_to, "--close-to")
     if start and end and start > end:
-        raise UsageError(f"--close-from {start} is after --close-to {end}",
-                         hint="give the earlier date to --close-from")
+        raise UsageError(_("--close-from {start} is after --close-to {end}").format(
+                             start=start, end=end),
+                         hint=_("give the earlier date to --close-from"))
     return Cut(tuple(owner or ()), tuple(segment or ()), tuple(product_line or ()),
                customer or None, start, end)
 
@@ -83,8 +85,8 @@ def _window(start: dt.date | None, end: dt.date | None) -> None:
     from salesflow.model.errors import UsageError
 
     if start and end and start > end:
-        raise UsageError(f"--from {start} is after --to {end}",
-                         hint="give the earlier date to --from")
+        raise UsageError(_("--from {start} is after --to {end}").format(start=start, end=end),
+                         hint=_("give the earlier date to --from"))
 
 
 @app.command()
@@ -375,12 +377,13 @@ def report(
     cut = _cut(owner, segment, product_line, customer, close_from, close_to)
     when = parse_date(as_of, "--as-of")
     if since is not None and when is not None:
-        raise UsageError("--since and --as-of cannot be combined",
-                         hint="the weekly page (--since) shows the changes up to today")
+        raise UsageError(_("--since and --as-of cannot be combined"),
+                         hint=_("the weekly page (--since) shows the changes up to today"))
     target = str(html)
     if target != "-" and not html.parent.is_dir():
-        raise UsageError(f"cannot write {html}: folder {html.parent} does not exist",
-                         hint="create the folder first, or choose another file")
+        raise UsageError(_("cannot write {html}: folder {parent} does not exist").format(
+                             html=html, parent=html.parent),
+                         hint=_("create the folder first, or choose another file"))
     ws = load()
     today = dt.date.today()
     deals, rep = _select(ws, cut, when)
@@ -410,8 +413,8 @@ def report(
 
         first = since_day(since, today)
         if first >= today:
-            raise UsageError(f"--since {first} is not before today",
-                             hint="give an earlier --since, e.g. --since 7d")
+            raise UsageError(_("--since {first} is not before today").format(first=first),
+                             hint=_("give an earlier --since, e.g. --since 7d"))
         changed = build_changes(ws, cut, first, today, today)[0]
         data["changes"] = changes_json(changed, cut=cut)
         data["trend"] = trend_json(build_trend(process, deals, until=today), cut=cut)
@@ -425,9 +428,11 @@ def report(
             write_file(Path(html), text.encode("utf-8"),
                        within=[html.absolute().parent, ws.root, Path.cwd()])
         except OSError as exc:
-            raise UsageError(f"cannot write {html}: {exc.strerror or exc}",
-                             hint="choose a file in a folder you can write to") from None
-        output.note(f"wrote {html} ({len(deals)} deals, as of {data['as_of']})")
+            raise UsageError(_("cannot write {html}: {strerror}").format(
+                                 html=html, strerror=exc.strerror or exc),
+                             hint=_("choose a file in a folder you can write to")) from None
+        output.note(_("wrote {html} ({n} deals, as of {as_of})").format(
+                        html=html, n=len(deals), as_of=data['as_of']))
     raise typer.Exit(1 if ws.problems else 0)
 
 

@@ -50,13 +50,13 @@ def schema(
         base = root()
         written = write_schemas(base, load_process(base), only_missing=False)
         for rel in written:
-            output.text(f"wrote {rel}")
+            output.text(_("wrote {rel}").format(rel=rel))
         if not written:
             output.note(_("the schemas in .salesflow/schema/ are up to date"))
         return
     if kind is None:
-        raise UsageError("say which schema: `salesflow schema deal` or `salesflow schema "
-                         "stages` (or --write)")
+        raise UsageError(_("say which schema: `salesflow schema deal` or `salesflow schema "
+                         "stages` (or --write)"))
     if kind == SchemaKind.stages:
         output.json(stages_schema())
         return
@@ -151,17 +151,18 @@ def git_setup() -> None:
     base = root()
     top = gitrepo.toplevel(base)
     if top is None:
-        raise UsageError(f"{base} is not in a git repository",
-                         hint="run `git init` (or clone the team's repository) first")
+        raise UsageError(_("{base} is not in a git repository").format(base=base),
+                         hint=_("run `git init` (or clone the team's repository) first"))
     # this very Python, by its full path: git also runs drivers from GUIs and from shells
     # where the virtualenv is not active, and the setting is per clone anyway
     executable = f"{shlex.quote(sys.executable)} -m salesflow"
     wanted = {f"merge.{DRIVER}.name": DRIVER_NAME,
               f"merge.{DRIVER}.driver": driver_command(executable)}
     if git_dir(base) is None:  # a `.git` file whose gitdir: points elsewhere
-        raise WriteError(f"{base}'s git folder is not the repository's own (a .git file or "
-                         "symlink leading outside); salesflow does not change its config",
-                         hint="set it by hand: "
+        raise WriteError(_("{base}'s git folder is not the repository's own (a .git file "
+                           "or symlink leading outside); salesflow does not change its "
+                           "config").format(base=base),
+                         hint=_("set it by hand: ")
                          + "; ".join(f"git config {k} {shlex.quote(v)}" for k, v in wanted.items()))
     changed = False
     for key, value in wanted.items():
@@ -169,28 +170,35 @@ def git_setup() -> None:
         if current == value:
             continue
         if not gitrepo.config_set(top, key, value):
-            raise DataError(f"could not set {key} in the repository's git config",
-                            hint=f"set it by hand: git config {key} {shlex.quote(value)}")
-        output.text(f"git config {key} = {value}"
-                    + (f" (was: {current})" if current is not None else ""))
+            raise DataError(_("could not set {key} in the repository's git config").format(
+                                key=key),
+                            hint=_("set it by hand: git config {key} {value}").format(
+                                     key=key, value=shlex.quote(value)))
+        output.text(_("git config {key} = {value}").format(key=key, value=value)
+                    + (_(" (was: {current})").format(
+                           current=current) if current is not None else ""))
         changed = True
     attributes = base / GITATTRIBUTES
     raw = read_inside(attributes, [base], 1 << 20, GITATTRIBUTES)  # a symlink out: refused
     try:
         existing = raw.decode("utf-8") if raw is not None else ""
     except UnicodeDecodeError:
-        raise DataError(f"{GITATTRIBUTES} is not UTF-8 text; salesflow leaves it alone",
-                        hint=f"add the lines by hand: {'; '.join(ATTRIBUTE_LINES)}") from None
+        raise DataError(_("{gitattributes} is not UTF-8 text; salesflow leaves it alone").format(
+                            gitattributes=GITATTRIBUTES),
+                        hint=_("add the lines by hand: {attribute_lines}").format(
+                                 attribute_lines='; '.join(ATTRIBUTE_LINES))) from None
     new = gitattributes_text(existing)
     if new is not None:
         write_file(attributes, new.encode(), within=[base], shown=GITATTRIBUTES)
-        output.text(f"{'updated' if existing else 'created'} {relative(top, attributes)}: "
-                    "deal files merge with salesflow")
-        output.note(f"next: git add {relative(top, attributes)} && git commit (so the team "
-                    "shares it); every clone runs `salesflow git-setup` once")
+        done = (_("updated {path}: deal files merge with salesflow") if existing
+                else _("created {path}: deal files merge with salesflow"))
+        output.text(done.format(path=relative(top, attributes)))
+        output.note(_("next: git add {attributes} && git commit (so the team shares "
+                      "it); every clone runs `salesflow git-setup` once").format(
+                        attributes=relative(top, attributes)))
         changed = True
     if not changed:
-        output.note("already set up: git merges deal files with `salesflow merge-driver`")
+        output.note(_("already set up: git merges deal files with `salesflow merge-driver`"))
 
 
 @app.command("merge-driver")
@@ -225,17 +233,18 @@ def merge_driver(
         try:
             raw.append(file.read_bytes())
         except OSError as exc:
-            raise UsageError(f"{label}: cannot read {file}: {exc.strerror or exc}") from None
+            raise UsageError(_("{label}: cannot read {file}: {strerror}").format(
+                                 label=label, file=file, strerror=exc.strerror or exc)) from None
     process = _process_for(Path(pathname).parent if pathname else Path.cwd())
     try:
         result = merge_files(raw[0], raw[1], raw[2], name, process)
     except NotMergeable as exc:
-        output.note(f"salesflow merge-driver: {name}: cannot merge as data ({exc}); "
-                    "merging lines instead")
+        output.note(_("salesflow merge-driver: {name}: cannot merge as data ({exc}); "
+                      "merging lines instead").format(name=name, exc=exc))
         merged = gitrepo.merge_file(ours, base, theirs)
         if merged is None:
-            output.note(f"salesflow merge-driver: {name}: git merge-file failed; our version "
-                        "is left in place")
+            output.note(_("salesflow merge-driver: {name}: git merge-file failed; our "
+                          "version is left in place").format(name=name))
             raise typer.Exit(1) from None
         data, conflicts = merged
         write_atomic(ours, data)
@@ -243,14 +252,16 @@ def merge_driver(
     write_atomic(ours, result.text.encode())
     for c in result.conflicts:
         where = ".".join(str(p) for p in c.path)
-        output.note(f"salesflow merge-driver: {name}: both sides changed {where} "
-                    f"(ours: {_shown(c.ours)}, theirs: {_shown(c.theirs)}); conflict markers "
-                    "left around it")
+        output.note(_("salesflow merge-driver: {name}: both sides changed {where} "
+                      "(ours: {value}, theirs: {value2}); conflict markers left "
+                      "around it").format(
+                        name=name, where=where, value=_shown(c.ours), value2=_shown(c.theirs)))
     for problem in result.problems:
-        output.note(f"salesflow merge-driver: {problem}")
+        output.note(_("salesflow merge-driver: {problem}").format(problem=problem))
     if result.problems:
-        output.note(f"salesflow merge-driver: {name}: each side was valid, the merge is not; "
-                    "conflict markers left around what both sides changed")
+        output.note(_("salesflow merge-driver: {name}: each side was valid, the "
+                      "merge is not; conflict markers left around what both sides "
+                      "changed").format(name=name))
     if not result.clean:
         raise typer.Exit(1)
 

@@ -158,7 +158,7 @@ def import_(
         ids = _crm_ids(base, spec, table.header)
     today = dt.date.today()
     stamp = Stamp(today, default_author(base), f"imported from {file.name}")
-    with output.progress(len(table.rows), "checking rows") as advance:
+    with output.progress(len(table.rows), _("checking rows")) as advance:
         planned, problems = plan_rows(table, spec, process, existing, stamp=stamp,
                                       progress=advance, update=ids)
 
@@ -171,8 +171,9 @@ def import_(
         body = (header + deal_text_with_history(row.fields, row.history)).encode()
         found = _unfaithful(body, rel, row.data, row.deal, process)
         if found:  # a value the checks let through but the file cannot hold
-            problems.extend(Problem(shown, row.line, 1, f"cannot be written as {rel}: "
-                                    f"{p.message}", p.code) for p in found)
+            problems.extend(Problem(shown, row.line, 1, _("cannot be written as {path}: "
+                                                          "{message}").format(
+                path=rel, message=p.message), p.code) for p in found)
             continue
         files.append((rel, body))
 
@@ -181,11 +182,12 @@ def import_(
         for line in (map(str, problems) if verbose else grouped(problems)):
             output.note(line)
         if not skip_bad and not dry_run:
-            raise DataError(f"{len(problems):,} problem(s) in {bad_rows:,} row(s) of {shown}; "
-                            "nothing was written",
-                            hint="fix the rows (or the --map/--stage-map options), try "
-                            "--dry-run, or pass --skip-bad to import only the good rows"
-                            + ("" if verbose else "; --verbose lists every row"))
+            raise DataError(_("{n:,} problem(s) in {bad_rows:,} row(s) of {shown}; nothing "
+                              "was written").format(
+                                n=len(problems), bad_rows=bad_rows, shown=shown),
+                            hint=_("fix the rows (or the --map/--stage-map options), try "
+                            "--dry-run, or pass --skip-bad to import only the good rows")
+                            + ("" if verbose else _("; --verbose lists every row")))
     written_rels = {rel for rel, _data in files}
     undated = [r for r in planned if r.undated and f"{DEALS_DIR}/{r.id}.yaml" in written_rels]
 
@@ -194,7 +196,8 @@ def import_(
               author=stamp.author)
         _undated_note(undated, today, "would be" if dry_run else "is")
         if problems:
-            output.note(f"{bad_rows} bad row(s) skipped (listed above)")
+            output.note(_("{bad_rows} bad row(s) skipped (listed above)").format(
+                            bad_rows=bad_rows))
         raise typer.Exit(1 if problems else 0)
 
     if dry_run:
@@ -207,9 +210,11 @@ def import_(
                              money(d.amount) if d.amount is not None else "")
         output.print(grid)
         _undated_note(undated, today, "would be")
-        output.note(f"dry run: {len(files)} deal(s) would be created in {DEALS_DIR}/"
-                    + (f", {bad_rows} bad row(s) left out" if problems else "")
-                    + "; nothing was written")
+        output.note(_("dry run: {n} deal(s) would be created in {deals_dir}/").format(
+                        n=len(files), deals_dir=DEALS_DIR)
+                    + (_(", {bad_rows} bad row(s) left out").format(
+                           bad_rows=bad_rows) if problems else "")
+                    + _("; nothing was written"))
         raise typer.Exit(1 if problems else 0)
 
     from salesflow.files.lock import workspace_lock
@@ -219,19 +224,21 @@ def import_(
         make_folders(folder, [base], relative(base, folder))  # a symlinked deals/: refused
     try:
         with (_deferred_interrupts() as stop_if_asked, workspace_lock(base),
-              output.progress(len(files), "writing deals") as advance):
+              output.progress(len(files), _("writing deals")) as advance):
             write_new_batch([(base / rel, data) for rel, data in files],
                             before_each=stop_if_asked, progress=advance)
     except OSError as exc:  # every file written so far was removed: all or nothing
-        what = (f"{exc.filename} appeared meanwhile" if isinstance(exc, FileExistsError)
+        what = (_("{filename} appeared meanwhile").format(
+                    filename=exc.filename) if isinstance(exc, FileExistsError)
                 else f"{exc.strerror or exc}: {exc.filename or ''}")
         raise DataError(_("import stopped: {what}; nothing was written (the files already "
                           "written were removed)").format(what=what),
                         hint=_("run the import again")) from None
-    output.text(f"imported {len(files)} deal(s) from {shown} into {DEALS_DIR}/")
+    output.text(_("imported {n} deal(s) from {shown} into {deals_dir}/").format(
+                    n=len(files), shown=shown, deals_dir=DEALS_DIR))
     _undated_note(undated, today, "is")
     if problems:
-        output.note(f"{bad_rows} bad row(s) skipped (listed above)")
+        output.note(_("{bad_rows} bad row(s) skipped (listed above)").format(bad_rows=bad_rows))
         raise typer.Exit(1)
 
 
@@ -302,7 +309,7 @@ def _sync(base: Path, file: Path, planned: list[Any], files: list[tuple[str, byt
     done: list[tuple[Path, bytes]] = []
     try:
         with (_deferred_interrupts() as stop_if_asked, workspace_lock(base),
-              output.progress(len(files) + len(outcomes), "writing deals") as advance):
+              output.progress(len(files) + len(outcomes), _("writing deals")) as advance):
             outcomes = plans()  # again, under the lock: a hand edit may have landed
             (base / DEALS_DIR).mkdir(exist_ok=True)
             write_new_batch([(base / rel, data) for rel, data in files],
@@ -357,7 +364,7 @@ def _unfaithful(body: bytes, rel: str, data: dict[str, Any], deal: Any,
     if back is None:
         return found
     if back != deal:
-        return [Problem(rel, 0, 0, "the file would not read back as the row's values",
+        return [Problem(rel, 0, 0, _("the file would not read back as the row's values"),
                         "import-roundtrip")]
     return []
 
@@ -388,9 +395,9 @@ def _read_text(file: Path, encoding: str) -> str:
     try:
         raw = file.read_bytes()
     except FileNotFoundError:
-        raise UsageError(f"no such file: {shown}") from None
+        raise UsageError(_("no such file: {shown}").format(shown=shown)) from None
     except IsADirectoryError:
-        raise UsageError(f"{shown} is a folder, not a CSV file") from None
+        raise UsageError(_("{shown} is a folder, not a CSV file").format(shown=shown)) from None
     codec = _text_codec(encoding)
     content = raw
     if codec == "utf-8" and raw.startswith(b"\xef\xbb\xbf"):
@@ -399,15 +406,18 @@ def _read_text(file: Path, encoding: str) -> str:
         text = content.decode(codec)
     except UnicodeDecodeError as exc:
         line = content.count(b"\n", 0, exc.start) + 1
-        raise DataError(f"{shown}:{line}: byte 0x{content[exc.start]:02x} is not {encoding}",
-                        hint="give the file's encoding with --encoding (e.g. gbk or cp1252), "
-                        "or save it as UTF-8") from None
+        raise DataError(_("{shown}:{line}: byte 0x{value:02x} is not {encoding}").format(
+                            shown=shown, line=line, value=content[exc.start], encoding=encoding),
+                        hint=_("give the file's encoding with --encoding (e.g. gbk or cp1252), "
+                        "or save it as UTF-8")) from None
     except (UnicodeError, ValueError) as exc:  # a codec that refuses to decode at all
-        raise UsageError(f"--encoding {encoding!r} cannot decode text: {exc}",
-                         hint="e.g. utf-8, gbk, cp1252, latin-1") from None
+        raise UsageError(_("--encoding {encoding!r} cannot decode text: {exc}").format(
+                             encoding=encoding, exc=exc),
+                         hint=_("e.g. utf-8, gbk, cp1252, latin-1")) from None
     if "\x00" in text:
-        raise DataError(f"{shown} contains NUL bytes: it is not a CSV text file",
-                        hint="export it from the spreadsheet as CSV (UTF-8)")
+        raise DataError(_("{shown} contains NUL bytes: it is not a CSV text file").format(
+                            shown=shown),
+                        hint=_("export it from the spreadsheet as CSV (UTF-8)"))
     return text
 
 
@@ -516,7 +526,7 @@ def _text_codec(encoding: str) -> str:
     except (LookupError, ValueError):
         info = None
     if info is None or not getattr(info, "_is_text_encoding", True) or info.name == "undefined":
-        raise UsageError(f"--encoding {encoding!r} is not an encoding Python knows "
-                         "(or not one for text)",
-                         hint="e.g. utf-8, gbk, cp1252, latin-1")
+        raise UsageError(_("--encoding {encoding!r} is not an encoding Python knows (or "
+                           "not one for text)").format(encoding=encoding),
+                         hint=_("e.g. utf-8, gbk, cp1252, latin-1"))
     return "utf-8" if info.name in ("utf-8", "utf-8-sig") else info.name

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from salesflow.cli._common import parse_date
+from salesflow.model.i18n import _
 
 if TYPE_CHECKING:
     from salesflow.files.workspace import Workspace
@@ -35,8 +36,9 @@ def since_day(value: str, today: dt.date) -> dt.date:
     try:
         day: dt.date = parse_date(value, "--since")
     except UsageError:
-        raise UsageError(f"--since: {value!r} is not a date", hint="write YYYY-MM-DD, "
-                         "7d (days ago), 2w (weeks ago) or last-week") from None
+        raise UsageError(_("--since: {value!r} is not a date").format(value=value),
+                         hint=_("write YYYY-MM-DD, 7d (days ago), 2w (weeks ago) or "
+                                "last-week")) from None
     return day
 
 

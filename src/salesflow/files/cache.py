@@ -150,8 +150,12 @@ def cache_key(process_raw: bytes) -> str:
     """What the whole cache depends on besides the deal files themselves."""
     from salesflow import __version__
 
+    from salesflow.model.i18n import language
+
     h = hashlib.sha256()
-    for part in (str(FORMAT), __version__, sys.version, ",".join(ROW_FIELDS), code_fingerprint()):
+    # The problems of invalid files are kept as messages, in the language they were said in.
+    for part in (str(FORMAT), __version__, sys.version, ",".join(ROW_FIELDS), code_fingerprint(),
+                 language()):
         h.update(part.encode("utf-8", "surrogateescape") + b"\0")
     h.update(hashlib.sha256(process_raw).digest())
     return h.hexdigest()

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from salesflow.model.errors import Problem, UsageError, WorkspaceNotFound
+from salesflow.model.i18n import _
 from salesflow.model.ids import ID_RE
 
 if TYPE_CHECKING:
@@ -65,8 +66,9 @@ def find_root(start: Path | None = None, override: str | os.PathLike[str] | None
         root = Path(chosen).expanduser()
         if not (root / PROCESS_FILE).is_file():
             raise WorkspaceNotFound(
-                f"{root} is not a salesflow workspace (no {PROCESS_FILE} there)",
-                hint=f"run `salesflow init {root}` to create one",
+                _("{root} is not a salesflow workspace (no {process_file} there)").format(
+                    root=root, process_file=PROCESS_FILE),
+                hint=_("run `salesflow init {root}` to create one").format(root=root),
             )
         return root.resolve()
     here = (start or Path.cwd()).resolve()
@@ -74,8 +76,9 @@ def find_root(start: Path | None = None, override: str | os.PathLike[str] | None
         if (folder / PROCESS_FILE).is_file():
             return folder
     raise WorkspaceNotFound(
-        f"not inside a salesflow workspace (no {PROCESS_FILE} in {here} or any folder above it)",
-        hint="run `salesflow init` to create one here, or pass --root DIR",
+        _("not inside a salesflow workspace (no {process_file} in {here} "
+          "or any folder above it)").format(process_file=PROCESS_FILE, here=here),
+        hint=_("run `salesflow init` to create one here, or pass --root DIR"),
     )
 
 
@@ -275,9 +278,9 @@ def deal_id_of(path: Path) -> str:
 def check_deal_id(deal_id: str) -> None:
     if not ID_RE.fullmatch(deal_id) or len(deal_id) > 120:
         raise UsageError(
-            f"{deal_id!r} is not a valid deal id",
-            hint="ids use lowercase letters, digits, '.', '_' and '-', starting with a letter "
-            "or digit, e.g. acme-pumps",
+            _("{deal_id!r} is not a valid deal id").format(deal_id=deal_id),
+            hint=_("ids use lowercase letters, digits, '.', '_' and '-', starting with a "
+                   "letter or digit, e.g. acme-pumps"),
         )
 
 
@@ -292,25 +295,30 @@ def locate_deal(root: Path, ref: str, *, cache: bool = True) -> Path:
             candidate = next((c for c in (here, *others)
                               if c.is_file() and is_inside(root / DEALS_DIR, c)), here)
         if not is_inside(root / DEALS_DIR, candidate):
-            raise UsageError(f"{ref} is not a deal file inside this workspace's {DEALS_DIR}/",
-                             hint=f"deal files live under {root / DEALS_DIR}")
+            raise UsageError(
+                _("{ref} is not a deal file inside this workspace's {deals_dir}/").format(
+                    ref=ref, deals_dir=DEALS_DIR),
+                hint=_("deal files live under {folder}").format(folder=root / DEALS_DIR))
         if not candidate.is_file():
-            raise UsageError(f"no such deal file: {ref}", hint="`salesflow list` shows the deals")
+            raise UsageError(_("no such deal file: {ref}").format(ref=ref),
+                             hint=_("`salesflow list` shows the deals"))
         return candidate
     check_deal_id(ref)
     matches = files_of_id(root, ref, cache=cache)
     if not matches:
         matches = files_of_id(root, _by_prefix(root, ref), cache=cache)
     if not matches:  # the cache's names disagree with the folders: believe the cache
-        raise UsageError(f"no deal with id {ref!r}", hint="`salesflow list --status all` "
-                         "shows every deal id")
+        raise UsageError(_("no deal with id {ref!r}").format(ref=ref),
+                         hint=_("`salesflow list --status all` shows every deal id"))
     if len(matches) > 1:
         where = ", ".join(relative(root, p) for p in matches)
-        raise UsageError(f"deal id {ref!r} is used by more than one file: {where}",
-                         hint="rename one of them; ids must be unique")
+        raise UsageError(_("deal id {ref!r} is used by more than one file: {where}").format(
+                             ref=ref, where=where),
+                         hint=_("rename one of them; ids must be unique"))
     if not is_inside(root / DEALS_DIR, matches[0]):
-        raise UsageError(f"{relative(root, matches[0])} points outside the workspace",
-                         hint="replace the symlink with the file itself")
+        raise UsageError(_("{path} points outside the workspace").format(
+                             path=relative(root, matches[0])),
+                         hint=_("replace the symlink with the file itself"))
     return matches[0]
 
 
@@ -324,14 +332,16 @@ def _by_prefix(root: Path, ref: str) -> str:
     if len(starting) == 1:
         return starting[0]
     if starting:
-        shown = ", ".join(starting[:10]) + (f" and {len(starting) - 10} more"
+        shown = ", ".join(starting[:10]) + (_(" and {n} more").format(n=len(starting) - 10)
                                             if len(starting) > 10 else "")
-        raise UsageError(f"{ref!r} is the start of {len(starting)} deal ids: {shown}",
-                         hint="give more of the id")
+        raise UsageError(_("{ref!r} is the start of {n} deal ids: {shown}").format(
+                             ref=ref, n=len(starting), shown=shown),
+                         hint=_("give more of the id"))
     near = difflib.get_close_matches(ref, ids, n=3, cutoff=0.6)
-    maybe = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
-    raise UsageError(f"no deal with id {ref!r}{maybe}",
-                     hint="`salesflow list --status all` shows every deal id")
+    maybe = (_("; did you mean {ids}?").format(ids=_(" or ").join(repr(n) for n in near))
+             if near else "")
+    raise UsageError(_("no deal with id {ref!r}{maybe}").format(ref=ref, maybe=maybe),
+                     hint=_("`salesflow list --status all` shows every deal id"))
 
 
 MAX_FILE_BYTES = 1 << 20  # = yamlio.MAX_FILE_BYTES, without importing YAML to read a file
@@ -343,25 +353,27 @@ def read_bytes(path: Path, rel: str) -> tuple[bytes | None, Problem | None]:
     try:
         raw = read_regular(path, MAX_FILE_BYTES + 1)  # a FIFO named x.yaml never hangs
     except IsADirectoryError:
-        return None, Problem(rel, 0, 0, "is a folder, not a file", "unreadable")
+        return None, Problem(rel, 0, 0, _("is a folder, not a file"), "unreadable")
     except NotRegular as exc:
         if exc.errno == 21:
-            return None, Problem(rel, 0, 0, "is a folder, not a file", "unreadable")
-        return None, Problem(rel, 0, 0, "is not a regular file (a FIFO, socket or device); "
-                             "salesflow does not open it", "unreadable")
+            return None, Problem(rel, 0, 0, _("is a folder, not a file"), "unreadable")
+        return None, Problem(rel, 0, 0, _("is not a regular file (a FIFO, socket or device); "
+                                          "salesflow does not open it"), "unreadable")
     except OSError as exc:
-        return None, Problem(rel, 0, 0, f"cannot read: {exc.strerror or exc}", "unreadable")
+        return None, Problem(rel, 0, 0, _("cannot read: {strerror}").format(
+                                            strerror=exc.strerror or exc), "unreadable")
     return raw, None
 
 
 def outside(rel: str) -> Problem:
-    return Problem(rel, 0, 0, "is a symlink pointing outside the workspace; salesflow does "
-                   "not follow it", "outside")
+    return Problem(rel, 0, 0, _("is a symlink pointing outside the workspace; salesflow does "
+                                "not follow it"), "outside")
 
 
 def bad_id(rel: str, name: str) -> Problem:
-    return Problem(rel, 0, 0, f"file name {name!r} is not a valid deal id: use lowercase "
-                   "letters, digits, '.', '_' and '-' (e.g. acme-pumps.yaml)", "bad-id")
+    return Problem(rel, 0, 0, _("file name {name!r} is not a valid deal id: use lowercase "
+                                "letters, digits, '.', '_' and '-' (e.g. acme-pumps.yaml)"
+                                ).format(name=name), "bad-id")
 
 
 def refusal(root: Path, path: Path, rel: str) -> list[Problem]:
