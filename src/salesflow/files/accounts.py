@@ -19,6 +19,7 @@ from salesflow.files.parse import located, parse_account, parse_deal
 from salesflow.files.workspace import DEAL_SUFFIXES, is_inside, read_bytes, relative
 from salesflow.model.account import ACCOUNTS_DIR, AccountFile
 from salesflow.model.errors import Problem, ProblemsError, UsageError
+from salesflow.model.i18n import _
 from salesflow.model.ids import ID_RE
 
 if TYPE_CHECKING:
@@ -53,20 +54,21 @@ def account_id_of(path: Path) -> str:
 
 def check_account_id(account_id: str) -> None:
     if not ID_RE.fullmatch(account_id) or len(account_id) > 120:
-        raise UsageError(f"{account_id!r} is not a valid account id",
-                         hint="ids use lowercase letters, digits, '.', '_' and '-', starting "
-                         "with a letter or digit, e.g. huadong-water")
+        raise UsageError(_("{account_id!r} is not a valid account id").format(
+                             account_id=account_id),
+                         hint=_("ids use lowercase letters, digits, '.', '_' and '-', starting "
+                         "with a letter or digit, e.g. huadong-water"))
 
 
 def _read(root: Path, path: Path, process: Process) -> tuple[AccountFile | None, list[Problem]]:
     rel = relative(root, path)
     if not is_inside(root / ACCOUNTS_DIR, path):
-        return None, [Problem(rel, 0, 0, "is a symlink pointing outside the workspace; "
-                              "salesflow does not follow it", "outside")]
+        return None, [Problem(rel, 0, 0, _("is a symlink pointing outside the workspace; "
+                              "salesflow does not follow it"), "outside")]
     if not ID_RE.fullmatch(account_id_of(path)):
-        return None, [Problem(rel, 0, 0, f"file name {path.name!r} is not a valid account id: "
-                              "use lowercase letters, digits, '.', '_' and '-' (e.g. "
-                              "huadong-water.yaml)", "bad-id")]
+        return None, [Problem(rel, 0, 0, _(
+            "file name {name!r} is not a valid account id: use lowercase letters, digits, "
+            "'.', '_' and '-' (e.g. huadong-water.yaml)").format(name=path.name), "bad-id")]
     raw, problem = read_bytes(path, rel)
     if raw is None:
         return None, [problem] if problem else []
@@ -100,9 +102,9 @@ def load_accounts(root: Path, process: Process, paths: Iterable[Path] | None = N
         out.problems.extend(problems)
         others = [o for o in users.get(account_id_of(path), []) if o != relative(root, path)]
         if others:
-            out.problems.append(Problem(relative(root, path), 0, 0, f"account id "
-                                        f"{account_id_of(path)!r} is also used by "
-                                        f"{', '.join(others)}; ids (file names) must be unique",
+            out.problems.append(Problem(relative(root, path), 0, 0, _(
+                "account id {id!r} is also used by {others}; ids (file names) must be "
+                "unique").format(id=account_id_of(path), others=", ".join(others)),
                                         "duplicate-id"))
             continue
         if item is not None:
@@ -126,15 +128,17 @@ def load_account(root: Path, account_id: str, process: Process) -> AccountFile:
     paths = [p for p in account_paths(root) if account_id_of(p) == account_id]
     if not paths:
         known = [account_id_of(p) for p in account_paths(root)]
-        raise UsageError(f"no account with id {account_id!r}{did_you_mean(account_id, known)}",
-                         hint="`salesflow account list` shows every account id")
+        raise UsageError(_("no account with id {account_id!r}{maybe}").format(
+                             account_id=account_id, maybe=did_you_mean(account_id, known)),
+                         hint=_("`salesflow account list` shows every account id"))
     if len(paths) > 1:
-        raise UsageError(f"account id {account_id!r} is used by more than one file: "
+        raise UsageError(_("account id {account_id!r} is used by more than one file: ").format(
+                             account_id=account_id)
                          + ", ".join(relative(root, p) for p in paths),
-                         hint="rename one of them; ids must be unique")
+                         hint=_("rename one of them; ids must be unique"))
     item, problems = _read(root, paths[0], process)
     if item is None:
-        raise ProblemsError(problems, hint="fix the account file, then try again")
+        raise ProblemsError(problems, hint=_("fix the account file, then try again"))
     return item
 
 
@@ -190,8 +194,9 @@ def unlinked_warnings(rows: Sequence[tuple[str, Sequence[object]]],
         customer, account = row[1], row[-1]
         if account is None and isinstance(customer, str) and fold(customer) in by_name:
             target = by_name[fold(customer)]
-            out.append(Problem(rel, 0, 0, f"customer {customer!r} is the name of account "
-                               f"{target!r}, but the deal does not link to it: add `account: "
-                               f"{target}` (or run `salesflow accounts migrate`)",
+            out.append(Problem(rel, 0, 0, _(
+                "customer {customer!r} is the name of account {target!r}, but the deal does "
+                "not link to it: add `account: {target}` (or run `salesflow accounts "
+                "migrate`)").format(customer=customer, target=target),
                                "unlinked-customer"))
     return out

@@ -25,6 +25,7 @@ from salesflow.files.workspace import is_inside, relative
 from salesflow.method.transitions import Change
 from salesflow.model.account import ACCOUNT_KEYS, ACCOUNTS_DIR, Account
 from salesflow.model.errors import DataError, ProblemsError, UsageError
+from salesflow.model.i18n import _
 from salesflow.model.process import Process
 
 AccountCompute = Callable[[Account, Mapping[str, Any], Process], Change]
@@ -71,17 +72,19 @@ def create_account(root: Path, account_id: str, text: str, process: Process) -> 
     target = account_file(root, account_id)
     rel = relative(root, target)
     if target.exists():
-        raise DataError(f"account {account_id!r} already exists: {rel}",
-                        hint="choose another id, or change it with `salesflow account set`")
+        raise DataError(_("account {account_id!r} already exists: {rel}").format(
+                            account_id=account_id, rel=rel),
+                        hint=_("choose another id, or change it with `salesflow account set`"))
     account, problems = parse_account(text.encode(), rel, process)
     if account is None:
-        raise ProblemsError(problems, hint="fix the option values above and try again")
+        raise ProblemsError(problems, hint=_("fix the option values above and try again"))
     with workspace_lock(root):
         try:
             write_file(target, text.encode(), within=[root], exclusive=True, mkdir=True,
                        shown=rel)
         except FileExistsError:
-            raise DataError(f"account {account_id!r} already exists: {rel}") from None
+            raise DataError(_("account {account_id!r} already exists: {rel}").format(
+                                account_id=account_id, rel=rel)) from None
     return rel
 
 
@@ -94,8 +97,8 @@ def update_account(root: Path, account_id: str, compute: AccountCompute, *,
     load_account(root, account_id, process)  # a usage error with did-you-mean when missing
     target = account_file(root, account_id).resolve()
     if not is_inside(root / ACCOUNTS_DIR, target):
-        raise UsageError(f"accounts/{account_id}.yaml leads outside this workspace; "
-                         "salesflow does not write there")
+        raise UsageError(_("accounts/{account_id}.yaml leads outside this workspace; "
+                           "salesflow does not write there").format(account_id=account_id))
     rel = relative(root, account_file(root, account_id))
     planned, written = write_planned(root, target, rel,
                                      lambda: _plan(target, rel, compute, process),
@@ -111,6 +114,6 @@ def _plan(target: Path, rel: str, compute: AccountCompute, process: Process) -> 
     text = edit.apply(doc.text, change.ops, path=rel, key_order=ACCOUNT_KEYS)
     new, problems = parse_account(text.encode("utf-8"), rel, process)
     if new is None:
-        raise ProblemsError(problems, hint="this change would leave the file invalid, so "
-                            "nothing was written")
+        raise ProblemsError(problems, hint=_("this change would leave the file invalid, so "
+                            "nothing was written"))
     return AccountOutcome(rel, doc.text, text, change, new, doc.bom)

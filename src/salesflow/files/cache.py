@@ -149,7 +149,6 @@ def cache_file(root: Path) -> Path:
 def cache_key(process_raw: bytes) -> str:
     """What the whole cache depends on besides the deal files themselves."""
     from salesflow import __version__
-
     from salesflow.model.i18n import language
 
     h = hashlib.sha256()

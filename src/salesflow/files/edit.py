@@ -34,6 +34,7 @@ import yaml
 from salesflow.files import yamlio
 from salesflow.model.edits import Append, DataPath, Delete, Op, Set
 from salesflow.model.errors import DataError
+from salesflow.model.i18n import _
 
 __all__ = ["Append", "Delete", "EditError", "Op", "Set", "apply", "plain", "same"]
 
@@ -114,15 +115,15 @@ def apply(text: str, ops: Sequence[Op], *, path: str = "<text>",
         after = _data(new, path)
     except EditError:
         raise EditError(
-            f"{path}: the edited text would not parse; nothing was written",
-            hint="this is a bug in salesflow's editor; please report it with the file",
+            _("{path}: the edited text would not parse; nothing was written").format(path=path),
+            hint=_("this is a bug in salesflow's editor; please report it with the file"),
         ) from None
     if not same(after, intended(before, ops)):
         raise EditError(
-            f"{path}: the edited text does not read back as the intended change; "
-            "nothing was written",
-            hint="this is a bug in salesflow's editor; make the change by hand and "
-            "please report it with the file",
+            _("{path}: the edited text does not read back as the intended "
+              "change; nothing was written").format(path=path),
+            hint=_("this is a bug in salesflow's editor; make the change by hand and "
+            "please report it with the file"),
         )
     return new
 
@@ -160,15 +161,16 @@ class _Editor:
         self.nl = newline_of(text)
         root = yamlio.compose(text, path)
         if not isinstance(root, yaml.MappingNode):
-            raise self.error((), "the document is not a mapping")
+            raise self.error((), _("the document is not a mapping"))
         self.root: yaml.MappingNode = root
 
     # ------------------------------------------------------------- helpers
 
     def error(self, at: DataPath, why: str) -> EditError:
-        where = ".".join(str(p) for p in at) or "the document"
-        return EditError(f"{self.path}: cannot change {where} surgically: {why}; "
-                         "nothing was written", hint="make this change by hand")
+        where = ".".join(str(p) for p in at) or _("the document")
+        return EditError(_("{path}: cannot change {where} surgically: {why}; nothing was "
+                           "written").format(path=self.path, where=where, why=why),
+                         hint=_("make this change by hand"))
 
     def find(self, at: DataPath) -> _Found | None:
         node: yaml.Node = self.root
@@ -256,7 +258,7 @@ class _Editor:
         """The index just after the `:` that follows a key."""
         match = re.compile(r"[ \t]*:").match(self.text, key.end_mark.index)
         if match is None:
-            raise self.error((), "a key without a following ':'")
+            raise self.error((), _("a key without a following ':'"))
         return match.end()
 
     def indent_unit(self) -> tuple[int, int]:
@@ -321,7 +323,7 @@ class _Editor:
 
     def apply(self, op: Op) -> str:
         if not op.path:
-            raise self.error((), "the whole document cannot be replaced")
+            raise self.error((), _("the whole document cannot be replaced"))
         if isinstance(op, Set):
             return self.set(op.path, op.value)
         if isinstance(op, Delete):
@@ -333,11 +335,11 @@ class _Editor:
         parent = self.find(tuple(parents))
         if parent is None:
             if not parents or not isinstance(last, str):
-                raise self.error(at, "its parent is missing")
+                raise self.error(at, _("its parent is missing"))
             return self.set(tuple(parents), {last: value})
         container = parent.node
         if not isinstance(container, yaml.MappingNode) or not isinstance(last, str):
-            raise self.error(at, "it is not a key of a mapping")
+            raise self.error(at, _("it is not a key of a mapping"))
         in_flow = parent.in_flow or bool(container.flow_style)
         pair = _pair(container, last)
         if pair is not None:
@@ -353,7 +355,7 @@ class _Editor:
             colon = self.colon_after(key)
             return self.splice(colon, colon, " " + self.like(old, value, in_flow))
         if isinstance(old, yaml.ScalarNode) and old.style in ("|", ">"):
-            raise self.error(at, "its value is a block scalar (| or >)")
+            raise self.error(at, _("its value is a block scalar (| or >)"))
         if isinstance(old, yaml.ScalarNode) or getattr(old, "flow_style", False):
             start, end = int(old.start_mark.index), int(old.end_mark.index)
             new = self.like(old, value, in_flow)
@@ -363,7 +365,7 @@ class _Editor:
                 pad = max(1, len(aligned.group()) + (end - start) - len(new))
                 return self.splice(start, aligned.end(), new + " " * pad)
             return self.splice(start, end, new)
-        raise self.error(at, "its value is a block mapping or list")
+        raise self.error(at, _("its value is a block mapping or list"))
 
     def add_to_block_mapping(self, mapping: yaml.MappingNode, key: str, value: Any) -> str:
         pairs = mapping.value
@@ -404,12 +406,12 @@ class _Editor:
                 last, int):
             return self.delete_item(at, parent, last)
         if parent is None or not isinstance(parent.node, yaml.MappingNode):
-            raise self.error(at, "it is not there")
+            raise self.error(at, _("it is not there"))
         mapping = parent.node
         pairs = mapping.value
-        index = next((i for i, (k, _) in enumerate(pairs) if k.value == last), None)
+        index = next((i for i, (k, _unused) in enumerate(pairs) if k.value == last), None)
         if index is None:
-            raise self.error(at, "it is not there")
+            raise self.error(at, _("it is not there"))
         key, value = pairs[index]
         if mapping.flow_style:
             own = self.own_lines(int(key.start_mark.index), self.pair_end(key, value))
@@ -424,7 +426,7 @@ class _Editor:
             return self.splice(start, end, "")
         start = self.line_start(key.start_mark.index)
         if self.text[start:key.start_mark.index].strip(" "):
-            raise self.error(at, "the key does not start its own line")
+            raise self.error(at, _("the key does not start its own line"))
         end = self.after_line(self.pair_end(key, value))
         if end == len(self.text) and self.text[-1] not in _BREAK_CHARS and start > 0:
             # the last line, without a final line break: take the break before it instead
@@ -433,7 +435,7 @@ class _Editor:
             return self.splice(start, end, "")
         # the last key: leave an empty flow mapping `{}` behind the parent key
         if parent.key is None:
-            raise self.error(at, "it is the only key of its mapping")
+            raise self.error(at, _("it is the only key of its mapping"))
         colon = self.colon_after(parent.key)
         text = self.splice(start, end, "")
         return text[:colon] + " {}" + text[colon:]
@@ -446,11 +448,11 @@ class _Editor:
         seq = parent.node
         items = seq.value
         if not 0 <= index < len(items):
-            raise self.error(at, "it is not there")
+            raise self.error(at, _("it is not there"))
         node = items[index]
         if len(items) == 1:
             if parent.key is None:
-                raise self.error(at, "it is the only item of a top-level list")
+                raise self.error(at, _("it is the only item of a top-level list"))
             start = self.colon_after(parent.key)
             end = self.content_end(seq)
             return self.splice(start, end, " []")
@@ -465,7 +467,7 @@ class _Editor:
             return self.splice(self.content_end(items[index - 1]), end, "")
         start = self.line_start(node.start_mark.index)
         if self.text[start:node.start_mark.index].strip(" ") != "-":
-            raise self.error(at, "the item does not start its own `- ` line")
+            raise self.error(at, _("the item does not start its own `- ` line"))
         end = self.after_line(self.content_end(node))
         if end == len(self.text) and self.text[-1] not in _BREAK_CHARS and start > 0:
             start -= 2 if self.text[start - 2:start] == "\r\n" else 1
@@ -477,7 +479,7 @@ class _Editor:
             return self.set(at, [value])
         seq = found.node
         if not isinstance(seq, yaml.SequenceNode):
-            raise self.error(at, "it is not a list")
+            raise self.error(at, _("it is not a list"))
         if seq.flow_style or not seq.value:
             return self.add_to_flow(seq, self.flow(value), seq.value)
         last = seq.value[-1]
@@ -517,6 +519,6 @@ def _quote(render: Any, value: Any) -> str:
     try:
         result: str = render(value)
     except ValueError as exc:  # a lone surrogate: text that came from undecodable bytes
-        raise EditError(f"cannot write {value!r}: {exc}",
-                        hint="type the text again in UTF-8") from None
+        raise EditError(_("cannot write {value!r}: {exc}").format(value=value, exc=exc),
+                        hint=_("type the text again in UTF-8")) from None
     return result

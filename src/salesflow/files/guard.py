@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from salesflow.model.errors import WriteError
+from salesflow.model.i18n import _
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
@@ -70,9 +71,10 @@ def refuse_outside(path: Path, places: Iterable[Path], shown: str | None = None)
     if not inside(path.parent, places):
         name = shown or str(path)
         raise WriteError(
-            f"{name}: its folder leads outside {places[0]} (through a symlink); "
-            "salesflow does not write there, so nothing was written",
-            hint="replace the symlinked folder with a real one",
+            _("{name}: its folder leads outside {folder} (through a symlink); "
+              "salesflow does not write there, so nothing was written").format(
+                name=name, folder=places[0]),
+            hint=_("replace the symlinked folder with a real one"),
         )
 
 
@@ -107,13 +109,15 @@ def write_file(path: Path, data: bytes, *, within: Iterable[Path], exclusive: bo
             raise FileExistsError(17, "File exists", str(path))
         target = path.resolve()
         if not inside(target, places):
-            raise WriteError(f"{name} is a symlink leading outside {places[0]}; salesflow "
-                             "does not write through it, so nothing was written",
-                             hint="replace the symlink with the file itself")
+            raise WriteError(_("{name} is a symlink leading outside {folder}; salesflow does "
+                               "not write through it, so nothing was written").format(
+                                 name=name, folder=places[0]),
+                             hint=_("replace the symlink with the file itself"))
         st = target.stat() if target.exists() else None
     if st is not None and not stat.S_ISREG(st.st_mode):
-        raise WriteError(f"{name} is not a regular file (a folder, FIFO, socket or device); "
-                         "nothing was written", hint="move it away, then try again")
+        raise WriteError(_("{name} is not a regular file (a folder, FIFO, socket or "
+                           "device); nothing was written").format(
+                             name=name), hint=_("move it away, then try again"))
     yamlio.write_atomic(target, data, exclusive=exclusive)
     return target
 
@@ -131,7 +135,7 @@ def open_regular(path: Path | str, flags: int = os.O_RDONLY, *, follow: bool = T
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise NotRegular(21 if stat.S_ISDIR(st.st_mode) else 6,
-                             "not a regular file (a folder, FIFO, socket or device)", str(path))
+                             _("not a regular file (a folder, FIFO, socket or device)"), str(path))
         if _NONBLOCK:
             with contextlib.suppress(OSError, AttributeError):
                 os.set_blocking(fd, True)
@@ -169,9 +173,10 @@ def read_inside(path: Path, places: Iterable[Path], limit: int, shown: str | Non
     if not path.exists() and not path.is_symlink():
         return None
     if not inside(path, places):
-        raise WriteError(f"{shown or path} is a symlink leading outside {places[0]}; "
-                         "salesflow does not read or write through it",
-                         hint="replace the symlink with the file itself")
+        raise WriteError(_("{shown} is a symlink leading outside {folder}; salesflow does "
+                           "not read or write through it").format(
+                             shown=shown or path, folder=places[0]),
+                         hint=_("replace the symlink with the file itself"))
     try:
         return read_regular(path, limit)
     except FileNotFoundError:

@@ -41,6 +41,7 @@ from salesflow.files.workspace import (
     scan_deals,
 )
 from salesflow.model.errors import Problem, ProblemsError
+from salesflow.model.i18n import _
 from salesflow.model.ids import ID_RE
 
 if TYPE_CHECKING:
@@ -66,7 +67,8 @@ def _process_bytes(root: Path) -> bytes:
 def _process_of(raw: bytes) -> Process:
     process, problems = parse_process(raw)
     if process is None:
-        raise ProblemsError(problems, hint=f"fix {PROCESS_FILE} first: every deal depends on it")
+        raise ProblemsError(problems, hint=_("fix {file} first: every deal depends on "
+                                             "it").format(file=PROCESS_FILE))
     return process
 
 
@@ -183,8 +185,9 @@ def validate_report(root: Path, files: list[Path] | None = None, *,
             readable.append((str(path), rel))
         others = [o for o in users.get(deal_id_of(path), []) if o != rel]
         if others:
-            problems.append(Problem(rel, 0, 0, f"deal id {deal_id_of(path)!r} is also used by "
-                                    f"{', '.join(others)}; ids (file names) must be unique",
+            problems.append(Problem(rel, 0, 0, _(
+                "deal id {id!r} is also used by {others}; ids (file names) must be "
+                "unique").format(id=deal_id_of(path), others=", ".join(others)),
                                     "duplicate-id"))
     rows: list[tuple[str, Any]] = []
     for result in bulk.parse_files(readable, process):
@@ -322,7 +325,7 @@ class _Load:
                                        or self.store.process is None):
             self.store.save(summary.to_json(), entries, removed, tree)
         else:
-            for _ in entries:
+            for _unused in entries:
                 pass
 
         # The outcome, file by file in path order; the first valid file of an id wins.
@@ -345,8 +348,9 @@ class _Load:
             deal_id = name[:name.rfind(".")]
             if deal_id in owner:
                 self.problems.append(Problem(
-                    rel, 0, 0, f"deal id {deal_id!r} is also used by {owner[deal_id]}; ids "
-                    "(file names) must be unique", "duplicate-id"))
+                    rel, 0, 0, _("deal id {id!r} is also used by {others}; ids (file names) must "
+                                 "be unique").format(id=deal_id, others=owner[deal_id]),
+                    "duplicate-id"))
                 continue
             owner[deal_id] = rel
             self.valid.append((deal_id, rel, facts))
@@ -402,7 +406,7 @@ class _Load:
         from salesflow.model.deal import Deal
 
         assert self.process is not None
-        wanted = {rel for _, rel, _ in self.valid}
+        wanted = {rel for _id, rel, _facts in self.valid}
         deals: dict[str, Deal] = {}
         for rel in wanted & self.parsed.keys():
             result = self.parsed[rel]
@@ -424,8 +428,8 @@ class _Load:
         for rel in wanted - deals.keys():  # the cache let us down: read the file again
             result = bulk.parse_one(str(self.root / rel), rel, self.process, keep=True)
             if result.deal is None:  # changed since it was scanned; report the next time
-                raise ProblemsError(result.problems or [Problem(rel, 0, 0, "changed while "
-                                    "salesflow was reading it; run the command again",
+                raise ProblemsError(result.problems or [Problem(rel, 0, 0, _("changed while "
+                                    "salesflow was reading it; run the command again"),
                                     "changed")])
             deals[rel] = result.deal
         return deals

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from salesflow.files.workspace import PROCESS_FILE
 from salesflow.model.errors import Problem
+from salesflow.model.i18n import _
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -40,11 +41,12 @@ def _validate(model: type[BaseModel], doc: yamlio.Document, path: str, what: str
     from salesflow.files import yamlio
 
     if doc.data is None:
-        return None, [Problem(path, 1, 1, f"file is empty; {what}", "empty")]
+        return None, [Problem(path, 1, 1, _("file is empty; {what}").format(what=what), "empty")]
     if not isinstance(doc.data, dict):
-        kind = "a list" if isinstance(doc.data, list) else "a single value"
-        return None, [Problem(path, 1, 1, f"expected a mapping of `key: value` lines at the top "
-                              f"level, found {kind}; {what}", "not-a-mapping")]
+        kind = _("a list") if isinstance(doc.data, list) else _("a single value")
+        return None, [Problem(path, 1, 1, _(
+            "expected a mapping of `key: value` lines at the top level, found {kind}; "
+            "{what}").format(kind=kind, what=what), "not-a-mapping")]
     try:
         return model.model_validate(doc.data), []
     except ValidationError as exc:
@@ -59,8 +61,9 @@ def unchecked(path: str, exc: Exception) -> Problem:
     The last line of defence of "one bad file never stops a report on the
     others": each known fault has its own exact problem; this one means a bug.
     """
-    return Problem(path, 1, 1, f"salesflow could not check this file ({type(exc).__name__}: "
-                   f"{str(exc)[:200]}); this is a bug in salesflow: please report it",
+    return Problem(path, 1, 1, _("salesflow could not check this file ({kind}: {error}); this "
+                                 "is a bug in salesflow: please report it").format(
+                                   kind=type(exc).__name__, error=str(exc)[:200]),
                    "unchecked")
 
 
@@ -82,7 +85,7 @@ def _parse_process(raw: bytes, path: str) -> tuple[Process | None, list[Problem]
     except yamlio.YamlProblem as exc:
         return None, [exc.problem]
     process, problems = _validate(
-        Process, doc, path, "stages.yaml needs `currency:` and a list of `stages:`")
+        Process, doc, path, _("stages.yaml needs `currency:` and a list of `stages:`"))
     if process is None:
         return None, problems
     problems = _problems(check_process(process), doc.marks, path)
@@ -116,7 +119,7 @@ def _validate_deal_document(doc: yamlio.Document, path: str, process: Process,
     from salesflow.method.checks import check_deal
     from salesflow.model.deal import Deal
 
-    deal, problems = _validate(Deal, doc, path, "a deal needs at least `customer:` and `stage:`")
+    deal, problems = _validate(Deal, doc, path, _("a deal needs at least `customer:` and `stage:`"))
     if deal is None:
         return None, problems
     problems = _problems(check_deal(deal, process), doc.marks, path)
@@ -160,7 +163,7 @@ def _key(name: str, f: Any) -> str:
 
 def _plain(tp: Any) -> Any:
     """Strip Annotated[...] and `| None`."""
-    for _ in range(8):
+    for _step in range(8):
         if typing.get_origin(tp) is typing.Annotated:
             tp = typing.get_args(tp)[0]
         elif typing.get_origin(tp) is typing.Union or isinstance(tp, types.UnionType):
@@ -206,7 +209,7 @@ def validate_account_document(doc: yamlio.Document, path: str, process: Process,
     from salesflow.method.account_checks import check_account
     from salesflow.model.account import Account
 
-    account, problems = _validate(Account, doc, path, "an account needs at least `name:`")
+    account, problems = _validate(Account, doc, path, _("an account needs at least `name:`"))
     if account is None:
         return None, problems
     problems = _problems(check_account(account, process), doc.marks, path)

@@ -31,6 +31,7 @@ from salesflow.files.workspace import DEALS_DIR, is_inside, locate_deal, read_by
 from salesflow.method.transitions import Change
 from salesflow.model.deal import DEAL_KEYS, Deal
 from salesflow.model.errors import Problem, ProblemsError, UsageError, WriteError
+from salesflow.model.i18n import N_, _
 from salesflow.model.process import Process
 
 BOM = b"\xef\xbb\xbf"
@@ -84,8 +85,9 @@ def update_deal(root: Path, ref: str, compute: Compute, *, dry_run: bool = False
     path = locate_deal(root, ref, cache=cache)
     target = path.resolve()  # write through a symlink inside the workspace, keeping it
     if not (is_inside(root / DEALS_DIR, target) and is_inside(root, target)):
-        raise UsageError(f"{ref} leads outside this workspace; salesflow does not write there",
-                         hint="replace the symlink with the file (or folder) itself")
+        raise UsageError(_("{ref} leads outside this workspace; salesflow does not write "
+                           "there").format(ref=ref),
+                         hint=_("replace the symlink with the file (or folder) itself"))
     rel = relative(root, path)
     planned, written = write_planned(root, target, rel, lambda: _plan(root, target, rel, compute),
                                      dry_run=dry_run)
@@ -125,16 +127,17 @@ def write_planned(root: Path, target: Path, rel: str, plan: Callable[[], P], *,
         if planned.change.empty:
             return planned, False
         if not os.access(target, os.W_OK):
-            raise WriteError(f"{rel} is read-only; nothing was written",
-                             hint="make it writable (chmod u+w) if you mean to change it")
+            raise WriteError(_("{rel} is read-only; nothing was written").format(rel=rel),
+                             hint=_("make it writable (chmod u+w) if you mean to change it"))
         data = (BOM if planned.bom else b"") + planned.after.encode("utf-8")
         remove_stale_temporaries(target)
         try:
             write_file(target, data, within=[root], shown=rel)
         except OSError as exc:
             raise WriteError(
-                f"could not write {rel}: {exc.strerror or exc}; the file is unchanged",
-                hint="check the disk space and the folder's permissions, then try again",
+                _("could not write {rel}: {strerror}; the file is unchanged").format(
+                    rel=rel, strerror=exc.strerror or exc),
+                hint=_("check the disk space and the folder's permissions, then try again"),
             ) from None
     return planned, True
 
@@ -193,15 +196,15 @@ def read_valid(target: Path, rel: str, process: Process,
     try:
         doc = yamlio.parse(raw, rel)
     except yamlio.YamlProblem as exc:
-        raise ProblemsError([exc.problem], hint=_INVALID_HINT) from None
+        raise ProblemsError([exc.problem], hint=_(_INVALID_HINT)) from None
     held, problems = validate(doc, rel, process)
     if held is None:
-        raise ProblemsError(problems, hint=_INVALID_HINT)
+        raise ProblemsError(problems, hint=_(_INVALID_HINT))
     return doc, held
 
 
-_INVALID_HINT = ("salesflow never rewrites a file that does not validate: fix the problems "
-                 "above first (`salesflow validate` lists them)")
+_INVALID_HINT = N_("salesflow never rewrites a file that does not validate: fix the problems "
+                   "above first (`salesflow validate` lists them)")
 
 
 def _revalidate(data: bytes, rel: str, process: Process) -> Deal:
@@ -209,9 +212,9 @@ def _revalidate(data: bytes, rel: str, process: Process) -> Deal:
     try:
         doc = yamlio.parse(data, rel)
     except yamlio.YamlProblem as exc:  # pragma: no cover - edit.apply parsed it already
-        raise ProblemsError([exc.problem], hint="nothing was written") from None
+        raise ProblemsError([exc.problem], hint=_("nothing was written")) from None
     deal, problems = validate_deal_document(doc, rel, process)
     if deal is None:
-        raise ProblemsError(problems, hint="this change would leave the file invalid, so "
-                            "nothing was written")
+        raise ProblemsError(problems, hint=_("this change would leave the file invalid, so "
+                            "nothing was written"))
     return deal

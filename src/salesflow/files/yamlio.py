@@ -21,6 +21,7 @@ import yaml
 
 from salesflow.model.edits import DataPath
 from salesflow.model.errors import Problem
+from salesflow.model.i18n import _
 
 try:  # pragma: no cover - depends on how pyyaml was built
     from yaml import CSafeLoader as _Loader
@@ -107,13 +108,14 @@ def decode(raw: bytes, path: str, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[s
     if len(raw) > max_bytes:
         raise YamlProblem(Problem(
             path, 0, 0,
-            f"file is {len(raw):,} bytes, more than the {max_bytes:,} bytes salesflow reads; "
-            "a deal file is a few KB: is this the right file?",
+            _("file is {n:,} bytes, more than the {max_bytes:,} bytes "
+              "salesflow reads; a deal file is a few KB: is this the right "
+              "file?").format(n=len(raw), max_bytes=max_bytes),
             "too-large",
         ))
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise YamlProblem(Problem(
-            path, 1, 1, "file is UTF-16 encoded; salesflow reads UTF-8: save it as UTF-8",
+            path, 1, 1, _("file is UTF-16 encoded; salesflow reads UTF-8: save it as UTF-8"),
             "encoding",
         ))
     bom = raw.startswith(b"\xef\xbb\xbf")
@@ -122,7 +124,7 @@ def decode(raw: bytes, path: str, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[s
     if nul >= 0:
         line, col = _byte_position(body, nul)
         raise YamlProblem(Problem(
-            path, line, col, "file contains NUL bytes: it is binary, not YAML text", "binary",
+            path, line, col, _("file contains NUL bytes: it is binary, not YAML text"), "binary",
         ))
     try:
         text = body.decode("utf-8")
@@ -130,13 +132,14 @@ def decode(raw: bytes, path: str, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[s
         line, col = _byte_position(body, exc.start)
         raise YamlProblem(Problem(
             path, line, col,
-            f"invalid UTF-8 (byte 0x{body[exc.start]:02x}); save the file as UTF-8",
+            _("invalid UTF-8 (byte 0x{value:02x}); save the file as UTF-8").format(
+                value=body[exc.start]),
             "encoding",
         )) from None
     if text.startswith("\ufeff"):
         raise YamlProblem(Problem(
-            path, 1, 1, "file starts with more than one byte-order mark (U+FEFF): "
-            "remove the extra ones and save it as UTF-8", "encoding",
+            path, 1, 1, _("file starts with more than one byte-order mark (U+FEFF): "
+            "remove the extra ones and save it as UTF-8"), "encoding",
         ))
     return text, bom
 
@@ -155,8 +158,8 @@ def check_conflict_markers(text: str, path: str) -> None:
         line = text.count("\n", 0, match.start()) + 1
         raise YamlProblem(Problem(
             path, line, 1,
-            "unresolved git merge conflict marker: finish the merge (keep the right lines, "
-            "delete the <<<<<<< ======= >>>>>>> lines), then `git add` the file",
+            _("unresolved git merge conflict marker: finish the merge (keep the right lines, "
+            "delete the <<<<<<< ======= >>>>>>> lines), then `git add` the file"),
             "conflict",
         ))
 
@@ -170,9 +173,10 @@ def compose(text: str, path: str) -> yaml.Node | None:
     except yaml.MarkedYAMLError as exc:
         raise YamlProblem(_syntax_problem(exc, path)) from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(Problem(path, 1, 1, f"YAML error: {exc}", "yaml-syntax")) from None
+        raise YamlProblem(Problem(path, 1, 1, _("YAML error: {exc}").format(
+                                                  exc=exc), "yaml-syntax")) from None
     except RecursionError:
-        raise YamlProblem(Problem(path, 1, 1, "nesting is too deep", "too-deep")) from None
+        raise YamlProblem(Problem(path, 1, 1, _("nesting is too deep"), "too-deep")) from None
 
 
 def _refuse_anchors_and_tags(text: str, path: str) -> None:
@@ -183,7 +187,7 @@ def _refuse_anchors_and_tags(text: str, path: str) -> None:
                 line, col = _event_position(event)
                 raise YamlProblem(Problem(
                     path, line, col,
-                    "anchors and aliases (&name, *name) are not allowed: write the value out",
+                    _("anchors and aliases (&name, *name) are not allowed: write the value out"),
                     "alias",
                 ))
             tag = getattr(event, "tag", None)
@@ -191,7 +195,7 @@ def _refuse_anchors_and_tags(text: str, path: str) -> None:
                 line, col = _event_position(event)
                 raise YamlProblem(Problem(
                     path, line, col,
-                    f"YAML tags like {tag!r} are not allowed: remove the tag",
+                    _("YAML tags like {tag!r} are not allowed: remove the tag").format(tag=tag),
                     "tag",
                 ))
     except yaml.YAMLError as exc:
@@ -206,9 +210,10 @@ def _yaml_problem(exc: yaml.YAMLError, text: str, path: str) -> Problem:
         line = text.count("\n", 0, offset) + 1
         col = offset - (text.rfind("\n", 0, offset) + 1) + 1
         char = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        return Problem(path, line, col, f"character U+{char:04X} is not allowed in "
-                       "YAML (a control character): remove it", "yaml-syntax")
-    return Problem(path, 1, 1, f"YAML error: {exc}", "yaml-syntax")
+        return Problem(path, line, col, _("character U+{char:04X} is not allowed in YAML (a "
+                                          "control character): remove it").format(char=char),
+                       "yaml-syntax")
+    return Problem(path, 1, 1, _("YAML error: {exc}").format(exc=exc), "yaml-syntax")
 
 
 def _event_position(event: yaml.Event) -> tuple[int, int]:
@@ -219,16 +224,16 @@ def _event_position(event: yaml.Event) -> tuple[int, int]:
 def _syntax_problem(exc: yaml.MarkedYAMLError, path: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    problem = exc.problem or "invalid YAML"
+    problem = exc.problem or _("invalid YAML")
     if exc.context:
         problem = f"{problem} ({exc.context})"
-    message = f"YAML syntax error: {problem}"
+    message = _("YAML syntax error: {problem}").format(problem=problem)
     if "\\t" in problem or "tab" in problem:
-        message += "; indent with spaces, not tabs"
+        message += _("; indent with spaces, not tabs")
     elif "mapping values are not allowed" in problem:
-        message += "; check this line's indentation, or put text containing ': ' in quotes"
+        message += _("; check this line's indentation, or put text containing ': ' in quotes")
     elif "found character '@'" in problem or "found character '`'" in problem:
-        message += "; put the value in quotes"
+        message += _("; put the value in quotes")
     return Problem(path, line, col, message, "yaml-syntax")
 
 
@@ -245,7 +250,7 @@ def _build(node: yaml.Node, at: Path, depth: int, marks: Marks, path: str) -> An
     if depth > MAX_DEPTH:
         raise YamlProblem(Problem(
             path, node.start_mark.line + 1, node.start_mark.column + 1,
-            f"nesting is deeper than {MAX_DEPTH} levels", "too-deep",
+            _("nesting is deeper than {max_depth} levels").format(max_depth=MAX_DEPTH), "too-deep",
         ))
     if isinstance(node, yaml.ScalarNode):
         try:
@@ -263,20 +268,21 @@ def _build(node: yaml.Node, at: Path, depth: int, marks: Marks, path: str) -> An
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlProblem(Problem(
                     path, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                    "a key must be plain text, not a list or mapping", "bad-key",
+                    _("a key must be plain text, not a list or mapping"), "bad-key",
                 ))
             key = key_node.value
             if key in result:
                 first = marks.keys[(*at, key)]
                 raise YamlProblem(Problem(
                     path, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                    f"duplicate key {key!r} (first at line {first[0] + 1}): keep one",
+                    _("duplicate key {key!r} (first at line {line}): keep one").format(
+                        key=key, line=first[0] + 1),
                     "duplicate-key",
                 ))
             marks.keys[(*at, key)] = (key_node.start_mark.line, key_node.start_mark.column)
             result[key] = _build(value_node, (*at, key), depth + 1, marks, path)
         return result
-    raise YamlProblem(Problem(path, 1, 1, "unsupported YAML node", "yaml-syntax"))
+    raise YamlProblem(Problem(path, 1, 1, _("unsupported YAML node"), "yaml-syntax"))
 
 
 class NumberTooLarge(ValueError):
@@ -300,8 +306,9 @@ def resolve_scalar(value: str, style: str | None) -> Any:
         return None
     if len(value) > MAX_NUMBER_CHARS:
         raise NumberTooLarge(
-            f"number too large: {len(value):,} characters, more than the "
-            f"{MAX_NUMBER_CHARS} salesflow reads; put it in quotes if it is text")
+            _("number too large: {n:,} characters, more than the "
+              "{max_number_chars} salesflow reads; put it in quotes if it is "
+              "text").format(n=len(value), max_number_chars=MAX_NUMBER_CHARS))
     if _INT.match(value):
         return int(value) if len(value) <= 40 else Decimal(value)
     if _INT_OCT.match(value):
@@ -432,11 +439,12 @@ def problems_from_validation(
             line, col = marks.locate(loc, key=True)
             key = str(loc[-1]) if loc else "?"
             allowed = describe_keys(loc[:-1]) if describe_keys else []
-            message = f"unknown key {key!r}{_suggest(key, allowed)}"
+            message = _("unknown key {key!r}{suggestion}").format(
+                key=key, suggestion=_suggest(key, allowed))
             code = "unknown-key"
         elif kind == "missing":
             line, col = marks.locate(loc[:-1])
-            message = f"missing required key {loc[-1]!r}"
+            message = _("missing required key {key!r}").format(key=loc[-1])
             code = "missing-key"
         else:
             line, col = marks.locate(loc)
@@ -451,9 +459,10 @@ def _suggest(key: str, allowed: list[str]) -> str:
 
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     if close:
-        return f" (did you mean {close[0]!r}?)"
+        return _(" (did you mean {key!r}?)").format(key=close[0])
     if allowed:
-        return f" (expected one of: {', '.join(allowed)}; the team's own keys start with 'x-')"
+        return _(" (expected one of: {allowed}; the team's own keys start with "
+                 "'x-')").format(allowed=', '.join(allowed))
     return ""
 
 
@@ -470,38 +479,45 @@ def _message(err: dict[str, Any]) -> str:
     ctx = err.get("ctx") or {}
     shown = _found(found)
     if kind == "literal_error":
-        return f"expected one of {ctx.get('expected', '?')}, found {shown}"
+        return _("expected one of {allowed}, found {shown}").format(
+            allowed=ctx.get("expected", "?"), shown=shown)
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"expected a whole number, found {shown}"
+        return _("expected a whole number, found {shown}").format(shown=shown)
     if kind in ("bool_type", "bool_parsing"):
-        return f"expected true or false, found {shown}"
+        return _("expected true or false, found {shown}").format(shown=shown)
     if kind in ("list_type",):
-        return f"expected a list, found {shown}"
+        return _("expected a list, found {shown}").format(shown=shown)
     if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return f"expected a mapping (key: value lines), found {shown}"
+        return _("expected a mapping (key: value lines), found {shown}").format(shown=shown)
     if kind == "string_pattern_mismatch":
-        return f"{shown} has the wrong format (expected {_pattern_words(ctx.get('pattern', ''))})"
+        return _("{shown} has the wrong format (expected {what})").format(
+            shown=shown, what=_pattern_words(ctx.get("pattern", "")))
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        return f"{shown} is out of range ({err['msg'].replace('Input should be ', 'must be ')})"
+        limit = next((ctx[k] for k in ("ge", "le", "gt", "lt") if k in ctx), "?")
+        bound = {"greater_than_equal": _("greater than or equal to {limit}"),
+                 "less_than_equal": _("less than or equal to {limit}"),
+                 "greater_than": _("greater than {limit}"),
+                 "less_than": _("less than {limit}")}[kind].format(limit=limit)
+        return _("{shown} is out of range (must be {bound})").format(shown=shown, bound=bound)
     if kind == "too_short":
-        return (f"expected at least {ctx.get('min_length', '?')} entries, "
-                f"found {ctx.get('actual_length', '?')}")
+        return _("expected at least {min} entries, found {found}").format(
+            min=ctx.get("min_length", "?"), found=ctx.get("actual_length", "?"))
     if kind.startswith(("decimal", "finite")):
-        return f"expected a number, found {shown}"
-    msg: str = err.get("msg", "invalid value")
+        return _("expected a number, found {shown}").format(shown=shown)
+    msg: str = err.get("msg", _("invalid value"))
     return msg
 
 
 def _pattern_words(pattern: str) -> str:
     return {
-        r"^[A-Z][A-Z0-9]{0,7}$": "a stage code such as G, an uppercase letter",
-        r"^[A-Z]{3}$": "a three-letter currency code such as CNY or USD",
-    }.get(pattern, f"text matching {pattern}")
+        r"^[A-Z][A-Z0-9]{0,7}$": _("a stage code such as G, an uppercase letter"),
+        r"^[A-Z]{3}$": _("a three-letter currency code such as CNY or USD"),
+    }.get(pattern, _("text matching {pattern}").format(pattern=pattern))
 
 
 def _found(value: Any) -> str:
     if value is None:
-        return "nothing (null)"
+        return _("nothing (null)")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
@@ -509,9 +525,9 @@ def _found(value: Any) -> str:
     if isinstance(value, int | Decimal):
         return str(value)
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     return type(value).__name__
 
 
@@ -705,7 +721,7 @@ def double_quoted(text: str) -> str:
             return _ESCAPES[char]
         code = ord(char)
         if 0xD800 <= code <= 0xDFFF:
-            raise ValueError("text contains a lone surrogate (bytes that are not UTF-8)")
+            raise ValueError(_("text contains a lone surrogate (bytes that are not UTF-8)"))
         if code <= 0xFF:
             return f"\\x{code:02x}"
         return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"

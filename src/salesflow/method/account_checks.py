@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from salesflow.method.checks import Finding, did_you_mean
 from salesflow.model.account import Account
 from salesflow.model.deal import Deal, Stakeholder
+from salesflow.model.i18n import _
 from salesflow.model.process import Process
 
 # What a deal's entry for an account person may add: the project's own view of them.
@@ -26,15 +27,19 @@ def people_form_a_tree(people: Sequence[Stakeholder], key: str, what: str,
     names: dict[str, int] = {}
     for i, person in enumerate(people):
         if person.name in names:
-            yield Finding((key, i, "name"), f"duplicate person {person.name!r}: names must be "
-                          f"unique in {what}", "duplicate-stakeholder")
+            yield Finding((key, i, "name"), _("duplicate person {name!r}: names must be unique in "
+                                              "{what}").format(name=person.name, what=what),
+                          "duplicate-stakeholder")
         else:
             names[person.name] = i
     for i, person in enumerate(people):
         boss = person.reports_to
         if boss is not None and boss not in names:
-            yield Finding((key, i, "reports_to"), f"reports_to {boss!r} is not listed under "
-                          f"`{key}:`{did_you_mean(boss, list(names))}", "unknown-stakeholder")
+            yield Finding((key, i, "reports_to"), _("reports_to {boss!r} is not listed under "
+                                                    "`{key}:`{maybe}").format(
+                                                      boss=boss, key=key,
+                                                      maybe=did_you_mean(boss, list(names))),
+                          "unknown-stakeholder")
     boss_of = {p.name: p.reports_to for p in people}
     state: dict[str, int] = {}
     for person in people:
@@ -47,22 +52,24 @@ def people_form_a_tree(people: Sequence[Stakeholder], key: str, what: str,
         if current is not None and state.get(current) == 1:
             cycle = trail[trail.index(current):]
             yield Finding((key, names[cycle[-1]], "reports_to"),
-                          "reports_to forms a cycle: " + " → ".join([*cycle, current]),
+                          _("reports_to forms a cycle: ") + " → ".join([*cycle, current]),
                           "reports-to-cycle")
         for name in trail:
             state[name] = 2
 
 
 def account_people_tree(account: Account, process: Process) -> Iterator[Finding]:
-    yield from people_form_a_tree(account.people, "people", "an account")
+    yield from people_form_a_tree(account.people, "people", _("an account"))
 
 
 def plan_people_known(account: Account, process: Process) -> Iterator[Finding]:
     names = [p.name for p in account.people]
     for i, move in enumerate(account.plan):
         if move.person not in names:
-            yield Finding(("plan", i, "person"), f"{move.person!r} is not listed under "
-                          f"`people:`{did_you_mean(move.person, names)}; add them there first",
+            yield Finding(("plan", i, "person"), _("{person!r} is not listed under "
+                                                   "`people:`{value}; add them there first").format(
+                                                     person=move.person,
+                                                     value=did_you_mean(move.person, names)),
                           "unknown-person")
 
 
@@ -70,22 +77,27 @@ def wallet_years_consistent(account: Account, process: Process) -> Iterator[Find
     seen: set[int] = set()
     for i, year in enumerate(account.wallet):
         if year.year in seen:
-            yield Finding(("wallet", i, "year"), f"year {year.year} is listed twice under "
-                          "`wallet:`; one entry per year", "duplicate-year")
+            yield Finding(("wallet", i, "year"), _("year {year} is listed twice under `wallet:`; "
+                                                   "one entry per year").format(
+                                                     year=year.year), "duplicate-year")
         seen.add(year.year)
         if year.ours is not None and year.share is not None:
-            yield Finding(("wallet", i, "share"), "give our part as `ours:` (an amount) or "
-                          "`share:` (a percentage), not both", "wallet-both")
+            yield Finding(("wallet", i, "share"), _("give our part as `ours:` (an amount) or "
+                          "`share:` (a percentage), not both"), "wallet-both")
         elif year.ours is not None and year.ours > year.spend:
-            yield Finding(("wallet", i, "ours"), f"ours ({year.ours}) is more than the "
-                          f"customer's whole spend ({year.spend}) that year", "wallet-ours")
+            yield Finding(("wallet", i, "ours"), _("ours ({ours}) is more than the customer's "
+                                                   "whole spend ({spend}) that year").format(
+                                                     ours=year.ours, spend=year.spend),
+                          "wallet-ours")
 
 
 def account_currency_has_rate(account: Account, process: Process) -> Iterator[Finding]:
     if account.currency and process.rate(account.currency) is None:
-        yield Finding(("currency",), f"no exchange rate for {account.currency}: add "
-                      f"`{account.currency}: <value of 1 {account.currency} in "
-                      f"{process.currency}>` under `rates:` in stages.yaml", "missing-rate")
+        yield Finding(("currency",), _("no exchange rate for {currency}: add `{currency}: <value "
+                                       "of 1 {currency} in {currency2}>` under `rates:` in "
+                                       "stages.yaml").format(
+                                         currency=account.currency, currency2=process.currency),
+                      "missing-rate")
 
 
 ACCOUNT_CHECKS: list[Callable[[Account, Process], Iterator[Finding]]] = [
@@ -107,9 +119,11 @@ def unknown_account(deal: Deal, ids: Sequence[str]) -> Finding | None:
     """A deal naming an account no file holds."""
     if deal.account is None or deal.account in ids:
         return None
-    return Finding(("account",), f"unknown account {deal.account!r}"
-                   f"{did_you_mean(deal.account, list(ids))}; create it with `salesflow "
-                   f"account new {deal.account} --name ...` or fix the id", "unknown-account")
+    return Finding(("account",), _("unknown account {account!r}{maybe}; create it with "
+                                   "`salesflow account new {account} --name ...` or fix the "
+                                   "id").format(account=deal.account,
+                                                maybe=did_you_mean(deal.account, list(ids))),
+                   "unknown-account")
 
 
 def project_entries_only(deal: Deal, account: Account) -> Iterator[Finding]:
@@ -124,10 +138,13 @@ def project_entries_only(deal: Deal, account: Account) -> Iterator[Finding]:
             continue
         for name in sorted(entry.model_fields_set - PROJECT_FIELDS):
             key = "reports_to" if name == "reports_to" else name
-            yield Finding(("stakeholders", i, key), f"{entry.name!r} is a person of account "
-                          f"{deal.account!r}: `{key}` belongs in the account file (`salesflow "
-                          f"account person set {deal.account} {entry.name!r} {key}=...`); a "
-                          "deal adds only roles, attitude and notes", "account-field",
+            yield Finding(("stakeholders", i, key), _("{name!r} is a person of account "
+                                                      "{account!r}: `{key}` belongs in the account "
+                                                      "file (`salesflow account person set "
+                                                      "{account} {name!r} {key}=...`); a deal adds "
+                                                      "only roles, attitude and notes").format(
+                                                        name=entry.name, account=deal.account,
+                                                        key=key), "account-field",
                           key=True)
 
 

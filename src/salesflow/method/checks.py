@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from salesflow.model.deal import Deal, HistoryEntry
 from salesflow.model.edits import DataPath as Path
-from salesflow.model.i18n import _
+from salesflow.model.i18n import N_, _
 from salesflow.model.process import Process, Rule
 
 
@@ -31,7 +31,7 @@ class Finding:
 
 def did_you_mean(word: str, choices: list[str]) -> str:
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return _("; did you mean {value!r}?").format(value=close[0]) if close else ""
 
 
 # --------------------------------------------------------------------- process
@@ -41,7 +41,8 @@ def unique_stage_codes(process: Process) -> Iterator[Finding]:
     seen: set[str] = set()
     for i, stage in enumerate(process.stages):
         if stage.code in seen:
-            yield Finding(("stages", i, "code"), f"duplicate stage code {stage.code!r}",
+            yield Finding(("stages", i, "code"), _("duplicate stage code {code!r}").format(
+                                                     code=stage.code),
                           "duplicate-stage")
         seen.add(stage.code)
 
@@ -53,8 +54,9 @@ def unique_milestone_ids(process: Process) -> Iterator[Finding]:
             if milestone.id in seen:
                 yield Finding(
                     ("stages", i, "exit", j, "id"),
-                    f"duplicate milestone id {milestone.id!r} (already used in stage "
-                    f"{seen[milestone.id]}); milestone ids must be unique across the process",
+                    _("duplicate milestone id {id!r} (already used in stage "
+                      "{value}); milestone ids must be unique across the process").format(
+                        id=milestone.id, value=seen[milestone.id]),
                     "duplicate-milestone",
                 )
             seen.setdefault(milestone.id, stage.code)
@@ -66,9 +68,11 @@ def probabilities_non_decreasing(process: Process) -> Iterator[Finding]:
         if stage.probability < before.probability:
             yield Finding(
                 ("stages", i, "probability"),
-                f"probability {stage.probability} of stage {stage.code} is lower than "
-                f"{before.probability} of the stage before it ({before.code}); probabilities "
-                "must not decrease along the process",
+                _("probability {probability} of stage {code} is lower than "
+                  "{probability2} of the stage before it ({code2}); probabilities must "
+                  "not decrease along the process").format(
+                    probability=stage.probability, code=stage.code,
+                    probability2=before.probability, code2=before.code),
                 "probability-order",
             )
 
@@ -78,8 +82,9 @@ def last_stage_is_won(process: Process) -> Iterator[Finding]:
     if last.probability != 100:
         yield Finding(
             ("stages", len(process.stages) - 1, "probability"),
-            f"the last stage ({last.code}) is the won stage and must have probability 100, "
-            f"not {last.probability}",
+            _("the last stage ({code}) is the won stage and must have "
+              "probability 100, not {probability}").format(
+                code=last.code, probability=last.probability),
             "won-stage",
         )
 
@@ -89,13 +94,15 @@ def procurement_steps_known(process: Process) -> Iterator[Finding]:
     codes = process.codes
     for i, step in enumerate(process.procurement):
         if step.id in seen:
-            yield Finding(("procurement", i, "id"), f"duplicate procurement step {step.id!r}",
+            yield Finding(("procurement", i, "id"), _("duplicate procurement step {id!r}").format(
+                                                        id=step.id),
                           "duplicate-procurement")
         seen.add(step.id)
         for j, code in enumerate(step.stages):
             if code not in codes:
                 yield Finding(("procurement", i, "stages", j),
-                              f"unknown stage {code!r} (expected one of {', '.join(codes)})",
+                              _("unknown stage {code!r} (expected one of {codes})").format(
+                                  code=code, codes=', '.join(codes)),
                               "unknown-stage")
 
 
@@ -103,7 +110,8 @@ def unique_lost_reasons(process: Process) -> Iterator[Finding]:
     seen: set[str] = set()
     for i, reason in enumerate(process.lost_reasons):
         if reason in seen:
-            yield Finding(("lost_reasons", i), f"duplicate lost reason {reason!r}", "duplicate")
+            yield Finding(("lost_reasons", i), _("duplicate lost reason {reason!r}").format(
+                                                   reason=reason), "duplicate")
         seen.add(reason)
 
 
@@ -113,10 +121,12 @@ def unique_targets(process: Process) -> Iterator[Finding]:
     for i, target in enumerate(process.targets):
         key = (target.period, target.owner)
         if key in seen:
-            who = f"owner {target.owner!r}" if target.owner else "the team (no owner)"
+            who = _("owner {owner!r}").format(
+                      owner=target.owner) if target.owner else _("the team (no owner)")
             yield Finding(("targets", i, "period"),
-                          f"a second target for {who} in {target.period} (the first is "
-                          f"targets[{seen[key]}]); give each period and owner one target",
+                          _("a second target for {who} in {period} (the first is "
+                            "targets[{value}]); give each period and owner one target").format(
+                              who=who, period=target.period, value=seen[key]),
                           "duplicate-target")
         seen.setdefault(key, i)
 
@@ -133,17 +143,20 @@ def rules_refer_to_known_things(process: Process) -> Iterator[Finding]:
         for k, name in enumerate(rule.fields or []):
             if name not in DEAL_KEYS:
                 yield Finding((*at, "fields", k),
-                              f"unknown deal field {name!r}{did_you_mean(name, list(DEAL_KEYS))}",
+                              _("unknown deal field {name!r}{value}").format(
+                                  name=name, value=did_you_mean(name, list(DEAL_KEYS))),
                               "unknown-field")
         if rule.procurement and rule.procurement.at_least not in steps:
             step = rule.procurement.at_least
             if not steps:
-                hint = "; stages.yaml has no `procurement:` steps"
+                hint = _("; stages.yaml has no `procurement:` steps")
             else:
                 hint = did_you_mean(step, steps) or (
-                    f" (expected one of the ids under `procurement:`: {', '.join(steps)})")
+                    _(" (expected one of the ids under `procurement:`: {steps})").format(
+                        steps=', '.join(steps)))
             yield Finding((*at, "procurement", "at_least"),
-                          f"unknown procurement step {step!r}{hint}", "unknown-procurement")
+                          _("unknown procurement step {step!r}{hint}").format(
+                              step=step, hint=hint), "unknown-procurement")
         for k, sub in enumerate(rule.any_of or []):
             yield from walk(sub, (*at, "any_of", k))
 
@@ -157,22 +170,25 @@ def rules_are_well_formed(process: Process) -> Iterator[Finding]:
     """A rule that checks nothing, or a list that matches nobody, is a mistake, not a rule."""
 
     def empty_list(at: Path, key: str, what: str) -> Finding:
-        return Finding((*at, key), f"`{key}: []` {what}: list at least one, or leave "
-                       f"`{key}` out", "empty-rule", key=True)
+        return Finding((*at, key), _("`{key}: []` {what}: list at least one, or leave "
+                                     "`{key}` out").format(
+                                       key=key, what=what), "empty-rule", key=True)
 
     def walk(rule: Rule, at: Path) -> Iterator[Finding]:
         if all(getattr(rule, part) is None for part in RULE_PARTS):
-            instead = ("remove this alternative" if "any_of" in at else
-                       "remove `rule:` and record the milestone with `salesflow tick`")
-            yield Finding(at, "this rule checks nothing: give it at least one of "
-                          f"{', '.join(RULE_PARTS)} (or {instead})", "empty-rule")
+            instead = (_("remove this alternative") if "any_of" in at else
+                       _("remove `rule:` and record the milestone with `salesflow tick`"))
+            yield Finding(at, _("this rule checks nothing: give it at least one of "
+                                "{rule_parts} (or {instead})").format(
+                                  rule_parts=', '.join(RULE_PARTS), instead=instead), "empty-rule")
         if rule.fields is not None:
             if not rule.fields:
-                yield empty_list(at, "fields", "checks nothing")
+                yield empty_list(at, "fields", _("checks nothing"))
             seen: set[str] = set()
             for k, name in enumerate(rule.fields):
                 if name in seen:
-                    yield Finding((*at, "fields", k), f"field {name!r} is listed twice",
+                    yield Finding((*at, "fields", k), _("field {name!r} is listed twice").format(
+                                                          name=name),
                                   "duplicate")
                 seen.add(name)
         for part, crit in (("stakeholders", rule.stakeholders),
@@ -182,12 +198,12 @@ def rules_are_well_formed(process: Process) -> Iterator[Finding]:
             where = (*at, part) if part == "stakeholders" else (*at, part, "people")
             for key in ("attitude", "level", "roles", "influence"):
                 if getattr(crit, key) == []:
-                    yield empty_list(where, key, "matches nobody")
+                    yield empty_list(where, key, _("matches nobody"))
         if rule.needs is not None and rule.needs.kind == []:
-            yield empty_list((*at, "needs"), "kind", "matches no need")
+            yield empty_list((*at, "needs"), "kind", _("matches no need"))
         if rule.any_of is not None:
             if not rule.any_of:
-                yield empty_list(at, "any_of", "offers no alternative")
+                yield empty_list(at, "any_of", _("offers no alternative"))
             for k, sub in enumerate(rule.any_of):
                 yield from walk(sub, (*at, "any_of", k))
 
@@ -215,18 +231,21 @@ PROCESS_CHECKS: list[Callable[[Process], Iterator[Finding]]] = [
 
 def stage_known(deal: Deal, process: Process) -> Iterator[Finding]:
     if not process.has_stage(deal.stage):
-        yield Finding(("stage",), f"unknown stage {deal.stage!r} (expected one of "
-                      f"{', '.join(process.codes)})", "unknown-stage")
+        yield Finding(("stage",), _("unknown stage {stage!r} (expected one of {codes})").format(
+                                      stage=deal.stage, codes=', '.join(process.codes)),
+                      "unknown-stage")
 
 
 def status_fits_stage(deal: Deal, process: Process) -> Iterator[Finding]:
     won = process.won.code
     if deal.status == "won" and deal.stage != won:
-        yield Finding(("status",), f"status 'won' is only for deals in the last stage ({won}); "
-                      f"this deal is in {deal.stage}: advance it to {won}, or set another status",
+        yield Finding(("status",), _("status 'won' is only for deals in the last stage ({won}); "
+                                     "this deal is in {stage}: advance it to {won}, or set another "
+                                     "status").format(won=won, stage=deal.stage),
                       "won-stage")
     if deal.stage == won and deal.status == "open":
-        yield Finding(("status",), f"a deal in the last stage ({won}) is won: set `status: won`",
+        yield Finding(("status",), _("a deal in the last stage ({won}) is won: set "
+                                     "`status: won`").format(won=won),
                       "won-stage")
 
 
@@ -235,15 +254,17 @@ def milestones_known(deal: Deal, process: Process) -> Iterator[Finding]:
     for mid in deal.milestones:
         if process.milestone(mid) is None:
             yield Finding(("milestones", mid),
-                          f"unknown milestone {mid!r}{did_you_mean(mid, ids)}",
+                          _("unknown milestone {mid!r}{value}").format(
+                              mid=mid, value=did_you_mean(mid, ids)),
                           "unknown-milestone", key=True)
 
 
 def currency_has_rate(deal: Deal, process: Process) -> Iterator[Finding]:
     if deal.currency and process.rate(deal.currency) is None:
         yield Finding(("currency",),
-                      f"no exchange rate for {deal.currency}: add `{deal.currency}: <value of 1 "
-                      f"{deal.currency} in {process.currency}>` under `rates:` in stages.yaml",
+                      _("no exchange rate for {currency}: add `{currency}: <value of 1 "
+                        "{currency} in {currency2}>` under `rates:` in stages.yaml").format(
+                          currency=deal.currency, currency2=process.currency),
                       "missing-rate")
 
 
@@ -251,7 +272,7 @@ def history_consistent(deal: Deal, process: Process) -> Iterator[Finding]:
     for i, entry in enumerate(deal.history):
         yield from entry_shape(deal, process, i, entry)
         if entry.kind in ("move", "status") and entry.to is None and entry.status is None:
-            yield Finding(("history", i), "a history entry needs `to:` (a stage) or `status:`",
+            yield Finding(("history", i), _("a history entry needs `to:` (a stage) or `status:`"),
                           "history-entry")
 
 
@@ -261,8 +282,9 @@ def history_in_order(deal: Deal, process: Process) -> Iterator[Finding]:
     for i, entry in enumerate(deal.history):
         if previous is not None and entry.date < previous:
             yield Finding(("history", i, "date"),
-                          f"history is out of order: {entry.date} comes after {previous}; "
-                          "keep entries oldest first", "history-order")
+                          _("history is out of order: {date} comes after {previous}; keep "
+                            "entries oldest first").format(
+                              date=entry.date, previous=previous), "history-order")
         previous = entry.date
 
 
@@ -274,8 +296,8 @@ _ENTRY_KEYS = {
     "activity": ("activity", "text", "with_"),
 }
 _KEY_NAMES = {"from_": "from", "with_": "with"}
-_SHAPES = {"move": "a stage move", "status": "a status change", "field": "a field change",
-           "activity": "an activity"}
+_SHAPES = {"move": N_("a stage move"), "status": N_("a status change"),
+           "field": N_("a field change"), "activity": N_("an activity")}
 
 
 def entry_shape(deal: Deal, process: Process, i: int, entry: HistoryEntry,
@@ -288,26 +310,29 @@ def entry_shape(deal: Deal, process: Process, i: int, entry: HistoryEntry,
                  "forced", "skipped"):
         if getattr(entry, attr) is not None and attr not in allowed:
             key = _KEY_NAMES.get(attr, attr)
-            yield Finding(("history", i, key), f"`{key}:` does not belong in "
-                          f"{_SHAPES[kind]}", "history-entry", key=True)
+            yield Finding(("history", i, key), _("`{key}:` does not belong in {shape}").format(
+                                                   key=key, shape=_(_SHAPES[kind])),
+                          "history-entry", key=True)
     if kind == "move":
         for attr, key in (("from_stage", "from"), ("to_stage", "to")):
             code = getattr(entry, attr)
             if code is not None and not process.has_stage(code):
-                yield Finding(("history", i, key), f"unknown stage {code!r} (expected one of "
-                              f"{', '.join(process.codes)})", "unknown-stage")
+                yield Finding(("history", i, key), _("unknown stage {code!r} (expected "
+                                                     "one of {codes})").format(
+                                                       code=code, codes=', '.join(process.codes)),
+                              "unknown-stage")
         if entry.skipped is not None and not entry.forced:
-            yield Finding(("history", i, "skipped"), "`skipped:` belongs to a forced move "
-                          "(`forced: true`)", "history-entry", key=True)
+            yield Finding(("history", i, "skipped"), _("`skipped:` belongs to a forced move "
+                          "(`forced: true`)"), "history-entry", key=True)
     elif kind == "field":
         if entry.field == "attitude" and entry.person is None:
-            yield Finding(("history", i), "an attitude change needs `person:` (whose "
-                          "attitude changed)", "history-entry")
+            yield Finding(("history", i), _("an attitude change needs `person:` (whose "
+                          "attitude changed)"), "history-entry")
         elif entry.field != "attitude" and entry.person is not None:
-            yield Finding(("history", i, "person"), "`person:` belongs to an attitude "
-                          "change only", "history-entry", key=True)
+            yield Finding(("history", i, "person"), _("`person:` belongs to an attitude "
+                          "change only"), "history-entry", key=True)
     elif kind == "activity" and not (entry.text or "").strip():
-        yield Finding(("history", i), "an activity needs `text:` (what happened)",
+        yield Finding(("history", i), _("an activity needs `text:` (what happened)"),
                       "history-entry")
 
 
@@ -315,15 +340,20 @@ def procurement_step_known(deal: Deal, process: Process) -> Iterator[Finding]:
     step = deal.procurement_step
     if step is not None and process.procurement_index(step) is None:
         steps = [p.id for p in process.procurement]
-        hint = did_you_mean(step, steps) if steps else "; stages.yaml defines no procurement steps"
-        yield Finding(("procurement_step",), f"unknown procurement step {step!r}{hint}",
+        hint = did_you_mean(step, steps) if steps else _("; stages.yaml defines no procurement "
+                                                         "steps")
+        yield Finding(("procurement_step",), _("unknown procurement step {step!r}{hint}").format(
+                                                 step=step, hint=hint),
                       "unknown-procurement")
 
 
 def lost_reason_known(deal: Deal, process: Process) -> Iterator[Finding]:
     if deal.lost_reason and process.lost_reasons and deal.lost_reason not in process.lost_reasons:
-        yield Finding(("lost_reason",), f"unknown lost reason {deal.lost_reason!r} (expected one "
-                      f"of {', '.join(process.lost_reasons)})", "unknown-lost-reason")
+        yield Finding(("lost_reason",), _("unknown lost reason {lost_reason!r} "
+                                          "(expected one of {lost_reasons})").format(
+                                            lost_reason=deal.lost_reason,
+                                            lost_reasons=', '.join(process.lost_reasons)),
+                      "unknown-lost-reason")
 
 
 def stakeholders_form_a_tree(deal: Deal, process: Process) -> Iterator[Finding]:
@@ -331,7 +361,8 @@ def stakeholders_form_a_tree(deal: Deal, process: Process) -> Iterator[Finding]:
     for i, person in enumerate(deal.stakeholders):
         if person.name in names:
             yield Finding(("stakeholders", i, "name"),
-                          f"duplicate stakeholder {person.name!r}: names must be unique in a deal",
+                          _("duplicate stakeholder {name!r}: names must be unique in a "
+                            "deal").format(name=person.name),
                           "duplicate-stakeholder")
         else:
             names[person.name] = i
@@ -341,8 +372,10 @@ def stakeholders_form_a_tree(deal: Deal, process: Process) -> Iterator[Finding]:
             continue
         if boss not in names:
             yield Finding(("stakeholders", i, "reports_to"),
-                          f"reports_to {boss!r} is not a stakeholder of this deal"
-                          f"{did_you_mean(boss, list(names))}", "unknown-stakeholder")
+                          _("reports_to {boss!r} is not a stakeholder of this "
+                            "deal{value}").format(
+                              boss=boss, value=did_you_mean(boss, list(names))),
+                          "unknown-stakeholder")
     # cycles: walk up from each person; each name is visited once, so this is linear
     boss_of = {p.name: p.reports_to for p in deal.stakeholders}
     state: dict[str, int] = {}  # 1: on the current walk, 2: finished
@@ -356,7 +389,7 @@ def stakeholders_form_a_tree(deal: Deal, process: Process) -> Iterator[Finding]:
         if current is not None and state.get(current) == 1:
             cycle = trail[trail.index(current):]
             yield Finding(("stakeholders", names[cycle[-1]], "reports_to"),
-                          "reports_to forms a cycle: " + " → ".join([*cycle, current]),
+                          _("reports_to forms a cycle: ") + " → ".join([*cycle, current]),
                           "reports-to-cycle")
         for name in trail:
             state[name] = 2
@@ -367,8 +400,9 @@ def needs_from_known(deal: Deal, process: Process) -> Iterator[Finding]:
     for i, need in enumerate(deal.needs):
         if need.from_ is not None and need.from_ not in names:
             yield Finding(("needs", i, "from"),
-                          f"{need.from_!r} is not a stakeholder of this deal"
-                          f"{did_you_mean(need.from_, names)}; add them under `stakeholders:`",
+                          _("{from_!r} is not a stakeholder of this deal{value}; add them "
+                            "under `stakeholders:`").format(
+                              from_=need.from_, value=did_you_mean(need.from_, names)),
                           "unknown-stakeholder")
 
 

@@ -427,12 +427,14 @@ def relationship_too_low(deal: Deal, view: AccountView, process: Process,
     year, ours = known if known is not None else (None, Decimal(0))
     if amount <= ours:
         return
-    since = f"all we sold them in {year} ({ours:,.0f})" if year else "anything we sold them"
+    since = _("all we sold them in {year} ({ours:,.0f})").format(
+                year=year, ours=ours) if year else _("anything we sold them")
     yield Risk("relationship-too-low",
-               f"the relationship with account {view.id} is at {stage}, yet this deal "
-               f"({amount:,.0f} {process.currency}) is more than {since}",
-               f"develop the relationship before the decision: work the plan in `salesflow "
-               f"account show {view.id}`, and win a senior sponsor")
+               _("the relationship with account {id} is at {stage}, yet this "
+                 "deal ({amount:,.0f} {currency}) is more than {since}").format(
+                   id=view.id, stage=stage, amount=amount, currency=process.currency, since=since),
+               _("develop the relationship before the decision: work the plan "
+                 "in `salesflow account show {id}`, and win a senior sponsor").format(id=view.id))
 
 
 def share_falling(deal: Deal, view: AccountView, process: Process,
@@ -444,11 +446,12 @@ def share_falling(deal: Deal, view: AccountView, process: Process,
     before, now = years[-2], years[-1]
     if (now.share_percent() or 0) < (before.share_percent() or 0):
         yield Risk("share-falling",
-                   f"our share of account {view.id}'s spend fell from "
-                   f"{before.share_percent()}% ({before.year}) to {now.share_percent()}% "
-                   f"({now.year})",
-                   "find out who is winning the rest and why, from your coach, before this "
-                   "deal is decided")
+                   _("our share of account {id}'s spend fell from {value}% ({year}) to {value2}% "
+                     "({year2})").format(
+                       id=view.id, value=before.share_percent(), year=before.year,
+                       value2=now.share_percent(), year2=now.year),
+                   _("find out who is winning the rest and why, from your coach, before this "
+                   "deal is decided"))
 
 
 def plan_move_overdue(deal: Deal, view: AccountView, process: Process,
@@ -457,11 +460,13 @@ def plan_move_overdue(deal: Deal, view: AccountView, process: Process,
     late = [m for m in view.account.plan
             if m.done is None and m.due < as_of and m.person in names]
     if late:
-        shown = "; ".join(f"{m.person}: {m.next} (due {m.due.isoformat()})" for m in late[:3])
-        more = f" and {len(late) - 3} more" if len(late) > 3 else ""
-        yield Risk("plan-overdue", f"relationship plan moves overdue: {shown}{more}",
-                   f"make the move, or set a new date in accounts/{view.id}.yaml (`done:` "
-                   "once made)")
+        shown = "; ".join(_("{person}: {next} (due {due})").format(
+            person=m.person, next=m.next, due=m.due.isoformat()) for m in late[:3])
+        more = _(" and {n} more").format(n=len(late) - 3) if len(late) > 3 else ""
+        yield Risk("plan-overdue", _("relationship plan moves overdue: {shown}{more}").format(
+                                       shown=shown, more=more),
+                   _("make the move, or set a new date in accounts/{id}.yaml "
+                     "(`done:` once made)").format(id=view.id))
 
 
 def key_person_split(deal: Deal, view: AccountView, process: Process,
@@ -475,10 +480,11 @@ def key_person_split(deal: Deal, view: AccountView, process: Process,
             there = other.stakeholder(person.name)
             if there is not None and there.attitude == "supporter":
                 yield Risk("key-person-split",
-                           f"{person.name} is an opponent here but a supporter on "
-                           f"{other_id}",
-                           f"ask {person.name} what differs on this project; let the team "
-                           f"of {other_id} open the door")
+                           _("{name} is an opponent here but a supporter on {other_id}").format(
+                               name=person.name, other_id=other_id),
+                           _("ask {name} what differs on this project; let the team of "
+                             "{other_id} open the door").format(
+                               name=person.name, other_id=other_id))
                 break
 
 

@@ -21,6 +21,7 @@ from salesflow.method.account_checks import fold
 from salesflow.model.account import Account
 from salesflow.model.deal import Deal
 from salesflow.model.edits import Delete, Op, Set
+from salesflow.model.i18n import _
 
 PERSON_KEYS = ("title", "department", "level", "attitude", "relationship", "influence",
                "reports_to")
@@ -120,7 +121,7 @@ def _merge_people(plan: AccountPlan, members: Sequence[tuple[str, Deal, Mapping[
                   known: set[str]) -> None:
     seen: dict[str, dict[str, Any]] = {}
     where: dict[tuple[str, str], list[tuple[str, Any]]] = {}
-    for deal_id, deal, _ in members:
+    for deal_id, deal, _facts in members:
         for person in deal.stakeholders:
             if person.name in known:
                 continue
@@ -135,23 +136,25 @@ def _merge_people(plan: AccountPlan, members: Sequence[tuple[str, Deal, Mapping[
                 entry.setdefault(key, value)
     plan.people = list(seen.values())
     for (name, key), values in where.items():
-        if len({str(v) for _, v in values}) > 1:
-            shown = ", ".join(f"{v} in {d}" for d, v in values)
-            kept = " (kept on each deal that differs)" if key == "attitude" else ""
-            plan.conflicts.append(f"{name}'s {key}: {shown}; the account takes "
-                                  f"{values[0][1]}{kept}")
+        if len({str(v) for _unused, v in values}) > 1:
+            shown = ", ".join(_("{value} in {deal}").format(value=v, deal=d) for d, v in values)
+            kept = _(" (kept on each deal that differs)") if key == "attitude" else ""
+            plan.conflicts.append(_("{name}'s {key}: {shown}; the account takes "
+                                    "{value}{kept}").format(
+                name=name, key=key, shown=shown, value=values[0][1], kept=kept))
 
 
 def _account_fields(plan: AccountPlan, members: Sequence[tuple[str, Deal, Mapping[str, Any]]],
                     ) -> None:
     for key in ("segment", "relationship"):
-        values = [(d_id, getattr(d, key)) for d_id, d, _ in members if getattr(d, key)]
+        values = [(d_id, getattr(d, key)) for d_id, d, _unused in members if getattr(d, key)]
         if not values:
             continue
         plan.fields[key] = values[0][1]
-        if len({v for _, v in values}) > 1:
-            shown = ", ".join(f"{v} in {d}" for d, v in values)
-            plan.conflicts.append(f"{key}: {shown}; the account takes {values[0][1]}")
+        if len({v for _unused, v in values}) > 1:
+            shown = ", ".join(_("{value} in {deal}").format(value=v, deal=d) for d, v in values)
+            plan.conflicts.append(_("{key}: {shown}; the account takes {value}").format(
+                                      key=key, shown=shown, value=values[0][1]))
 
 
 def _deal_ops(deal: Deal, data: Mapping[str, Any], account_id: str,

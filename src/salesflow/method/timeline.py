@@ -92,9 +92,10 @@ def timeline(deal: Deal, commits: list[Commit]) -> list[Event]:
         when = dt.datetime.fromisoformat(c.date)
         data = {"kind": "commit", "date": when.date().isoformat(), "time": c.date,
                 "sha": c.sha, "author": c.author, "subject": c.subject, "path": c.path}
-        event = Event("commit", when.date(), c.date, c.author, f"commit {c.sha[:7]}",
+        event = Event("commit", when.date(), c.date, c.author, _("commit {value}").format(
+                                                                   value=c.sha[:7]),
                       c.subject, data)
         utc = when.astimezone(dt.UTC).isoformat() if when.tzinfo else when.isoformat()
         keyed.append(((when.date(), 1, utc, -i), event))
     keyed.sort(key=lambda pair: pair[0], reverse=True)
-    return [event for _, event in keyed]
+    return [event for _unused, event in keyed]

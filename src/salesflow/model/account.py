@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 
 from salesflow.model.deal import FileModel, Relationship, Stakeholder
 from salesflow.model.fields import Money, NonEmptyText, Text, YDate, parse_money
+from salesflow.model.i18n import _
 
 Tier = Literal["A", "B", "C"]
 TIERS: tuple[str, ...] = ("A", "B", "C")
@@ -31,8 +32,8 @@ def _percent(value: Any) -> Any:
         value = value.strip()[:-1]
     number = parse_money(value)
     if number > 100:
-        raise PydanticCustomError("percent_range", "a share of wallet is at most 100%, "
-                                  "found {found}%", {"found": str(number)})
+        raise PydanticCustomError("percent_range", _("a share of wallet is at most 100%, "
+                                  "found {found}%"), {"found": str(number)})
     return number
 
 

@@ -31,6 +31,7 @@ from salesflow.model.fields import (
     parse_money,
     show,
 )
+from salesflow.model.i18n import _
 from salesflow.model.process import (
     ATTITUDES,
     Attitude,
@@ -108,7 +109,7 @@ def _stage_code(value: Any) -> str:
     if isinstance(value, str) and _STAGE_RE.match(value):
         return value
     raise PydanticCustomError(
-        "stage_code", "expected a stage code like C (capital letters and digits), found {found}",
+        "stage_code", _("expected a stage code like C (capital letters and digits), found {found}"),
         {"found": show(value)})
 
 
@@ -116,15 +117,15 @@ def _currency(value: Any) -> str:
     if isinstance(value, str) and _CURRENCY_RE.match(value):
         return value
     raise PydanticCustomError(
-        "currency_code", "expected a currency code like EUR (three capital letters), "
-        "found {found}", {"found": show(value)})
+        "currency_code", _("expected a currency code like EUR (three capital letters), "
+        "found {found}"), {"found": show(value)})
 
 
 def _attitude(value: Any) -> str:
     if isinstance(value, str) and value in ATTITUDES:
         return value
     raise PydanticCustomError(
-        "attitude", "expected one of {allowed}, found {found}",
+        "attitude", _("expected one of {allowed}, found {found}"),
         {"allowed": ", ".join(ATTITUDES), "found": show(value)})
 
 

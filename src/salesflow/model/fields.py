@@ -44,7 +44,7 @@ def _text(value: Any) -> str:
         return value
     if isinstance(value, bool) or value is None:
         raise PydanticCustomError(
-            "text_type", "expected text, found {found}; put it in quotes if you mean the word",
+            "text_type", _("expected text, found {found}; put it in quotes if you mean the word"),
             {"found": _show(value)},
         )
     if isinstance(value, int | Decimal):
@@ -52,14 +52,14 @@ def _text(value: Any) -> str:
     if isinstance(value, str):
         return value
     raise PydanticCustomError(
-        "text_type", "expected text, found {found}", {"found": _kind(value)}
+        "text_type", _("expected text, found {found}"), {"found": _kind(value)}
     )
 
 
 def _nonempty_text(value: Any) -> str:
     text = _text(value)
     if not text.strip():
-        raise PydanticCustomError("text_empty", "must not be empty")
+        raise PydanticCustomError("text_empty", _("must not be empty"))
     return text
 
 
@@ -106,13 +106,13 @@ def _date(value: Any) -> dt.date:
     if day is not None:
         if not in_years(day):
             raise PydanticCustomError(
-                "date_range", "{found} is out of range: years {low} to {high} only",
+                "date_range", _("{found} is out of range: years {low} to {high} only"),
                 {"found": day.isoformat(), "low": MIN_YEAR, "high": MAX_YEAR},
             )
         return day
     raise PydanticCustomError(
         "date_type",
-        "expected a date like 2027-03-31 (year-month-day), found {found}",
+        _("expected a date like 2027-03-31 (year-month-day), found {found}"),
         {"found": _show(value)},
     )
 
@@ -120,7 +120,8 @@ def _date(value: Any) -> dt.date:
 def parse_money(value: Any) -> Decimal:
     if isinstance(value, bool) or value is None:
         raise PydanticCustomError(
-            "money_type", "expected an amount like 1250000, found {found}", {"found": _show(value)}
+            "money_type", _("expected an amount like 1250000, found {found}"),
+            {"found": _show(value)},
         )
     if isinstance(value, int):
         amount = Decimal(value)
@@ -132,25 +133,25 @@ def parse_money(value: Any) -> Decimal:
         except InvalidOperation:
             raise PydanticCustomError(
                 "money_type",
-                "expected an amount like 1250000 (digits, an optional decimal point, "
-                "no thousands separators or currency), found {found}",
+                _("expected an amount like 1250000 (digits, an optional decimal point, "
+                "no thousands separators or currency), found {found}"),
                 {"found": _show(value)},
             ) from None
     else:
         raise PydanticCustomError(
-            "money_type", "expected an amount, found {found}", {"found": _kind(value)}
+            "money_type", _("expected an amount, found {found}"), {"found": _kind(value)}
         )
     if not amount.is_finite():
         raise PydanticCustomError(
-            "money_finite", "expected a finite amount, found {found}", {"found": _show(value)}
+            "money_finite", _("expected a finite amount, found {found}"), {"found": _show(value)}
         )
     if amount < 0:
         raise PydanticCustomError(
-            "money_negative", "must not be negative, found {found}", {"found": _show(value)}
+            "money_negative", _("must not be negative, found {found}"), {"found": _show(value)}
         )
     if amount >= MAX_AMOUNT:
         raise PydanticCustomError(
-            "money_range", "{found} is implausibly large (the limit is 10^15)",
+            "money_range", _("{found} is implausibly large (the limit is 10^15)"),
             {"found": _show(value)},
         )
     if amount == 0:
@@ -163,8 +164,8 @@ def _ident(value: Any) -> str:
     if not _ID_RE.fullmatch(text):
         raise PydanticCustomError(
             "id_format",
-            "{found} is not a valid id: use lowercase letters, digits, '.', '_' and '-', "
-            "starting with a letter or digit",
+            _("{found} is not a valid id: use lowercase letters, digits, '.', '_' and '-', "
+            "starting with a letter or digit"),
             {"found": _show(text)},
         )
     return text
@@ -172,7 +173,7 @@ def _ident(value: Any) -> str:
 
 def _show(value: Any) -> str:
     if value is None:
-        return "nothing (null)"
+        return _("nothing (null)")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
@@ -184,9 +185,9 @@ def _show(value: Any) -> str:
 
 def _kind(value: Any) -> str:
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     return type(value).__name__
 
 

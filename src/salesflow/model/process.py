@@ -17,6 +17,7 @@ from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
 from salesflow.model.fields import Flag, Ident, Model, Money, NonEmptyText, Text
+from salesflow.model.i18n import _
 
 Level = Literal["decision", "management", "operations"]
 Role = Literal["decision", "financial", "technical", "user", "evaluator", "coach", "influencer"]
@@ -39,8 +40,8 @@ def _not_null(value: Any) -> Any:
     """`rule:` with nothing after it is a half-written rule, not "no rule"."""
     if value is None:
         raise PydanticCustomError(
-            "rule_empty", "the rule is empty: write one, e.g. `rule: {fields: [amount]}`, or "
-            "remove the `rule:` key")
+            "rule_empty", _("the rule is empty: write one, e.g. `rule: {fields: [amount]}`, or "
+            "remove the `rule:` key"))
     return value
 
 
@@ -152,8 +153,8 @@ def _period(value: Any) -> Any:
 
     if not isinstance(value, str) or not re.match(PERIOD_PATTERN, value):
         raise PydanticCustomError(
-            "period_format", "expected a month like 2027-03 or a quarter like 2027-Q1, "
-            "found {found}", {"found": repr(value)})
+            "period_format", _("expected a month like 2027-03 or a quarter like 2027-Q1, "
+            "found {found}"), {"found": repr(value)})
     return value
 
 

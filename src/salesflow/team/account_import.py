@@ -20,6 +20,7 @@ from salesflow.files.parse import parse_account
 from salesflow.method.account_checks import fold
 from salesflow.method.migrate import slug
 from salesflow.model.errors import Problem, UsageError
+from salesflow.model.i18n import _
 from salesflow.model.ids import ID_RE
 from salesflow.model.process import Process
 
@@ -43,18 +44,20 @@ def _columns(header: list[str], maps: Mapping[str, str]) -> dict[str, int]:
         column = maps.get(field)
         if column is not None:
             if column not in header:
-                raise UsageError(f"--map {field}={column}: no column {column!r} in the file",
-                                 hint=f"the columns are: {', '.join(header)}")
+                raise UsageError(_("--map {field}={column}: no column {column!r} in the "
+                                   "file").format(field=field, column=column),
+                                 hint=_("the columns are: {header}").format(
+                                          header=', '.join(header)))
             out[field] = header.index(column)
         elif field in index:
             out[field] = index[field]
     for field in maps:
         if field not in FIELDS:
-            raise UsageError(f"--map {field}=...: {field!r} is not an account field (one of "
-                             f"{', '.join(FIELDS)})")
+            raise UsageError(_("--map {field}=...: {field!r} is not an account field (one of "
+                               "{fields})").format(field=field, fields=', '.join(FIELDS)))
     if "name" not in out:
-        raise UsageError("the file has no `name` column", hint="name it with --map "
-                         "name=COLUMN")
+        raise UsageError(_("the file has no `name` column"), hint=_("name it with --map "
+                         "name=COLUMN"))
     return out
 
 
@@ -65,8 +68,8 @@ def account_rows(text: str, path: str, maps: Mapping[str, str], process: Process
     try:
         header = next(reader)
     except StopIteration:
-        raise UsageError(f"{path} is empty: expected a header line and one row per "
-                         "account") from None
+        raise UsageError(_("{path} is empty: expected a header line and one row per "
+                           "account").format(path=path)) from None
     cols = _columns(header, maps)
     rows: list[AccountRow] = []
     problems: list[Problem] = []
@@ -84,16 +87,18 @@ def account_rows(text: str, path: str, maps: Mapping[str, str], process: Process
 
         name = cell("name")
         if not name:
-            problems.append(problem("name", "the account has no name"))
+            problems.append(problem("name", _("the account has no name")))
             continue
         account_id = cell("id") or slug(name)
         if not account_id or not ID_RE.match(account_id):
-            problems.append(problem("id", f"no usable id for {name!r}: give an `id` column "
-                                    "(lowercase letters, digits, '.', '_', '-')"))
+            problems.append(problem("id", _("no usable id for {name!r}: give an `id` "
+                                            "column (lowercase letters, digits, '.', "
+                                            "'_', '-')").format(name=name)))
             continue
         if account_id in seen:
-            problems.append(problem("id", f"id {account_id!r} is also on line "
-                                    f"{seen[account_id]}; ids must be unique"))
+            problems.append(problem("id", _("id {account_id!r} is also on line {value}; "
+                                            "ids must be unique").format(
+                                              account_id=account_id, value=seen[account_id])))
             continue
         seen[account_id] = line
         fields: dict[str, Any] = {"name": name}

@@ -28,6 +28,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from salesflow.model.i18n import _
 from salesflow.model.process import Process
 
 
@@ -57,11 +58,13 @@ def build_history(stage: str, status: str, events: Events, process: Process, *,
     won = process.won.code
     created, closed, entered = events.created, events.closed, events.stage_date
     if created is not None and closed is not None and closed < created:
-        raise HistoryProblem("closed", f"the close date {closed} is before the creation "
-                             f"date {created}")
+        raise HistoryProblem("closed", _("the close date {closed} is before the "
+                                         "creation date {created}").format(
+                                           closed=closed, created=created))
     if created is not None and entered is not None and entered < created:
-        raise HistoryProblem("stage_date", f"the stage date {entered} is before the creation "
-                             f"date {created}")
+        raise HistoryProblem("stage_date", _("the stage date {entered} is before the "
+                                             "creation date {created}").format(
+                                               entered=entered, created=created))
     entries: list[dict[str, Any]] = []
 
     def add(date: dt.date, *, from_: str | None = None, to: str | None = None,
@@ -101,8 +104,8 @@ def build_history(stage: str, status: str, events: Events, process: Process, *,
         if when is None:
             when, undated = max(today, last), True
         elif when < last:
-            raise HistoryProblem("closed", f"the close date {when} is before the stage date "
-                                 f"{last}")
+            raise HistoryProblem("closed", _("the close date {when} is before the stage "
+                                             "date {last}").format(when=when, last=last))
         add(when, status="lost", reason=lost_reason)
     elif status == "hold":
         add(last, status="hold")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from salesflow.model.errors import Problem
-from salesflow.model.i18n import _
+from salesflow.model.i18n import _, ngettext
 
 SHOWN_LINES = 3
 
@@ -43,4 +43,4 @@ def grouped(problems: Iterable[Problem]) -> list[str]:
 
 def rows_phrase(count: int) -> str:
     """`1 row`, `2,561 rows`."""
-    return f"{count:,} row" + ("" if count == 1 else "s")
+    return ngettext("{n} row", "{n} rows", count).format(n=f"{count:,}")

@@ -32,6 +32,7 @@ from salesflow.files.edit import EditError, same
 from salesflow.model.account import ACCOUNT_KEYS, ACCOUNTS_DIR
 from salesflow.model.deal import DEAL_KEYS
 from salesflow.model.edits import Append, Delete, Op, Set
+from salesflow.model.i18n import _
 from salesflow.model.process import Process
 from salesflow.team.conflicts import key_spans, mark_conflicts, newline_of
 from salesflow.team.merge import (
@@ -73,7 +74,7 @@ def _document(raw: bytes, path: str, *, empty_ok: bool = False) -> yamlio.Docume
     except yamlio.YamlProblem as exc:
         raise NotMergeable(str(exc.problem)) from None
     if not isinstance(doc.data, dict):
-        raise NotMergeable(f"{path}: not a mapping of `key: value` lines")
+        raise NotMergeable(_("{path}: not a mapping of `key: value` lines").format(path=path))
     return doc
 
 
@@ -158,17 +159,18 @@ def write_into(ours: str, ours_data: dict[str, Any], theirs: str, theirs_data: d
     except EditError as exc:
         raise NotMergeable(exc.message) from None
     if not same(_data(text, path), merged):
-        raise NotMergeable(f"{path}: the merged text does not read back as the merged data")
+        raise NotMergeable(_("{path}: the merged text does not read back as the merged "
+                             "data").format(path=path))
     return text
 
 
 def _data(text: str, path: str) -> dict[str, Any]:
     try:
-        data, _ = yamlio.build(yamlio.compose(text, path), path)
+        data, _unused = yamlio.build(yamlio.compose(text, path), path)
     except yamlio.YamlProblem as exc:
         raise NotMergeable(str(exc.problem)) from None
     if not isinstance(data, dict):
-        raise NotMergeable(f"{path}: not a mapping")
+        raise NotMergeable(_("{path}: not a mapping").format(path=path))
     return data
 
 
@@ -180,7 +182,7 @@ def _take_theirs(ours: str, theirs: str, key: str, order: list[str]) -> str:
     nl = newline_of(ours)
     mine, other = key_spans(ours), key_spans(theirs)
     if key not in other:
-        raise NotMergeable(f"cannot find {key!r} in their text")
+        raise NotMergeable(_("cannot find {key!r} in their text").format(key=key))
     their_lines = theirs.splitlines()[slice(*other[key])]
     lines = ours.splitlines(keepends=True)
     if lines and not lines[-1].endswith(("\n", "\r")):
@@ -191,7 +193,7 @@ def _take_theirs(ours: str, theirs: str, key: str, order: list[str]) -> str:
     else:
         before = [k for k in order[:order.index(key)] if k in mine]
         start = end = mine[before[-1]][1] if before else (
-            min(s for s, _ in mine.values()) if mine else len(lines))
+            min(s for s, _unused in mine.values()) if mine else len(lines))
     lines[start:end] = new
     return "".join(lines)
 
@@ -286,14 +288,15 @@ def insert_item(text: str, at: DataPath, index: int, value: Any, path: str) -> s
             node = None
     if not isinstance(node, yaml.SequenceNode) or node.flow_style or not (
             0 <= index < len(node.value)):
-        raise EditError(f"{path}: cannot insert into {'.'.join(map(str, at))}: not a block list")
+        raise EditError(_("{path}: cannot insert into {values}: not a block list").format(
+                            path=path, values='.'.join(map(str, at))))
     item = node.value[index]
     start = int(item.start_mark.index)
     line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
     prefix = text[line_start:start]
     if prefix.strip() != "-":
-        raise EditError(f"{path}: cannot insert into {'.'.join(map(str, at))}: an item does "
-                        "not start its own line")
+        raise EditError(_("{path}: cannot insert into {values}: an item does not start "
+                          "its own line").format(path=path, values='.'.join(map(str, at))))
     nl = newline_of(text)
     if isinstance(value, dict) and value and isinstance(item, yaml.MappingNode) and (
             not item.flow_style):

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from salesflow.model.errors import UsageError
-from salesflow.model.i18n import _
+from salesflow.model.i18n import N_, _
 from salesflow.model.process import Process
 
 LOST = "<lost>"  # in a preset's stages: the deal is lost, its stage is the first
@@ -62,7 +62,7 @@ _SALESFORCE_STAGES: tuple[tuple[str, int | str], ...] = (
 
 PRESETS: dict[str, Preset] = {
     "hubspot": Preset(
-        "hubspot", "HubSpot deals export",
+        "hubspot", N_("HubSpot deals export"),
         maps=(("name", "Deal Name"),
               ("customer", "Associated Company (Primary)|Associated Company"),
               ("stage", "Deal Stage"), ("status", "Deal Stage"), ("amount", "Amount"),
@@ -81,7 +81,7 @@ PRESETS: dict[str, Preset] = {
                  "contractsent": "Contract Sent", "closedwon": "Closed Won",
                  "closedlost": "Closed Lost"}),
     "salesforce": Preset(
-        "salesforce", "Salesforce opportunities report",
+        "salesforce", N_("Salesforce opportunities report"),
         maps=(("name", "Opportunity Name"), ("customer", "Account Name"),
               ("stage", "Stage"), ("status", "Stage"), ("amount", "Amount"),
               ("currency", "Opportunity Currency"), ("owner", "Opportunity Owner"),
@@ -92,7 +92,7 @@ PRESETS: dict[str, Preset] = {
         statuses=(("Closed Won", "won"), ("Closed Lost", "lost"), ("*", "open")),
         date_formats=("%m/%d/%Y", "%Y-%m-%d", "%m/%d/%Y %I:%M %p")),
     "pipedrive": Preset(
-        "pipedrive", "Pipedrive deals export",
+        "pipedrive", N_("Pipedrive deals export"),
         maps=(("name", "Deal - Title"), ("customer", "Deal - Organization"),
               ("stage", "Deal - Stage"), ("status", "Deal - Status"),
               ("amount", "Deal - Value"), ("currency", "Deal - Currency"),
@@ -164,7 +164,7 @@ def apply_preset(name: str, header: Sequence[str], process: Process, *, maps: li
                 pairs.append(f"{value}={code}")
         notes.append(_("--preset {preset}: {label} stages mapped by win probability: "
                        "{pairs} (change any with --stage-map)").format(
-            preset=preset.name, label=preset.label, pairs=", ".join(pairs)))
+            preset=preset.name, label=_(preset.label), pairs=", ".join(pairs)))
     elif preset.own_stages:
         missing = sorted({v.strip() for v in _open_stage_values(preset, header, rows)
                           if v.strip()
@@ -174,7 +174,7 @@ def apply_preset(name: str, header: Sequence[str], process: Process, *, maps: li
                                                                else "")
             raise UsageError(_("--preset {preset}: the stage names of a {label} are your "
                                "company's own: map each with --stage-map NAME=CODE (the file "
-                               "has {values})").format(preset=preset.name, label=preset.label,
+                               "has {values})").format(preset=preset.name, label=_(preset.label),
                                                        values=shown),
                              hint=_("stage codes: {codes}; e.g. --stage-map '{value}={code}'")
                              .format(codes=", ".join(process.codes), value=missing[0],

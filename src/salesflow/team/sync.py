@@ -23,6 +23,7 @@ from salesflow.method.edits import set_fields
 from salesflow.method.transitions import Change, Context
 from salesflow.model.deal import Deal
 from salesflow.model.edits import Append, Delete, Op, Set
+from salesflow.model.i18n import _
 from salesflow.model.process import Process
 
 # Row fields `import --update` never changes: salesflow's own, or changed by events.
@@ -104,5 +105,5 @@ def sync_change(deal: Deal, data: Mapping[str, Any], process: Process, ctx: Cont
         ops.extend(change.ops)
         said.insert(0, change.summary.split(": ", 1)[-1])
     if not ops:
-        return Change((), f"{ctx.deal_id}: unchanged")
+        return Change((), _("{deal_id}: unchanged").format(deal_id=ctx.deal_id))
     return Change(tuple(ops), f"{ctx.deal_id}: " + "; ".join(said))

@@ -28,6 +28,7 @@ from pydantic_core import PydanticCustomError
 from salesflow.model.deal import DEAL_KEYS, STATUSES, Deal
 from salesflow.model.errors import Problem, UsageError
 from salesflow.model.fields import ID_PATTERN, parse_money
+from salesflow.model.i18n import _
 from salesflow.model.process import Process
 from salesflow.team.importhistory import Events, HistoryProblem, build_history
 
@@ -84,15 +85,17 @@ def read_table(text: str, path: str) -> Table:
                 continue
             if len(cells) > len(header):
                 problems.append(Problem(path, start, len(header) + 1,
-                                        f"row has {len(cells)} cells but the header has "
-                                        f"{len(header)} columns", "csv-cells"))
+                                        _("row has {n} cells but the header has {n2} "
+                                          "columns").format(
+                                            n=len(cells), n2=len(header)), "csv-cells"))
                 continue
             rows.append((start, cells + [""] * (len(header) - len(cells))))
     except csv.Error as exc:
-        problems.append(Problem(path, reader.line_num, 1, f"CSV syntax error: {exc}", "csv"))
+        problems.append(Problem(path, reader.line_num, 1, _("CSV syntax error: {exc}").format(
+                                                              exc=exc), "csv"))
     if header is None:
-        problems.append(Problem(path, 1, 1, "the file has no header row: the first row must "
-                                "name the columns", "csv-header"))
+        problems.append(Problem(path, 1, 1, _("the file has no header row: the first row must "
+                                "name the columns"), "csv-header"))
         header = []
     return Table(path, header, rows, problems)
 
@@ -128,8 +131,9 @@ def _pairs(values: Iterable[str], option: str) -> list[tuple[str, str]]:
     for value in values:
         left, sep, right = value.partition("=")
         if not sep or not left.strip():
-            raise UsageError(f"{option} {value!r}: expected KEY=VALUE",
-                             hint=f"e.g. {option} 'customer=Company name'")
+            raise UsageError(_("{option} {value!r}: expected KEY=VALUE").format(
+                                 option=option, value=value),
+                             hint=_("e.g. {option} 'customer=Company name'").format(option=option))
         out.append((left.strip(), right.strip()))
     return out
 
@@ -147,12 +151,15 @@ def find_column(header: Sequence[str], name: str, option: str) -> int:
     if len(loose) == 1:
         return loose[0]
     if len(loose) > 1:
-        raise UsageError(f"{option}: more than one column is named {name!r}",
-                         hint="rename one of them in the CSV file")
+        raise UsageError(_("{option}: more than one column is named {name!r}").format(
+                             option=option, name=name),
+                         hint=_("rename one of them in the CSV file"))
     close = difflib.get_close_matches(name, list(header), n=1, cutoff=0.6)
-    hint = f"did you mean {close[0]!r}? " if close else ""
-    raise UsageError(f"{option}: the file has no column {name!r}",
-                     hint=f"{hint}the columns are: {', '.join(repr(h) for h in header)}")
+    hint = _("did you mean {value!r}? ").format(value=close[0]) if close else ""
+    raise UsageError(_("{option}: the file has no column {name!r}").format(
+                         option=option, name=name),
+                     hint=_("{hint}the columns are: {columns}").format(
+                              hint=hint, columns=", ".join(repr(h) for h in header)))
 
 
 def _check_field(name: str, option: str) -> None:
@@ -160,9 +167,12 @@ def _check_field(name: str, option: str) -> None:
 
     if name not in IMPORT_FIELDS and not name.startswith("x-"):
         close = difflib.get_close_matches(name, IMPORT_FIELDS, n=1)
-        raise UsageError(f"{option} {name}=...: {name!r} is not a field salesflow imports"
-                         + (f" (did you mean {close[0]!r}?)" if close else ""),
-                         hint=f"fields: {', '.join(IMPORT_FIELDS)}, or your own x-... key")
+        raise UsageError(_("{option} {name}=...: {name!r} is not a field salesflow imports").format(
+                             option=option, name=name)
+                         + (_(" (did you mean {value!r}?)").format(
+                                value=close[0]) if close else ""),
+                         hint=_("fields: {import_fields}, or your own x-... key").format(
+                                  import_fields=', '.join(IMPORT_FIELDS)))
 
 
 def _columns(header: Sequence[str], name: str, value: str) -> tuple[int, ...]:
@@ -170,8 +180,10 @@ def _columns(header: Sequence[str], name: str, value: str) -> tuple[int, ...]:
     if "|" in value and not any(h == value or h.lower() == value.lower() for h in header):
         parts = [p.strip() for p in value.split("|")]
         if not all(parts):
-            raise UsageError(f"--map {name}={value}: an empty column name between '|'",
-                             hint=f"e.g. --map {name}='close_value|sales_price'")
+            raise UsageError(_("--map {name}={value}: an empty column name between '|'").format(
+                                 name=name, value=value),
+                             hint=_("e.g. --map {name}='close_value|sales_price'").format(
+                                      name=name))
         return tuple(find_column(header, p, f"--map {name}") for p in parts)
     return (find_column(header, value, f"--map {name}"),)
 
@@ -207,39 +219,45 @@ def make_spec(header: Sequence[str], process: Process, *, maps: Iterable[str] = 
     elif "id" in [_norm(h) for h in header]:
         id_index = [_norm(h) for h in header].index("id")
     if "customer" not in columns and "customer" not in given:
-        raise UsageError("no column for the customer: add --map customer=COLUMN",
-                         hint=f"the columns are: {', '.join(repr(h) for h in header)}")
+        raise UsageError(_("no column for the customer: add --map customer=COLUMN"),
+                         hint=_("the columns are: {columns}").format(
+                                  columns=", ".join(repr(h) for h in header)))
     stage_map = dict(_pairs(stage_maps, "--stage-map"))
     for value, code in stage_map.items():
         if not process.has_stage(code):
-            raise UsageError(f"--stage-map {value}={code}: {code!r} is not a stage code",
-                             hint=f"use one of {', '.join(process.codes)}")
+            raise UsageError(_("--stage-map {value}={code}: {code!r} is not a stage code").format(
+                                 value=value, code=code),
+                             hint=_("use one of {codes}").format(codes=', '.join(process.codes)))
     status_map = dict(_pairs(status_maps, "--status-map"))
     for value, status in status_map.items():
         if status not in STATUSES:
-            raise UsageError(f"--status-map {value}={status}: {status!r} is not a status",
-                             hint=f"use one of {', '.join(STATUSES)}")
+            raise UsageError(_("--status-map {value}={status}: {status!r} is not a status").format(
+                                 value=value, status=status),
+                             hint=_("use one of {statuses}").format(statuses=', '.join(STATUSES)))
     formats = tuple(date_formats)
     for fmt in formats:
         try:
             dt.date(2027, 3, 31).strftime(fmt)
         except ValueError:
-            raise UsageError(f"--date-format {fmt!r} is not a date format",
-                             hint="use strftime codes, e.g. %d/%m/%Y or '%Y-%m-%d %H:%M'") from None
+            raise UsageError(_("--date-format {fmt!r} is not a date format").format(fmt=fmt),
+                             hint=_("use strftime codes, e.g. %d/%m/%Y or '%Y-%m-%d "
+                                    "%H:%M'")) from None
     reason_map = dict(_pairs(reason_maps, "--lost-reason-map"))
     for value, reason in reason_map.items():
         if process.lost_reasons and reason not in process.lost_reasons:
-            raise UsageError(f"--lost-reason-map {value}={reason}: {reason!r} is not one of "
-                             "this process's lost reasons",
-                             hint=f"use one of: {', '.join(process.lost_reasons)} "
-                             "(stages.yaml `lost_reasons`)")
+            raise UsageError(_("--lost-reason-map {value}={reason}: {reason!r} is not one of "
+                               "this process's lost reasons").format(value=value, reason=reason),
+                             hint=_("use one of: {lost_reasons} (stages.yaml "
+                                    "`lost_reasons`)").format(
+                                      lost_reasons=', '.join(process.lost_reasons)))
     spec = ImportSpec(columns, id_index, stage_map, status_map, formats, given,
                       won_to_won_stage, reason_map)
     for name, value in given.items():
         try:
             _convert(name, value, spec, process)
         except _CellError as exc:
-            raise UsageError(f"--default {name}={value}: {exc.message}") from None
+            raise UsageError(_("--default {name}={value}: {message}").format(
+                                 name=name, value=value, message=exc.message)) from None
     return spec
 
 
@@ -247,13 +265,15 @@ def _currency(code: str, process: Process) -> str:
     """`--currency CODE`: a code the process can convert (its own, or one with a rate)."""
     text = code.strip().upper()
     if not re.fullmatch(r"[A-Z]{3}", text):
-        raise UsageError(f"--currency {code!r}: expected a three-letter currency code such as "
-                         "USD or EUR")
+        raise UsageError(_("--currency {code!r}: expected a three-letter currency code "
+                           "such as USD or EUR").format(code=code))
     if process.rate(text) is None:
-        raise UsageError(f"--currency {text}: stages.yaml reports in {process.currency} and "
-                         f"has no exchange rate for {text}",
-                         hint=f"add `{text}: <value of 1 {text} in {process.currency}>` under "
-                         "`rates:` in stages.yaml, then import again")
+        raise UsageError(_("--currency {text}: stages.yaml reports in {currency} and has "
+                           "no exchange rate for {text}").format(
+                             text=text, currency=process.currency),
+                         hint=_("add `{text}: <value of 1 {text} in {currency}>` under "
+                                "`rates:` in stages.yaml, then import again").format(
+                                  text=text, currency=process.currency))
     return text
 
 
@@ -338,10 +358,12 @@ def parse_date(value: str, formats: tuple[str, ...]) -> dt.date:
                 return dt.date.fromisoformat(match.group(1))
             except ValueError:
                 pass
-        raise _CellError(f"{value!r} is not a date like 2027-03-31; for other layouts give "
-                         "--date-format, e.g. --date-format %d/%m/%Y", "import-date")
-    raise _CellError(f"{value!r} does not match --date-format "
-                     f"{' or '.join(repr(f) for f in formats)}", "import-date")
+        raise _CellError(_("{value!r} is not a date like 2027-03-31; for other layouts "
+                           "give --date-format, e.g. --date-format %d/%m/%Y").format(
+                             value=value), "import-date")
+    raise _CellError(_("{value!r} does not match --date-format {formats}").format(
+                         value=value, formats=_(" or ").join(repr(f) for f in formats)),
+                     "import-date")
 
 
 def _stage(value: str, spec: ImportSpec, process: Process) -> str:
@@ -354,10 +376,11 @@ def _stage(value: str, spec: ImportSpec, process: Process) -> str:
     if ANY in spec.stage_map:
         return spec.stage_map[ANY]
     if not text:
-        raise _CellError("the stage is empty; give every row a stage, or --stage-map '*=CODE' "
-                         "for a default", "import-stage")
-    raise _CellError(f"{text!r} is not a stage code (expected one of {', '.join(process.codes)}"
-                     f"); translate it with --stage-map '{text}=CODE'", "import-stage")
+        raise _CellError(_("the stage is empty; give every row a stage, or --stage-map '*=CODE' "
+                         "for a default"), "import-stage")
+    raise _CellError(_("{text!r} is not a stage code (expected one of {codes}); "
+                       "translate it with --stage-map '{text}=CODE'").format(
+                         text=text, codes=', '.join(process.codes)), "import-stage")
 
 
 def _status(value: str, spec: ImportSpec) -> str | None:
@@ -371,8 +394,9 @@ def _status(value: str, spec: ImportSpec) -> str | None:
         return spec.status_map[ANY]
     if not text:
         return None
-    raise _CellError(f"{text!r} is not a status (expected one of {', '.join(STATUSES)}); "
-                     f"translate it with --status-map '{text}=STATUS'", "import-status")
+    raise _CellError(_("{text!r} is not a status (expected one of {statuses}); "
+                       "translate it with --status-map '{text}=STATUS'").format(
+                         text=text, statuses=', '.join(STATUSES)), "import-status")
 
 
 def _convert(name: str, raw: str, spec: ImportSpec, process: Process) -> Any:
@@ -381,7 +405,7 @@ def _convert(name: str, raw: str, spec: ImportSpec, process: Process) -> Any:
     if name == "status":
         return _status(raw, spec)
     if name == "customer" and not raw.strip():
-        raise _CellError("the customer is empty: every deal needs one", "import-customer")
+        raise _CellError(_("the customer is empty: every deal needs one"), "import-customer")
     if raw == "" or (name not in TEXT_FIELDS and not name.startswith("x-") and not raw.strip()):
         return None
     if name == "amount":
@@ -449,7 +473,8 @@ def plan_rows(table: Table, spec: ImportSpec, process: Process, existing: set[st
             if column is None:
                 return Problem(table.path, line, 1, message, code)
             return Problem(table.path, line, column + 1,
-                           f"column {names[column]!r}: {message}", code)
+                           _("column {value!r}: {message}").format(
+                               value=names[column], message=message), code)
 
         values: dict[str, Any] = {}
         source: dict[str, int | None] = {}
@@ -504,8 +529,9 @@ def plan_rows(table: Table, spec: ImportSpec, process: Process, existing: set[st
                     row_line, col = marks.locate(finding.loc)
                     message = finding.message
                     if finding.code == "unknown-lost-reason":
-                        message += (f"; translate it with --lost-reason-map "
-                                    f"'{deal.lost_reason}=REASON'")
+                        message += (_("; translate it with --lost-reason-map "
+                                      "'{lost_reason}=REASON'").format(
+                                        lost_reason=deal.lost_reason))
                     row_problems.append(_in_column(
                         Problem(table.path, row_line, col, message, finding.code),
                         names, source))
@@ -520,8 +546,9 @@ def plan_rows(table: Table, spec: ImportSpec, process: Process, existing: set[st
                 matched = True
                 deal_id: str | tuple[int, str] = known
                 if known in seen:
-                    deal_id = (spec.id_column, f"deal {known!r} is given by line {seen[known]} "
-                               "too: one row per deal")
+                    deal_id = (spec.id_column, _("deal {known!r} is given by line "
+                                                 "{value} too: one row per deal").format(
+                                                   known=known, value=seen[known]))
         if not matched:
             deal_id = _assign_id(cells, spec, fields, line, taken)
         if isinstance(deal_id, tuple):
@@ -543,7 +570,8 @@ def _in_column(problem: Problem, names: dict[int, str], source: dict[str, int | 
     column = problem.col - 1
     if column in names and column in source.values() and problem.line:
         return Problem(problem.path, problem.line, problem.col,
-                       f"column {names[column]!r}: {problem.message}", problem.code)
+                       _("column {value!r}: {message}").format(
+                           value=names[column], message=problem.message), problem.code)
     return problem
 
 
@@ -554,10 +582,10 @@ def _assign_id(cells: list[str], spec: ImportSpec, fields: dict[str, Any], line:
         raw = cells[spec.id_column].strip()
         deal_id = raw if _ID_RE.fullmatch(raw) and len(raw) <= 120 else slugify(raw)
         if not deal_id:
-            return spec.id_column, f"{raw!r} gives no usable deal id"
+            return spec.id_column, _("{raw!r} gives no usable deal id").format(raw=raw)
         if deal_id in taken:
-            return spec.id_column, (f"deal id {deal_id!r} is already taken (by an existing "
-                                    "deal or an earlier row)")
+            return spec.id_column, (_("deal id {deal_id!r} is already taken (by an "
+                                      "existing deal or an earlier row)").format(deal_id=deal_id))
         return deal_id
     base = slugify(str(fields.get("name") or "")) or slugify(str(fields.get("customer") or ""))
     base = base or f"deal-{line}"
