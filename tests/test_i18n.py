@@ -76,6 +76,22 @@ def test_only_literal_strings_are_marked() -> None:
     assert catalog.non_literal_calls() == []
 
 
+def test_no_function_shadows_the_translation_function() -> None:
+    """`x, _ = pair` in a function that also says `_("...")` breaks it at run time."""
+    import ast
+
+    bad = []
+    for path in sorted(catalog.SRC.rglob("*.py")):
+        for func in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            names = [n for n in ast.walk(func) if isinstance(n, ast.Name) and n.id == "_"]
+            if (any(isinstance(n.ctx, ast.Store) for n in names)
+                    and any(isinstance(n.ctx, ast.Load) for n in names)):
+                bad.append(f"{path.relative_to(REPO)}:{func.lineno}: {func.name}")
+    assert bad == []
+
+
 def test_the_shipped_mo_is_the_compiled_po() -> None:
     shipped = gettext.GNUTranslations(io.BytesIO(catalog.MO.read_bytes()))
     fresh = gettext.GNUTranslations(io.BytesIO(catalog.compiled(catalog.read_po())))
