@@ -194,6 +194,15 @@ def test_subcommand_help_and_panels_are_translated(ws: WS) -> None:
     assert "工作区文件夹" in ws.run("--lang", "zh", "--help").stdout
 
 
+def test_a_sub_group_keeps_the_lang_given_before_it(ws: WS, tmp_path: Path) -> None:
+    zh = _zh_ws(tmp_path)
+    english = "The customer as a file of its own"
+    assert english in zh.run("--lang", "en", "account", "--help").stdout
+    assert "命令" not in zh.run("--lang", "en", "account", "--help").stdout
+    assert english not in ws.run("--lang", "zh", "account", "--help").stdout
+    assert "命令" in ws.run("--lang", "zh", "account", "person", "--help").stdout
+
+
 def test_init_lang_zh_writes_the_language(tmp_path: Path) -> None:
     ws = WS(tmp_path)
     assert ws.run("init", "p", "--lang", "zh").exit_code == 0

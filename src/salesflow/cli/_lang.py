@@ -107,7 +107,9 @@ class Group(TyperGroup):
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         # Before any option: a --help met before --lang still finds the workspace's language.
-        i18n.use(deferred(ctx))
+        # Only the top-level group decides: a sub-group (`account`) keeps the --lang given.
+        if ctx.parent is None:
+            i18n.use(deferred(ctx))
         return super().parse_args(ctx, args)
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None,
