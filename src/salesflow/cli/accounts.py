@@ -291,11 +291,14 @@ def list_(
                                             "share", "share_year", "path"]
         output.csv(keys, ([r[k] for k in keys] for r in rows))
     else:
+        from salesflow.model.words import relationship_name
+
         table = output.table("Account", "Tier", "Relationship", "Open", "Weighted", "Share",
                              right=("Open", "Weighted", "Share"))
         for r in rows:
             table.add_row(f"{r['id']}\n{r['name']}", r["tier"] or "—",
-                          r["relationship"] or "—", str(r["open"]),
+                          relationship_name(r["relationship"]) if r["relationship"] else "—",
+                          str(r["open"]),
                           money(dec(r["weighted"])),
                           f"{r['share']}% ({r['share_year']})" if r["share"] else "—")
         output.print(table)

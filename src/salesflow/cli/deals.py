@@ -193,7 +193,7 @@ def list_(
         invalid_notes(invalid_json(ws.problems))
         output.note(_("{n} deal(s)").format(n=len(items)) + (
             "" if status == "all" else _(" with status {status}; --status all shows every "
-                                         "deal").format(status=status)))
+                                         "deal").format(status=_(status))))
     raise typer.Exit(1 if ws.problems else 0)
 
 
@@ -205,7 +205,7 @@ def _list_cells(i: Any, process: Any) -> list[str]:
     amount = money(d.amount) + (f" {d.currency}" if d.currency and
                                 d.currency != process.currency else "")
     return [i.id, d.name or "", d.customer, d.owner or "",
-            f"{d.stage} {process.stage(d.stage).probability}%", d.status,
+            f"{d.stage} {process.stage(d.stage).probability}%", _(d.status),
             amount if d.amount is not None else "—",
             d.expected_close.isoformat() if d.expected_close else ""]
 
@@ -280,6 +280,6 @@ def check(
             state = _("complete") if is_ready else _("{n} still open").format(
                 n=len(statuses) - done)
             output.text(_("{status}: the closing checklist is not a gate; {done} of {of} done "
-                          "({state})").format(status=item.deal.status, done=done,
+                          "({state})").format(status=_(item.deal.status), done=done,
                                               of=len(statuses), state=state))
     raise typer.Exit(0 if is_ready or closing else 1)

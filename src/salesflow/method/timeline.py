@@ -9,11 +9,12 @@ handed in by `salesflow.team.gitrepo`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from salesflow.model.deal import Deal, HistoryEntry
-from salesflow.model.i18n import _
+from salesflow.model.i18n import _, pgettext
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,16 @@ class Event:
     data: dict[str, Any]  # the JSON shape
 
 
+# What a contact was, in words (the file keeps the code).
+_ACTIVITY_WORDS: dict[str, Callable[[], str]] = {
+    "visit": lambda: pgettext("activity", "visit"), "call": lambda: pgettext("activity", "call"),
+    "email": lambda: pgettext("activity", "email"),
+    "meeting": lambda: pgettext("activity", "meeting"),
+    "demo": lambda: pgettext("activity", "demo"),
+    "step": lambda: pgettext("activity", "step done"),
+}
+
+
 def describe(entry: HistoryEntry) -> str:
     """A history entry in a few words: `C → B`, `created in G`, `lost`, `amount 1 → 2`."""
     if entry.kind == "field":
@@ -47,7 +58,8 @@ def describe(entry: HistoryEntry) -> str:
     if entry.kind == "activity":
         people = (_(" with {people}").format(people=", ".join(entry.with_))
                   if entry.with_ else "")
-        return f"{entry.activity}{people}: {entry.text or ''}".rstrip(": ")
+        kind = _ACTIVITY_WORDS.get(entry.activity or "", lambda: entry.activity or "")()
+        return f"{kind}{people}: {entry.text or ''}".rstrip(": ")
     if entry.to_stage and entry.from_stage:
         change = f"{entry.from_stage} → {entry.to_stage}"
     elif entry.to_stage:
@@ -55,7 +67,8 @@ def describe(entry: HistoryEntry) -> str:
     else:
         change = ""
     if entry.status:
-        change = f"{change}, {entry.status}" if change else entry.status
+        status = _(entry.status)
+        change = f"{change}, {status}" if change else status
     if entry.forced:
         change += (_(" (forced past {ids})").format(ids=", ".join(entry.skipped))
                    if entry.skipped else _(" (forced)"))
@@ -67,6 +80,8 @@ def describe_field(entry: HistoryEntry) -> str:
     def shown(value: object) -> str:
         if value is None:
             return _("(none)")
+        if entry.field == "attitude" and isinstance(value, str):
+            return _(value)  # supporter, neutral, opponent, unknown: the method's words
         return value.isoformat() if isinstance(value, dt.date) else str(value)
 
     what = (_("{person}'s attitude").format(person=entry.person)
