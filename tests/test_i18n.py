@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -80,14 +81,25 @@ def test_no_function_shadows_the_translation_function() -> None:
     """`x, _ = pair` in a function that also says `_("...")` breaks it at run time."""
     import ast
 
+    scopes = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Lambda)
+
+    def own(node: ast.AST) -> Iterator[ast.AST]:
+        """The nodes of a function's own scope (a comprehension's variables are its own)."""
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, scopes):
+                yield child
+                yield from own(child)
+
     bad = []
     for path in sorted(catalog.SRC.rglob("*.py")):
         for func in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue
-            names = [n for n in ast.walk(func) if isinstance(n, ast.Name) and n.id == "_"]
-            if (any(isinstance(n.ctx, ast.Store) for n in names)
-                    and any(isinstance(n.ctx, ast.Load) for n in names)):
+            stores = [n for n in own(func) if isinstance(n, ast.Name) and n.id == "_"
+                      and isinstance(n.ctx, ast.Store)]
+            calls = [n for n in ast.walk(func) if isinstance(n, ast.Name) and n.id == "_"
+                     and isinstance(n.ctx, ast.Load)]
+            if stores and calls:
                 bad.append(f"{path.relative_to(REPO)}:{func.lineno}: {func.name}")
     assert bad == []
 
