@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO
 
 from salesflow.model.errors import WriteError
+from salesflow.model.i18n import _
 
 LOCK_FILE = ".salesflow.lock"
 GIT_LOCK_FILE = "salesflow.lock"
@@ -98,13 +99,13 @@ def ignore_lock_file(root: Path) -> str | None:
     old = read_inside(path, [root], 1 << 20, ".gitignore")
     if old is None:
         write_file(path, f"# salesflow's write lock\n{LOCK_FILE}\n".encode(), within=[root])
-        return f"created {path} (git ignores salesflow's lock file)"
+        return _("created {path} (git ignores salesflow's lock file)").format(path=path)
     if LOCK_FILE.encode() in [line.strip() for line in old.splitlines()]:
         return None
     nl = b"\r\n" if b"\r\n" in old else b"\n"
     sep = b"" if not old or old.endswith((b"\n", b"\r")) else nl
     write_file(path, old + sep + LOCK_FILE.encode() + nl, within=[root])
-    return f"added {LOCK_FILE} to {path}"
+    return _("added {lock_file} to {path}").format(lock_file=LOCK_FILE, path=path)
 
 
 @contextlib.contextmanager
@@ -128,10 +129,10 @@ def workspace_lock(root: Path, timeout: float | None = None) -> Iterator[None]:
         while not _locked(handle, path):
             if time.monotonic() >= deadline:
                 raise WriteError(
-                    f"another salesflow command is changing this workspace (it holds "
-                    f"{path}); gave up after {wait:g} s",
-                    hint="try again in a moment; the lock is released as soon as that "
-                    "command ends (even if it is killed)",
+                    _("another salesflow command is changing this workspace (it "
+                      "holds {path}); gave up after {wait:g} s").format(path=path, wait=wait),
+                    hint=_("try again in a moment; the lock is released as soon as that "
+                    "command ends (even if it is killed)"),
                 )
             time.sleep(delay)
             delay = min(delay * 2, 0.1)
@@ -147,19 +148,22 @@ def _lock_error(path: Path, exc: OSError) -> WriteError:
     from salesflow.files.guard import NotRegular
 
     if isinstance(exc, NotRegular) or exc.errno in (errno.ELOOP, errno.EMLINK):
-        return WriteError(f"the lock file {path} is a symlink or not a regular file; "
-                          "salesflow never follows or opens such a lock, so nothing was written",
-                          hint=f"delete {path} (salesflow creates a new one)")
-    return WriteError(f"cannot create the lock file {path}: {exc.strerror or exc}",
-                      hint="check the workspace folder's permissions")
+        return WriteError(_("the lock file {path} is a symlink or not a regular file; "
+                            "salesflow never follows or opens such a lock, so nothing was "
+                            "written").format(path=path),
+                          hint=_("delete {path} (salesflow creates a new one)").format(path=path))
+    return WriteError(_("cannot create the lock file {path}: {strerror}").format(
+                          path=path, strerror=exc.strerror or exc),
+                      hint=_("check the workspace folder's permissions"))
 
 
 def _locked(handle: IO[bytes], path: Path) -> bool:
     try:
         return _try_lock(handle)
     except OSError as exc:  # e.g. a file system without locks
-        raise WriteError(f"cannot lock {path}: {exc.strerror or exc}",
-                         hint="keep the workspace on a local disk") from None
+        raise WriteError(_("cannot lock {path}: {strerror}").format(
+                             path=path, strerror=exc.strerror or exc),
+                         hint=_("keep the workspace on a local disk")) from None
 
 
 def _open_lock(path: Path) -> IO[bytes]:
