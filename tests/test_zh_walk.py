@@ -38,7 +38,7 @@ ALLOWED = {
 }
 # Steps whose words are someone else's, for now (see the xfail tests below).
 DAILY = {"person", "need", "step", "activity", "set", "set-error"}  # cli/daily, edits: h12
-CLICK = {"click-error"}  # Click's own frame (Usage:, Error): h17b
+CLICK = {"click-error"}  # Click's own frame (Usage:, Error), worded by h17b
 # review's risk codes (as in its JSON)
 RISKS = set(re.findall(r'Risk\("([a-z-]+)"', inspect.getsource(health)))
 # Codes a step may name because it lists the values an option takes.
@@ -173,7 +173,6 @@ def test_a_chinese_walk_says_no_english_word_in_the_daily_commands(
     assert not leaks, "\n".join(leaks)
 
 
-@pytest.mark.xfail(strict=True, reason="h17b translates Click's own words (Usage:, Error)")
 def test_a_chinese_walk_says_no_english_word_in_clicks_frame(
         zh: tuple[Path, list[Step]]) -> None:
     root, steps = zh
