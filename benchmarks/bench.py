@@ -1,33 +1,34 @@
-"""salesflow at team scale: every figure as a whole process, as a ratio to a baseline.
+"""salesflow at team scale: every command as a whole process, as a ratio to one baseline.
 
-    .venv/bin/python benchmarks/bench.py --deals 10000 --deals 50000
+    .venv/bin/python benchmarks/bench.py --deals 10000 --deals 50000 [--200k]
 
-For each N, generates N realistic deals (benchmarks/generate.py, deterministic)
-into a temporary workspace, then measures in rounds, each round timing every
-figure once, so that all figures share the machine's load of the moment; the
-median of the rounds is reported:
+For each N, generates N realistic deals (benchmarks/generate.py, deterministic;
+`--workspaces DIR` keeps them there and reuses them next time) into a
+workspace, then measures in rounds, each round timing every figure once, so
+that all figures share the machine's load of the moment; the median of the
+rounds is reported:
 
 - B: a bare Python loop reading and parsing every deal file with pyyaml's C
   loader (no validation): what reading the workspace costs at the least;
-- cold `funnel --format json` with an empty cache, warm (nothing changed),
-  and warm after editing one deal; all three must print the same funnel as
-  `--no-cache`;
-- `show`, `check` (and `advance --dry-run`, once salesflow has it) on one deal
-  at N deals and at 10 deals;
-- `--version` against `python -c "import typer"`;
-- `salesflow board` at N deals, warm: a whole process from its start until the
-  board's first frame is drawn (headless, 160x48, through Textual's
-  `App.run_test`), against a fixed limit of one second;
-- the peak memory (max RSS) of the warm funnel.
+- cold `funnel --format json` with an empty cache; every report warm (nothing
+  changed): funnel, forecast, stats, export --format csv, review (table and
+  csv), list (table and csv), changes, trend, show and check on one deal; the
+  funnel warm after editing one deal; `validate`, which reads every file by
+  design; cold, warm and edited funnels must print what `--no-cache` prints;
+- the board's open time, warm, when benchmarks/board_open.py is there;
+- the peak memory (max RSS of the child process) of every figure.
 
-Seconds are medians; each ratio is the median of paired ratios (a round's
-funnel runs against that round's B; each short command at N against the
-same command at 10 run right after it), so that a figure and its baseline
-share the machine's load of the moment.
+Each ratio is the median of paired ratios: a round's figure (the median of its
+repeats) against that round's B, so that a figure and its baseline share the
+machine's load. Targets (issue 16): every warm report <= 0.10 x B, after one
+edit <= 0.12 x B, cold funnel <= 0.5 x B, validate <= 0.6 x B, peak memory of
+every warm report <= 150 MB at 50,000 deals (and at fewer). Prints one table
+per N with PASS/FAIL per row, writes everything to benchmarks/results/
+latest.json (or --out), exits 1 if a target is missed.
 
-Prints each figure with its ratio and PASS/FAIL against its target, writes
-everything to benchmarks/results/latest.json, and exits 1 if a target is
-missed.
+`--200k` adds a 200,000-deal point (it takes long: generating alone is
+minutes) and reports, for every figure, how time and peak memory grew from
+the smallest N to 200,000: linear time is a growth of 20 x, flat memory 1 x.
 
 Before measuring, salesflow's modules are compiled to bytecode, as `pip
 install` does for a regular install and Python does on first use: without
@@ -56,8 +57,14 @@ sys.path.insert(0, str(HERE))
 
 from generate import deal_id, generate  # noqa: E402
 
-SMALL = 10
-ONE = deal_id(3)  # a deal in both the small and the large workspace
+ONE = deal_id(3)  # the deal `show` and `check` read
+WARM_LIMIT = 0.10
+EDIT_LIMIT = 0.12
+COLD_LIMIT = 0.5
+VALIDATE_LIMIT = 0.6
+MEMORY_LIMIT_MB = 150.0
+BOARD_LIMIT_S = 1.0  # the board opens in under a second at N deals, warm
+BOARD_SCRIPT = HERE / "board_open.py"
 
 BASELINE = """\
 import os, sys, yaml
@@ -70,38 +77,21 @@ for folder, dirs, files in os.walk(os.path.join(sys.argv[1], "deals")):
 print(n)
 """
 
-# name: (figure, baseline, target ratio); memory is in MB against a fixed limit
-TARGETS: dict[str, tuple[str, str, float]] = {
-    "cold funnel": ("cold", "B", 1.0),
-    "warm funnel": ("warm", "B", 0.10),
-    "warm funnel after one edit": ("edit", "B", 0.12),
-    "show at N vs at 10": ("show_n", "show_10", 1.2),
-    "check at N vs at 10": ("check_n", "check_10", 1.2),
-    "advance --dry-run at N vs at 10": ("advance_n", "advance_10", 1.2),
-    "--version vs import typer": ("version", "import_typer", 1.5),
+# figure: (label, salesflow arguments, exit codes that are fine, target ratio to B)
+WARM: dict[str, tuple[str, list[str], tuple[int, ...], float]] = {
+    "funnel": ("funnel --format json", ["funnel", "--format", "json"], (0,), WARM_LIMIT),
+    "forecast": ("forecast --format json", ["forecast", "--format", "json"], (0,), WARM_LIMIT),
+    "stats": ("stats --format json", ["stats", "--format", "json"], (0,), WARM_LIMIT),
+    "export": ("export --format csv", ["export", "--format", "csv"], (0,), WARM_LIMIT),
+    "review": ("review (table)", ["review"], (0,), WARM_LIMIT),
+    "review_csv": ("review --format csv", ["review", "--format", "csv"], (0,), WARM_LIMIT),
+    "list": ("list (table)", ["list"], (0,), WARM_LIMIT),
+    "list_csv": ("list --format csv", ["list", "--format", "csv"], (0,), WARM_LIMIT),
+    "changes": ("changes --format json", ["changes", "--format", "json"], (0,), WARM_LIMIT),
+    "trend": ("trend --format json", ["trend", "--format", "json"], (0,), WARM_LIMIT),
+    "show": ("show ID", ["show", ONE], (0,), WARM_LIMIT),
+    "check": ("check ID", ["check", ONE], (0, 1), WARM_LIMIT),
 }
-MEMORY_LIMIT_MB = 150.0
-BOARD_LIMIT_S = 1.0  # the board opens in under a second at N deals, warm
-
-# The board, headless, until its first frame; then out at once (os._exit), so that
-# the figure is the time to a usable board, not the teardown or the badges after it.
-BOARD = """\
-import asyncio, os, sys
-from pathlib import Path
-from salesflow.board.app import BoardApp
-from salesflow.board.session import Session
-
-async def main():
-    app = BoardApp(Session(Path(sys.argv[1]), by="bench"))
-    async with app.run_test(size=(160, 48)) as pilot:
-        while not app.columns_shown():
-            await asyncio.sleep(0.002)
-        await pilot.pause()  # one refresh: the frame is drawn
-        print(sum(c.column.count for c in app.columns_shown()), flush=True)
-        os._exit(0)
-
-asyncio.run(main())
-"""
 
 
 class Runner:
@@ -112,7 +102,7 @@ class Runner:
         self.out = out
 
     def run(self, cmd: list[str], *, ok: tuple[int, ...] = (0,)) -> tuple[float, float, str]:
-        """(seconds, peak RSS in MB, stdout) of one run of `cmd`."""
+        """(seconds, peak RSS of the child in MB, stdout) of one run of `cmd`."""
         with self.out.open("wb") as stdout:
             start = time.perf_counter()
             proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.PIPE, env=self.env)
@@ -131,22 +121,6 @@ def salesflow_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "salesflow"]
 
 
-def has_dry_run_advance(runner: Runner, sf: list[str]) -> bool:
-    try:
-        _, _, text = runner.run([*sf, "advance", "--help"], ok=(0, 1, 2))
-    except SystemExit:
-        return False
-    return "--dry-run" in text
-
-
-def has_board(runner: Runner, sf: list[str]) -> bool:
-    try:
-        runner.run([*sf, "board", "--help"])
-    except SystemExit:
-        return False
-    return True
-
-
 def edit(path: Path, round_no: int) -> None:
     """Change one deal's amount (it stays valid), as a salesperson would."""
     text = path.read_text(encoding="utf-8")
@@ -158,12 +132,25 @@ def edit(path: Path, round_no: int) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
-def measure(count: int, rounds: int, repeats: int, work: Path) -> dict[str, Any]:
-    big, small, cache = work / f"ws-{count}", work / f"ws-{SMALL}", work / "cache"
-    print(f"\n== {count:,} deals: generating ...", flush=True)
+def workspace(root: Path, count: int) -> list[Path]:
+    """The generated workspace of `count` deals at `root`, made once and reused."""
+    marker = root / ".generated"
+    if marker.exists() and marker.read_text() == str(count):
+        return sorted((root / "deals").rglob("*.yaml"))
+    if root.exists():
+        shutil.rmtree(root)
+    paths = generate(root, count)
+    marker.write_text(str(count))
+    return paths
+
+
+def measure(count: int, rounds: int, repeats: int, work: Path, keep: Path | None,
+            ) -> dict[str, Any]:
+    big = (keep or work) / f"ws-{count}"
+    cache = work / f"cache-{count}"
+    print(f"\n== {count:,} deals: preparing the workspace ...", flush=True)
     t = time.perf_counter()
-    paths = generate(big, count)
-    generate(small, SMALL)
+    paths = workspace(big, count)
     size = sum(p.stat().st_size for p in paths) / len(paths)
     print(f"   {count:,} deals, {size:,.0f} bytes each on average, in "
           f"{time.perf_counter() - t:.1f} s", flush=True)
@@ -177,41 +164,25 @@ def measure(count: int, rounds: int, repeats: int, work: Path) -> dict[str, Any]
     sf = salesflow_command()
     baseline = work / "baseline.py"
     baseline.write_text(BASELINE, encoding="utf-8")
-    board_script = work / "board.py"
-    board_script.write_text(BOARD, encoding="utf-8")
-    funnel_big = [*sf, "--root", str(big), "funnel", "--format", "json"]
 
-    def one(ws: Path, *args: str) -> list[str]:
-        return [*sf, "--root", str(ws), *args]
+    def one(*args: str) -> list[str]:
+        return [*sf, "--root", str(big), *args]
 
-    commands: dict[str, tuple[list[str], tuple[int, ...]]] = {
-        "show_n": (one(big, "show", ONE), (0,)),
-        "show_10": (one(small, "show", ONE), (0,)),
-        "check_n": (one(big, "check", ONE), (0, 1)),
-        "check_10": (one(small, "check", ONE), (0, 1)),
-        "version": ([*sf, "--version"], (0,)),
-        "import_typer": ([sys.executable, "-c", "import typer"], (0,)),
-    }
-    if has_board(runner, sf):
-        commands["board_n"] = ([sys.executable, str(board_script), str(big)], (0,))
-    if has_dry_run_advance(runner, sf):
-        commands["advance_n"] = (one(big, "advance", ONE, "--dry-run"), (0, 1))
-        commands["advance_10"] = (one(small, "advance", ONE, "--dry-run"), (0, 1))
-
-    _, _, reference = runner.run([*sf, "--root", str(big), "--no-cache", "funnel",
-                                  "--format", "json"])
+    funnel = one("funnel", "--format", "json")
+    reference = runner.run(one("--no-cache", "funnel", "--format", "json"))[2]
     times: dict[str, list[list[float]]] = {}  # figure -> one list of samples per round
-    memory: list[float] = []
+    memory: dict[str, float] = {}
     mismatches: list[str] = []
 
-    def timed(name: str, cmd: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, str]:
+    def timed(name: str, cmd: list[str], ok: tuple[int, ...] = (0,)) -> str:
         """Run `cmd`, adding its time to `name`'s samples of the current round."""
         seconds, rss, text = runner.run(cmd, ok=ok)
         per_round = times.setdefault(name, [])
         while len(per_round) < len(times["B"]):
             per_round.append([])
         per_round[-1].append(seconds)
-        return rss, text
+        memory[name] = max(memory.get(name, 0.0), rss)
+        return text
 
     edits = 0
     for r in range(rounds):
@@ -219,95 +190,170 @@ def measure(count: int, rounds: int, repeats: int, work: Path) -> dict[str, Any]
         times.setdefault("B", []).append([])
         timed("B", [sys.executable, str(baseline), str(big)])
         shutil.rmtree(cache, ignore_errors=True)
-        _, text = timed("cold", funnel_big)
-        if text != reference:
+        if timed("cold", funnel) != reference:
             mismatches.append(f"cold, round {r + 1}")
+        timed("validate", one("validate"), (0, 1))
         for _ in range(repeats):
-            rss, text = timed("warm", funnel_big)
-            memory.append(rss)
-            if text != reference:
-                mismatches.append(f"warm, round {r + 1}")
+            for name, (_, args, ok, _) in WARM.items():
+                text = timed(name, one(*args), ok)
+                if name == "funnel" and text != reference:
+                    mismatches.append(f"warm, round {r + 1}")
         for i in range(repeats):
             edit(paths[(edits * 7919) % len(paths)], edits)
             edits += 1
             if i == 0:
-                _, _, reference = runner.run([*sf, "--root", str(big), "--no-cache", "funnel",
-                                              "--format", "json"])
-            _, text = timed("edit", funnel_big)
+                reference = runner.run(one("--no-cache", "funnel", "--format", "json"))[2]
+            text = timed("edit", funnel)
             if i == 0 and text != reference:
                 mismatches.append(f"after one edit, round {r + 1}")
-        _, _, reference = runner.run([*sf, "--root", str(big), "--no-cache", "funnel",
-                                      "--format", "json"])
-        for _ in range(repeats):  # short commands: each at N right before itself at 10
-            for name, (cmd, ok) in commands.items():
-                timed(name, cmd, ok)
+        reference = runner.run(one("--no-cache", "funnel", "--format", "json"))[2]
 
-    def ratio_of(name: str, base: str) -> float:
-        """The median of paired ratios: each sample against its baseline taken beside it.
+    board = board_open(count, big, env, rounds)
 
-        A figure and its baseline share the machine's load of the moment, which on
-        a shared machine varies more than the figures themselves.
-        """
-        if base == "B":  # a round's figure (its median) against the round's B
-            pairs = [statistics.median(f) / b[0] for f, b in zip(times[name], times[base],
-                                                                   strict=True)]
-        else:  # the two short commands of a repeat were run one after the other
-            pairs = [f / b for fs, bs in zip(times[name], times[base], strict=True)
-                     for f, b in zip(fs, bs, strict=True)]
-        return statistics.median(pairs)
+    def ratio_of(name: str) -> float:
+        """The median over rounds of (the round's median of `name`) / (the round's B)."""
+        return statistics.median(statistics.median(f) / b[0]
+                                 for f, b in zip(times[name], times["B"], strict=True))
 
-    flat = {name: [x for per in values for x in per] for name, values in times.items()}
-    medians = {name: statistics.median(values) for name, values in flat.items()}
-    results: dict[str, Any] = {"deals": count, "bytes_per_deal": round(size), "rounds": rounds,
-                               "repeats": repeats,
-                               "seconds": {k: round(v, 4) for k, v in medians.items()},
-                               "all_seconds": {k: [[round(x, 4) for x in per] for per in v]
-                                               for k, v in times.items()},
-                               "targets": [], "mismatches": mismatches}
-    print(f"\n   {'figure':34} {'seconds':>9} {'baseline':>9} {'ratio':>7} {'target':>8}")
-    for label, (name, base, limit) in TARGETS.items():
-        if name not in medians:
-            print(f"   {label:34} {'(not measured: no such command yet)':>35}")
-            continue
-        ratio = ratio_of(name, base)
-        passed = ratio <= limit
-        results["targets"].append({"target": label, "figure": name, "seconds": medians[name],
-                                   "baseline": base, "baseline_seconds": medians[base],
-                                   "ratio": round(ratio, 4), "limit": limit, "pass": passed})
-        print(f"   {label:34} {medians[name]:9.3f} {medians[base]:9.3f} {ratio:7.3f} "
-              f"{'<= ' + str(limit):>8}  {'PASS' if passed else 'FAIL'}")
-    if "board_n" in medians:
-        passed = medians["board_n"] <= BOARD_LIMIT_S
-        results["targets"].append({"target": "board opens (first frame), warm",
-                                   "figure": "board_n", "seconds": medians["board_n"],
-                                   "limit": BOARD_LIMIT_S, "pass": passed})
-        print(f"   {'board opens, warm (s)':34} {medians['board_n']:9.3f} {'':>9} {'':>7} "
-              f"{'<= ' + str(BOARD_LIMIT_S):>8}  {'PASS' if passed else 'FAIL'}")
-    peak = max(memory)
-    passed = peak <= MEMORY_LIMIT_MB
-    results["warm_peak_mb"] = round(peak, 1)
-    results["targets"].append({"target": "warm funnel peak memory", "figure": "warm_peak_mb",
-                               "mb": round(peak, 1), "limit": MEMORY_LIMIT_MB, "pass": passed})
-    print(f"   {'warm funnel peak memory (MB)':34} {peak:9.1f} {'':>9} {'':>7} "
-          f"{'<= ' + str(int(MEMORY_LIMIT_MB)):>8}  {'PASS' if passed else 'FAIL'}")
-    print(f"   B = {medians['B']:.3f} s; same funnel from cold, warm and edited runs as from "
-          f"--no-cache: {'yes' if not mismatches else 'NO: ' + ', '.join(mismatches)}")
-    if mismatches:
-        results["targets"].append({"target": "same output as --no-cache", "pass": False})
+    medians = {name: statistics.median(x for per in values for x in per)
+               for name, values in times.items()}
+    rows: list[dict[str, Any]] = []
+    figures: list[tuple[str, str, float]] = [
+        ("cold", "funnel --format json, cold (empty cache)", COLD_LIMIT),
+        *((name, f"{label}, warm", limit) for name, (label, _, _, limit) in WARM.items()),
+        ("edit", "funnel --format json, warm after one edit", EDIT_LIMIT),
+        ("validate", "validate (every file, never the cache)", VALIDATE_LIMIT),
+    ]
+    for name, label, limit in figures:
+        ratio = ratio_of(name)
+        peak = memory[name]
+        warm = name in WARM or name == "edit"
+        rows.append({
+            "figure": name, "label": label, "seconds": round(medians[name], 4),
+            "ratio": round(ratio, 4), "limit": limit, "time_pass": ratio <= limit,
+            "peak_mb": round(peak, 1),
+            "memory_limit_mb": MEMORY_LIMIT_MB if warm else None,
+            "memory_pass": peak <= MEMORY_LIMIT_MB if warm else None,
+        })
+    if board is not None:
+        rows.append({"figure": "board", "label": "board opens (first full paint), warm",
+                     "seconds": board[0], "ratio": None, "limit": BOARD_LIMIT_S,
+                     "time_pass": board[0] <= BOARD_LIMIT_S, "peak_mb": board[1],
+                     "memory_limit_mb": MEMORY_LIMIT_MB,
+                     "memory_pass": board[1] <= MEMORY_LIMIT_MB})
+    results: dict[str, Any] = {
+        "deals": count, "bytes_per_deal": round(size), "rounds": rounds, "repeats": repeats,
+        "B_seconds": round(medians["B"], 4), "B_peak_mb": round(memory["B"], 1),
+        "rows": rows, "board": "measured" if board is not None else
+        f"skipped: {BOARD_SCRIPT.name} not found",
+        "all_seconds": {k: [[round(x, 4) for x in per] for per in v] for k, v in times.items()},
+        "mismatches": mismatches,
+    }
+    print_table(results)
     return results
+
+
+def board_open(count: int, root: Path, env: dict[str, str], rounds: int,
+               ) -> tuple[float, float] | None:
+    """(seconds to the board's first paint, peak MB) from board_open.py; None without it."""
+    if not BOARD_SCRIPT.exists():
+        print(f"   board: skipped ({BOARD_SCRIPT.name} not found)", flush=True)
+        return None
+    cmd = [sys.executable, str(BOARD_SCRIPT), "--deals", str(count), "--workspace", str(root),
+           "--rounds", str(rounds)]
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, env=env)
+        assert proc.stderr is not None
+        err = proc.stderr.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    if os.waitstatus_to_exitcode(status) != 0:
+        print(f"   board: {BOARD_SCRIPT.name} failed: {err.decode(errors='replace')[-300:]}")
+        return None
+    last = [line for line in text.splitlines() if line.startswith("{")][-1]
+    return round(float(json.loads(last)["seconds"]), 4), round(usage.ru_maxrss / 1024, 1)
+
+
+def mark(ok: bool | None) -> str:
+    return "" if ok is None else "PASS" if ok else "FAIL"
+
+
+def print_table(results: dict[str, Any]) -> None:
+    print(f"\n   {results['deals']:,} deals; B = {results['B_seconds']:.3f} s")
+    print(f"   {'figure':46} {'seconds':>8} {'x B':>6} {'target':>7} {'':4} "
+          f"{'peak MB':>8} {'':4}")
+    for row in results["rows"]:
+        ratio = "" if row["ratio"] is None else f"{row['ratio']:.3f}"
+        limit = (f"<= {row['limit']} s" if row["ratio"] is None else f"<= {row['limit']}")
+        print(f"   {row['label']:46} {row['seconds']:8.3f} {ratio:>6} {limit:>7} "
+              f"{mark(row['time_pass']):4} {row['peak_mb']:8.1f} {mark(row['memory_pass']):4}")
+    if results["board"] != "measured":
+        print(f"   board: {results['board']}")
+    same = not results["mismatches"]
+    print("   cold, warm and edited funnels print what --no-cache prints: "
+          f"{'yes' if same else 'NO: ' + ', '.join(results['mismatches'])}")
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """The results as the Markdown table of docs/performance.md."""
+    runs = report["runs"]
+    head = "| figure | target |" + "".join(f" {r['deals']:,} deals | × B | peak MB |"
+                                          for r in runs)
+    rule = "|---|---|" + "--:|--:|--:|" * len(runs)
+    lines = [head, rule, "| B: read and parse every file (pyyaml C loader) | |" + "".join(
+        f" {r['B_seconds']:.2f} s | | {r['B_peak_mb']:.0f} |" for r in runs)]
+    for i, row in enumerate(runs[0]["rows"]):
+        target = (f"≤ {row['limit']} s" if row["ratio"] is None else f"≤ {row['limit']} × B")
+        if row["memory_limit_mb"]:
+            target += f", ≤ {row['memory_limit_mb']:.0f} MB"
+        cells = ""
+        for r in runs:
+            got = r["rows"][i] if i < len(r["rows"]) else None
+            if got is None or got["figure"] != row["figure"]:
+                cells += " | | |"
+                continue
+            ratio = "" if got["ratio"] is None else f"{got['ratio']:.3f}"
+            flag = "" if got["time_pass"] and got["memory_pass"] is not False else " ✗"
+            cells += f" {got['seconds']:.3f} s{flag} | {ratio} | {got['peak_mb']:.0f} |"
+        lines.append(f"| {row['label'].replace('|', '/')} | {target} |{cells}")
+    return "\n".join(lines)
+
+
+def growth(report: dict[str, Any]) -> dict[str, Any]:
+    """Time and memory at the largest N over the smallest, figure by figure."""
+    runs = sorted(report["runs"], key=lambda r: r["deals"])
+    low, high = runs[0], runs[-1]
+    factor = high["deals"] / low["deals"]
+    out: dict[str, Any] = {"from": low["deals"], "to": high["deals"], "deals_factor": factor,
+                           "B": round(high["B_seconds"] / low["B_seconds"], 2), "figures": {}}
+    by_name = {row["figure"]: row for row in low["rows"]}
+    print(f"\n   growth from {low['deals']:,} to {high['deals']:,} deals ({factor:.0f} x the "
+          f"deals; B grew {out['B']:.1f} x)")
+    for row in high["rows"]:
+        base = by_name.get(row["figure"])
+        if base is None:
+            continue
+        t, m = row["seconds"] / base["seconds"], row["peak_mb"] / base["peak_mb"]
+        out["figures"][row["figure"]] = {"time": round(t, 2), "memory": round(m, 2)}
+        print(f"   {row['label']:46} time {t:6.1f} x   peak memory {m:5.2f} x")
+    return out
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--deals", type=int, action="append",
                         help="workspace size (repeatable; default 10000)")
-    parser.add_argument("--rounds", type=int, default=5, help="runs of each figure (median)")
-    parser.add_argument("--repeats", type=int, default=3,
-                        help="runs per round of the warm funnels and the short commands")
+    parser.add_argument("--200k", dest="big", action="store_true",
+                        help="add a 200,000-deal point and report growth to it")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of every figure (median)")
+    parser.add_argument("--repeats", type=int, default=2,
+                        help="runs per round of each warm figure")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "latest.json")
-    parser.add_argument("--keep", action="store_true", help="keep the generated workspaces")
+    parser.add_argument("--workspaces", type=Path, default=None,
+                        help="keep the generated workspaces in DIR and reuse them")
     args = parser.parse_args()
-    sizes = args.deals or [10_000]
+    sizes = sorted(set(args.deals or [10_000]) | ({200_000} if args.big else set()))
 
     package = subprocess.run(
         [sys.executable, "-c", "import salesflow, os; print(os.path.dirname(salesflow.__file__))"],
@@ -317,6 +363,7 @@ def main() -> int:
     report: dict[str, Any] = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "python": sys.version.split()[0], "platform": platform.platform(),
+        "machine": platform.machine(), "processor": _cpu_model(),
         "cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
         else os.cpu_count(),
         "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
@@ -324,18 +371,32 @@ def main() -> int:
     }
     try:
         for count in sizes:
-            report["runs"].append(measure(count, args.rounds, args.repeats,
-                                          work / str(count)))
+            report["runs"].append(measure(count, args.rounds, args.repeats, work / str(count),
+                                          args.workspaces))
     finally:
-        if args.keep:
-            print(f"\nworkspaces kept in {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
+    if len(sizes) > 1 and args.big:
+        report["growth"] = growth(report)
+    report["markdown"] = markdown(report)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    ok = all(t["pass"] for run in report["runs"] for t in run["targets"])
-    print(f"\n{'every target met' if ok else 'SOME TARGETS MISSED'}; results in {args.out}")
+    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
+                        encoding="utf-8")
+    ok = all(row["time_pass"] and row["memory_pass"] is not False
+             for run in report["runs"] for row in run["rows"]) and not any(
+        run["mismatches"] for run in report["runs"])
+    print(f"\n{report['markdown']}\n")
+    print(f"{'every target met' if ok else 'SOME TARGETS MISSED'}; results in {args.out}")
     return 0 if ok else 1
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
 
 
 if __name__ == "__main__":

@@ -28,6 +28,8 @@ INTERNAL_ERROR = 3
 # `--format` values for programs: they run in English whatever the language (ids,
 # codes and field names never change; neither do the messages inside the data).
 MACHINE_FORMATS = ("json", "csv")
+# Commands that own the terminal themselves: their output is never collected for a pager.
+UNPAGED = frozenset({"board"})
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class Settings:
 
     root: str | None = None
     cache: bool = True
+    pager: bool = True  # long output on a terminal through the pager (`--no-pager`)
 
 
 _SETTINGS: contextvars.ContextVar[Settings | None] = contextvars.ContextVar(
@@ -65,13 +68,17 @@ def handle_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from salesflow.model import i18n
         from salesflow.model.errors import ProblemsError, SalesflowError
+        from salesflow.output.pager import paging
         from salesflow.output.render import output
 
+        machine = str(kwargs.get("fmt", "")) in MACHINE_FORMATS
         try:
-            if str(kwargs.get("fmt", "")) in MACHINE_FORMATS:
-                with i18n.using("en"):  # machine output never changes with the language
-                    return func(*args, **kwargs)
-            return func(*args, **kwargs)
+            # long output on a terminal goes through the pager; json and csv never do
+            with paging(settings().pager and not machine and func.__name__ not in UNPAGED):
+                if machine:
+                    with i18n.using("en"):  # machine output never changes with the language
+                        return func(*args, **kwargs)
+                return func(*args, **kwargs)
         except typer.Exit:
             raise
         except ProblemsError as exc:

@@ -56,6 +56,11 @@ def _main(
         False, "--no-cache", help="Read every deal file afresh; neither use nor update the "
         "cache of parsed deals (kept in ~/.cache/salesflow or $SALESFLOW_CACHE_DIR).",
     ),
+    no_pager: bool = typer.Option(
+        False, "--no-pager", help="Never send long output through a pager. Default: on a "
+        "terminal, output taller than it goes to $SALESFLOW_PAGER, else $PAGER, else "
+        "`less -FRX`; never for --format json/csv or when piped.",
+    ),
 ) -> None:
     """A B2B sales pipeline kept as plain YAML files in git.
 
@@ -66,4 +71,4 @@ def _main(
 
     output.reset()
     use_units(units)
-    begin(Settings(root=root or None, cache=not no_cache))
+    begin(Settings(root=root or None, cache=not no_cache, pager=not no_pager))
