@@ -137,10 +137,11 @@ def load(*, strict: bool = False) -> Workspace:
     return ws
 
 
-def overview(*, strict: bool = False, facts: bool = False) -> Overview:
+def overview(*, strict: bool = False, facts: bool | str = False) -> Overview:
     """Summaries of every deal, for reports and lists: fast (see `workspace.load_overview`).
 
-    `facts`: with each deal's history moves and review facts (`stats`, `review`).
+    `facts`: with each deal's history moves ("moves", for `stats`) or review facts
+    ("review"), or both (True); see `load_overview`.
     """
     from salesflow.files.load import load_overview
 

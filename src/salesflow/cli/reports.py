@@ -304,7 +304,7 @@ def stats(
     cut = _cut(owner, segment, product_line, customer, close_from, close_to)
     first, last = parse_date(start, "--from"), parse_date(end, "--to")
     _window(first, last)
-    ws = overview(facts=True)  # each summary carries its history's moves
+    ws = overview(facts="moves")  # each summary carries its history's moves
     report = build(ws.process, cut.apply(ws.deals), start=first, end=last,
                    min_sample=min_sample)
     data = stats_json(report, cut=cut)

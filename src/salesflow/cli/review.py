@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -14,7 +16,7 @@ from salesflow.output.render import Format
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
     from salesflow.files.workspace import Overview, Workspace
     from salesflow.method.health import DealReview, Judged
@@ -86,8 +88,8 @@ def review(
                      "deals": [review_json(r) for r in reviews],
                      "invalid": invalid_json(ws.problems)})
     elif fmt == Format.csv:
-        output.csv(REVIEW_CSV, [*_csv_rows(reviews),
-                                *invalid_csv_rows(ws.problems, len(REVIEW_CSV))])
+        output.csv(REVIEW_CSV, itertools.chain(
+            _csv_rows(reviews), invalid_csv_rows(ws.problems, len(REVIEW_CSV))))
     else:
         print_review(reviews, day, currency, process)
         invalid_notes(invalid_json(ws.problems))
@@ -109,7 +111,7 @@ def _slim_review(day: dt.date, owners: Sequence[str],
     from salesflow.method.review_facts import slim_deal
     from salesflow.model.errors import Problem, ProblemsError
 
-    ws = overview(facts=True)
+    ws = overview(facts="review")
     if any(d.deal.account is not None for d in ws.deals):
         return None
     process = load_process(ws.root)
@@ -124,8 +126,15 @@ def _slim_review(day: dt.date, owners: Sequence[str],
                 "changed while salesflow was reading it; run the command again"), "changed")])
         return full.deal
 
-    pairs = ((item, lambda item=item: judged(item)) for item in ws.deals)
-    return ws, process, review_judged(process, pairs, day, owners)
+    def pairs() -> Iterator[tuple[SummaryFile, Callable[[], Judged]]]:
+        """Each deal with its judge; the summary kept drops its facts once judged."""
+        deals = ws.deals
+        for i, item in enumerate(deals):
+            lean = item._replace(deal=item.deal._replace(review=None))
+            deals[i] = lean  # memory stays flat: one deal's facts at a time
+            yield lean, functools.partial(judged, item)
+
+    return ws, process, review_judged(process, pairs(), day, owners)
 
 
 def review_json(r: DealReview) -> dict[str, Any]:
@@ -140,16 +149,14 @@ def review_json(r: DealReview) -> dict[str, Any]:
     }
 
 
-def _csv_rows(reviews: list[DealReview]) -> list[list[Any]]:
+def _csv_rows(reviews: list[DealReview]) -> Iterator[list[Any]]:
     from salesflow.model.money import money_json
 
-    rows = []
     for r in reviews:
         d = r.item.deal
         for k in r.risks:
-            rows.append([r.item.id, d.name, d.customer, d.owner, d.stage, d.status,
-                         money_json(r.weighted), k.code, k.reason, k.move])
-    return rows
+            yield [r.item.id, d.name, d.customer, d.owner, d.stage, d.status,
+                   money_json(r.weighted), k.code, k.reason, k.move]
 
 
 def print_review(reviews: list[DealReview], day: Any, currency: str, process: Any) -> None:

@@ -506,7 +506,7 @@ def row_sum(path: Any, stat: Any, problems: Any, has_data: Any, row: Iterable[An
     it) but against a damaged or hand-edited file: a row that fails is dropped
     and its deal file parsed again, never served.
     """
-    text = "\x1f".join(repr(v) for v in (path, stat, problems, bool(has_data), *row))
+    text = "\x1f".join(map(repr, (path, stat, problems, bool(has_data), *row)))
     return zlib.crc32(text.encode("utf-8", "surrogatepass"))
 
 

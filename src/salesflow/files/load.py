@@ -213,14 +213,15 @@ def validate_report(root: Path, files: list[Path] | None = None, *,
     return report
 
 
-def load_overview(root: Path, *, cache: bool = True, facts: bool = False) -> Overview:
+def load_overview(root: Path, *, cache: bool = True, facts: bool | str = False) -> Overview:
     """The process and a summary of every valid deal, with every problem found.
 
     What a report over many deals needs: when the cache vouches for every
     file, no YAML is parsed and no pydantic model built (pydantic is not even
     imported). `cache=False` reads every file afresh and leaves the cache alone.
     `facts` keeps each summary's history moves and review facts (for `stats`
-    and `review`; the other reports do without, and hold less).
+    and `review`; the other reports do without, and hold less): True both,
+    "moves" or "review" the one.
     """
     from salesflow.model.summary import SummaryFile
 
@@ -265,7 +266,7 @@ class _Load:
     """
 
     def __init__(self, root: Path, *, cache: bool, full: bool,
-                 keep_facts: bool = False) -> None:
+                 keep_facts: bool | str = False) -> None:
         from salesflow.files import cache as cache_module
         from salesflow.model.summary import ProcessSummary, summary_of
 

@@ -274,8 +274,23 @@ def out_of_step(deal: Judged, process: Process, as_of: dt.date) -> Iterator[Risk
                      "the deal is already further, update `stage:`").format(stage=deal.stage))
 
 
+def _need_stage(process: Process) -> str | None:
+    """`explicit_need_stage`, worked out once per process (a review asks it per deal)."""
+    known = _NEED_STAGE.get(id(process))
+    if known is None or known[0] is not process:
+        known = (process, explicit_need_stage(process))
+        _NEED_STAGE.clear()  # one process at a time: nothing grows
+        _NEED_STAGE[id(process)] = known
+    return known[1]
+
+
+# A memo, not state: the process is immutable and kept alive by its entry, so its id
+# cannot be reused while the entry stands.
+_NEED_STAGE: dict[int, tuple[Process, str | None]] = {}
+
+
 def no_explicit_need(deal: Judged, process: Process, as_of: dt.date) -> Iterator[Risk]:
-    start = explicit_need_stage(process)
+    start = _need_stage(process)
     if start is None or process.index(deal.stage) < process.index(start):
         return
     if any(n.explicit for n in deal.needs):

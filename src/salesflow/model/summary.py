@@ -138,26 +138,31 @@ def summary_row(deal: Deal, *, won_on: dt.date | None, review: str | None = None
 
 
 def from_row(deal_id: str, path: str, row: Row | tuple[Any, ...],
-             shared: dict[Any, Any] | None = None, *, keep: bool = False) -> SummaryFile:
+             shared: dict[Any, Any] | None = None, *, keep: bool | str = False,
+             ) -> SummaryFile:
     """The summarized deal file of a row (see `summary_of`)."""
     return _new(SummaryFile, (deal_id, path, summary_of(row, shared, keep=keep)))
 
 
 def summary_of(row: Row | tuple[Any, ...], shared: dict[Any, Any] | None = None,
-               *, keep: bool = True) -> DealSummary:
+               *, keep: bool | str = True) -> DealSummary:
     """The summary of a row; exact: Decimal and ISO dates read back as they were.
 
     With `shared`, equal texts become one object across the rows given the
     same dict (dates always do): owners, stages and segments repeat across
     tens of thousands of deals, and SQLite returns a new string for each.
     `keep=False` leaves out the per-deal history facts (`moves`, `review`),
-    which only `stats` and `review` read: the other reports hold less.
+    which only `stats` and `review` read: the other reports hold less;
+    `keep="moves"` or `keep="review"` keeps that one only.
     """
     (name, customer, owner, amount, currency, stage, status, close, segment, product_line,
      relationship, step, lost_reason, created, changed, won_on, notes, x, moves, review,
      account) = row
-    if not keep:
-        moves = review = None
+    if keep is not True:
+        if keep != "moves":
+            moves = None
+        if keep != "review":
+            review = None
     one = (shared if shared is not None else {}).setdefault
     return _new(DealSummary, (
         name, one(customer, customer), one(owner, owner),

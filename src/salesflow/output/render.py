@@ -248,10 +248,14 @@ class Output:
         # would split the row there: such rows are written fully quoted
         quoted = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
         writer.writerow(header)
-        for row in rows:
+        for n, row in enumerate(rows, 1):
             cells = ["" if v is None else _default(v) if isinstance(
                 v, Decimal | dt.date) else v for v in row]
             (quoted if any("\r" in str(c) for c in cells) else writer).writerow(cells)
+            if n % 2000 == 0:  # written as it goes: memory stays flat for long exports
+                sys.stdout.write(buf.getvalue())
+                buf.seek(0)
+                buf.truncate()
         sys.stdout.write(buf.getvalue())
 
     def table(self, *headers: str, title: str | None = None,
