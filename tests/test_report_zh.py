@@ -101,6 +101,8 @@ def test_the_chinese_page_is_chinese(zh: WS) -> None:
     assert re.search(r"截至\d{4}年\d{1,2}月\d{1,2}日", page)  # prose dates in Chinese
     assert '"Microsoft YaHei"' in page and '"PingFang SC"' in page
     assert '"Noto Sans CJK SC"' in page and '"WenQuanYi Micro Hei"' in page
+    weekly = zh.run("report", "--html", "-", "--since", "7d").stdout
+    assert "加权 937,500 +0 = 937,500 CNY：起点 + 变化 = 终点。" in weekly  # no bare "0"
     english = zh.run("--lang", "en", "report", "--html", "-").stdout
     assert '<html lang="en">' in english and "<h2>Funnel</h2>" in english
     assert "1,250,000" in english and "¥" not in english

@@ -165,8 +165,10 @@ def changes_section(data: dict[str, Any]) -> str:
                      f'{heads}<th class="num">{_e(_("Weighted {currency}").format(currency=cur))}'
                      f"</th></tr></thead><tbody>{items}</tbody></table>{more}")
     ident = data["identity"]
+    deltas = signed(ident["deltas"])
+    deltas = deltas if deltas.startswith(("+", "-")) else "+" + deltas  # "+0", never "0"
     notes = [_e(_("{start} {deltas} = {end} {currency} weighted: start + changes = end.")
-                .format(start=human(ident["start"]), deltas=signed(ident["deltas"]),
+                .format(start=human(ident["start"]), deltas=deltas,
                         end=human(ident["end"]), currency=cur))]
     if data["git"] is None:
         notes.append(_e(_("Not in a git repository: moves are read from history only.")))
