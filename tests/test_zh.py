@@ -201,3 +201,24 @@ def test_the_alignment_check_catches_padding_by_characters() -> None:
         assert_aligned(naive)
     by_cells = ["Name    Attitude", "梁志明  neutral", "Ma      supporter"]
     assert_aligned(by_cells)
+
+
+def test_a_persons_coded_facts_are_said_in_the_methods_words(tmp_path: Path) -> None:
+    """`person add|set` and `activity add` summaries: 管理层, 技术买家, 中立, 高, 拜访.
+
+    Influence "high" is 高, not the relationship stage 高期 (two words, one code).
+    """
+    root = tmp_path / "p"
+    assert WS(tmp_path).run("init", str(root), "--lang", "zh").exit_code == 0
+    ws = WS(root)
+    assert ws.run("new", "mes", "--customer", "美达", "--date", "2026-11-13").exit_code == 0
+    added = ws.run("person", "add", "mes", "王强", "--level", "management", "--role",
+                   "technical", "--attitude", "neutral", "--influence", "high")
+    assert added.stdout == ("mes：已添加 王强 (level 管理层, roles [技术买家], attitude 中立, "
+                            "influence 高)\n"), added.stderr
+    turned = ws.run("person", "set", "mes", "王强", "--attitude", "supporter")
+    assert turned.stdout == "mes: 王强: attitude 中立 → 支持者\n"
+    visit = ws.run("activity", "add", "mes", "--kind", "visit", "参观总装车间")
+    assert visit.stdout == "mes：已记录 2026-11-27 的拜访\n"  # the pinned today
+    english = ws.run("--lang", "en", "person", "set", "mes", "王强", "--attitude", "opponent")
+    assert english.stdout == "mes: 王强: attitude supporter → opponent\n"

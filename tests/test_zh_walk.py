@@ -165,7 +165,7 @@ def test_a_chinese_walk_says_no_english_word(zh: tuple[Path, list[Step]]) -> Non
     assert not leaks, "\n".join(leaks)
 
 
-@pytest.mark.xfail(strict=True, reason="h12 words cli/daily.py and cli/edits.py (issue 17)")
+
 def test_a_chinese_walk_says_no_english_word_in_the_daily_commands(
         zh: tuple[Path, list[Step]]) -> None:
     root, steps = zh

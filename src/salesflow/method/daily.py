@@ -16,12 +16,14 @@ from typing import Any
 
 from salesflow.method.checks import did_you_mean
 from salesflow.method.gates import shell_word
+from salesflow.method.timeline import activity_word
 from salesflow.method.transitions import Change, Context, check_date
 from salesflow.model.deal import ACTIVITIES, RELATIONSHIPS, Deal
 from salesflow.model.edits import Append, Delete, Op, Set
 from salesflow.model.errors import UsageError
 from salesflow.model.i18n import _
 from salesflow.model.process import ATTITUDES, LEVELS, ROLES
+from salesflow.model.words import value_word
 
 INFLUENCES: tuple[str, ...] = ("high", "medium", "low")
 KINDS: tuple[str, ...] = ("S", "P", "I", "N")
@@ -70,7 +72,7 @@ def person_add(deal: Deal, process: Any, ctx: Context, name: str,
     if attitude is not None and attitude != "unknown":
         check_date(deal, ctx)
         ops.append(Append(("history",), _attitude_entry(ctx, name, None, attitude)))
-    facts = ", ".join(f"{k} {_shown(v)}" for k, v in record.items() if k != "name")
+    facts = ", ".join(f"{k} {_shown(v, k)}" for k, v in record.items() if k != "name")
     return Change(tuple(ops), _("{deal}: added {name}").format(deal=ctx.deal_id, name=name)
                   + (f" ({facts})" if facts else ""))
 
@@ -96,7 +98,7 @@ def person_set(deal: Deal, data: Mapping[str, Any], process: Any, ctx: Context, 
             ops.append(Delete(("stakeholders", i, key)))
         else:
             ops.append(Set(("stakeholders", i, key), new))
-        said.append(f"{key} {_shown(old)} → {_shown(new)}")
+        said.append(f"{key} {_shown(old, key)} → {_shown(new, key)}")
         if key == "attitude":
             entry = _attitude_entry(ctx, name, old, new)
     if not ops:
@@ -261,7 +263,8 @@ def activity_add(deal: Deal, process: Any, ctx: Context, kind: str, text: str,
         entry["with"] = list(dict.fromkeys(people))
     entry["by"] = ctx.by
     return Change((Append(("history",), entry),),
-                  _("{deal}: {kind} on {date} recorded").format(deal=ctx.deal_id, kind=kind,
+                  _("{deal}: {kind} on {date} recorded").format(deal=ctx.deal_id,
+                                                                kind=activity_word(kind),
                                                                 date=ctx.on.isoformat()))
 
 
@@ -292,12 +295,13 @@ def _nonempty(text: str, what: str) -> str:
     return text
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any, key: str = "") -> str:
+    """A value in a summary line; a person's coded facts in words (`value_word`)."""
     if value is None:
         return _("(none)")
     if isinstance(value, list):
-        return "[" + ", ".join(map(str, value)) + "]"
-    return str(value)
+        return "[" + ", ".join(value_word(key, str(v)) for v in value) + "]"
+    return value_word(key, str(value)) if isinstance(value, str) else str(value)
 
 
 def _quote(name: str) -> str:

@@ -51,6 +51,12 @@ _ACTIVITY_WORDS: dict[str, Callable[[], str]] = {
 }
 
 
+def activity_word(kind: str) -> str:
+    """A contact's kind in words: `visit` is 拜访 in Chinese (the file keeps the code)."""
+    word = _ACTIVITY_WORDS.get(kind)
+    return word() if word is not None else kind
+
+
 def describe(entry: HistoryEntry) -> str:
     """A history entry in a few words: `C → B`, `created in G`, `lost`, `amount 1 → 2`."""
     if entry.kind == "field":
@@ -58,7 +64,7 @@ def describe(entry: HistoryEntry) -> str:
     if entry.kind == "activity":
         people = (_(" with {people}").format(people=", ".join(entry.with_))
                   if entry.with_ else "")
-        kind = _ACTIVITY_WORDS.get(entry.activity or "", lambda: entry.activity or "")()
+        kind = activity_word(entry.activity or "")
         return f"{kind}{people}: {entry.text or ''}".rstrip(": ")
     if entry.to_stage and entry.from_stage:
         change = f"{entry.from_stage} → {entry.to_stage}"

@@ -179,3 +179,33 @@ def and_list(words: list[str]) -> str:
 def comma() -> str:
     """The list separator: ', ' or '、'."""
     return "、" if is_zh() else ", "
+
+
+def value_word(key: str, value: str) -> str:
+    """A person's coded fact as a person reads it: `management` is 管理层 in Chinese.
+
+    English keeps the code (it is the word the file and the option use); the
+    codes of other keys are returned as they are.
+    """
+    if key == "relationship":
+        return relationship_name(value)
+    names: dict[str, dict[str, str]] = {
+        "level": {"decision": pgettext("level", "decision"),
+                  "management": pgettext("level", "management"),
+                  "operations": pgettext("level", "operations")},
+        "roles": {"decision": pgettext("role", "decision"),
+                  "financial": pgettext("role", "financial"),
+                  "technical": pgettext("role", "technical"),
+                  "user": pgettext("role", "user"),
+                  "evaluator": pgettext("role", "evaluator"),
+                  "coach": pgettext("role", "coach"),
+                  "influencer": pgettext("role", "influencer")},
+        "attitude": {"supporter": pgettext("attitude", "supporter"),
+                     "opponent": pgettext("attitude", "opponent"),
+                     "neutral": pgettext("attitude", "neutral"),
+                     "unknown": pgettext("attitude", "unknown")},
+        "influence": {"high": pgettext("influence", "high"),
+                      "medium": pgettext("influence", "medium"),
+                      "low": pgettext("influence", "low")},
+    }
+    return names.get(key, {}).get(value, value)
