@@ -23,6 +23,7 @@ from salesflow.files.update import Outcome
 from salesflow.method import daily
 from salesflow.method import transitions as pipeline
 from salesflow.method.gates import MilestoneStatus, gates_between, stage_gate
+from salesflow.model.deal import DealFile
 from salesflow.model.errors import SalesflowError
 from salesflow.model.fields import day_from_text
 from salesflow.model.i18n import _
@@ -36,6 +37,8 @@ class BoardApp(Protocol):
     session: Session
 
     def deal_or_say(self) -> str | None: ...
+
+    def opened_or_say(self) -> DealFile | None: ...
 
     def say(self, text: str, *, error: bool = False) -> None: ...
 
@@ -79,14 +82,10 @@ def _ticker(app: BoardApp, deal_id: str, to_code: str,
 
 def tick(app: BoardApp) -> None:
     """`t`: tick one of the current stage's exit milestones, with an optional note."""
-    deal_id = app.deal_or_say()
-    if deal_id is None:
+    item = app.opened_or_say()
+    if item is None:
         return
-    try:
-        item = app.session.open_deal(deal_id)
-    except SalesflowError as exc:
-        app.fail(exc)
-        return
+    deal_id = item.id
     process = app.session.full_process()
     statuses = stage_gate(item.deal, process.stage(item.deal.stage), process)
     if not statuses:
@@ -209,14 +208,10 @@ def step(app: BoardApp) -> None:
 
 def person(app: BoardApp) -> None:
     """`p`: a person of the buying centre, then their attitude, as `salesflow person set`."""
-    deal_id = app.deal_or_say()
-    if deal_id is None:
+    item = app.opened_or_say()
+    if item is None:
         return
-    try:
-        item = app.session.open_deal(deal_id)
-    except SalesflowError as exc:
-        app.fail(exc)
-        return
+    deal_id = item.id
     people = item.deal.stakeholders
     if not people:
         app.say(_("{deal} lists nobody yet; add a person with: salesflow person add {deal} "

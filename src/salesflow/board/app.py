@@ -32,6 +32,7 @@ from salesflow.board.session import Session, Transition
 from salesflow.board.widgets import KeyBar, StageColumn
 from salesflow.files.update import Outcome
 from salesflow.method import transitions as pipeline
+from salesflow.model.deal import DealFile
 from salesflow.model.errors import SalesflowError
 from salesflow.model.i18n import N_, _, ngettext
 from salesflow.model.summary import SummaryFile
@@ -323,6 +324,17 @@ class BoardApp(App[None]):
         if deal_id is None:
             self.say(_("no deal here: move to a card first"), error=True)
         return deal_id
+
+    def opened_or_say(self) -> DealFile | None:
+        """The highlighted card's full deal, read now; None (and why, said) when there is none."""
+        deal_id = self.deal_or_say()
+        if deal_id is None:
+            return None
+        try:
+            return self.session.open_deal(deal_id)
+        except SalesflowError as exc:
+            self.fail(exc)
+            return None
 
     # each key that changes a deal: board/actions.py
 
