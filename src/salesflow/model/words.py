@@ -189,6 +189,9 @@ def value_word(key: str, value: str) -> str:
     """
     if key == "relationship":
         return relationship_name(value)
+    if key in ("attitude", "influence"):  # the table cells' words: 中立, 高
+        words = ATTITUDES if key == "attitude" else INFLUENCES
+        return words.get(value, value)
     names: dict[str, dict[str, str]] = {
         "level": {"decision": pgettext("level", "decision"),
                   "management": pgettext("level", "management"),
@@ -200,12 +203,5 @@ def value_word(key: str, value: str) -> str:
                   "evaluator": pgettext("role", "evaluator"),
                   "coach": pgettext("role", "coach"),
                   "influencer": pgettext("role", "influencer")},
-        "attitude": {"supporter": pgettext("attitude", "supporter"),
-                     "opponent": pgettext("attitude", "opponent"),
-                     "neutral": pgettext("attitude", "neutral"),
-                     "unknown": pgettext("attitude", "unknown")},
-        "influence": {"high": pgettext("influence", "high"),
-                      "medium": pgettext("influence", "medium"),
-                      "low": pgettext("influence", "low")},
     }
     return names.get(key, {}).get(value, value)
