@@ -215,6 +215,20 @@ def test_init_lang_zh_writes_the_language(tmp_path: Path) -> None:
     assert _lang.workspace_language(str(tmp_path / "p")) == "zh"
 
 
+def test_init_lang_zh_says_what_it_did_in_chinese_unless_told_otherwise(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("SALESFLOW_LANG", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    ws = WS(tmp_path)
+    zh = ws.run("init", "zh", "--lang", "zh")
+    assert zh.stdout.startswith("已创建 zh/stages.yaml, zh/deals/"), zh.stdout
+    assert "下一步：salesflow new <id> --customer <客户名称>" in zh.stderr
+    en = ws.run("--lang", "en", "init", "en", "--lang", "zh")  # the invocation's own choice
+    assert en.stdout.startswith("created en/stages.yaml"), en.stdout
+    assert ws.run("init", "plain").stdout.startswith("created plain/stages.yaml")
+
+
 def test_a_bad_language_in_stages_yaml_is_a_problem(ws: WS) -> None:
     text = ws.read("stages.yaml").replace("currency: CNY", "currency: CNY\nlanguage: fr")
     ws.write("stages.yaml", text)

@@ -14,6 +14,7 @@ errors, "Usage:", the panels) are `cli._click_words`'.
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 from typing import Any
@@ -78,17 +79,34 @@ def deferred(ctx: Any) -> i18n.Choice:
     return decide
 
 
+# Whether this invocation named its language (--lang, $SALESFLOW_LANG) rather than deferring.
+_NAMED: contextvars.ContextVar[bool] = contextvars.ContextVar("salesflow_lang_named",
+                                                              default=False)
+
+
 def choose(ctx: typer.Context, _param: Any, value: str | None) -> str | None:
     """The --lang callback (eager: it runs before any other option is handled)."""
     if value is None or value == "":
         i18n.use(deferred(ctx))
+        _NAMED.set(False)
         return None
     lang = normalise(value) if value.lower() in ("en", "zh") else None
     if lang is None:
         raise typer.BadParameter(
             _("{value!r} is not a language: use en or zh").format(value=value))
     i18n.use(lang)
+    _NAMED.set(True)
     return lang
+
+
+def speak_new_workspace(lang: str) -> None:
+    """`init --lang zh` says what it did in Chinese, unless the invocation named a language.
+
+    The workspace it writes will choose Chinese for every later command; the
+    deferred choice cannot see it yet (there was no stages.yaml to read).
+    """
+    if not _NAMED.get():
+        i18n.use(lang)
 
 
 def translate_help(obj: Any) -> Any:
@@ -110,6 +128,7 @@ class Group(TyperGroup):
         # Only the top-level group decides: a sub-group (`account`) keeps the --lang given.
         if ctx.parent is None:
             i18n.use(deferred(ctx))
+            _NAMED.set(False)
         return super().parse_args(ctx, args)
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None,

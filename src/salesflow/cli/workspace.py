@@ -35,6 +35,9 @@ def init(
     if lang not in _TEMPLATES:
         raise UsageError(_("--lang {lang!r} is not available").format(lang=lang),
                          hint=_("use --lang en or --lang zh"))
+    from salesflow.cli._lang import speak_new_workspace
+
+    speak_new_workspace(lang)
     created: list[str] = []
     try:
         _init_files(directory, lang, pre_commit, created)
