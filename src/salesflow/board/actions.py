@@ -23,9 +23,9 @@ from salesflow.files.update import Outcome
 from salesflow.method import daily
 from salesflow.method import transitions as pipeline
 from salesflow.method.gates import MilestoneStatus, gates_between, stage_gate
+from salesflow.model.days import day_from_text
 from salesflow.model.deal import DealFile
 from salesflow.model.errors import SalesflowError
-from salesflow.model.fields import day_from_text
 from salesflow.model.i18n import _
 from salesflow.model.process import ATTITUDES
 from salesflow.model.words import ATTITUDES as ATTITUDE_WORDS
@@ -165,7 +165,7 @@ def hold(app: BoardApp) -> None:
 def step(app: BoardApp) -> None:
     """`s`: a next step (action, due date, optional who), as `salesflow step add`.
 
-    The due date is checked as `--due` is (`model.fields.day_from_text`): a
+    The due date is checked as `--due` is (`model.days.day_from_text`): a
     date that is not one keeps the dialog open with the reason, and nothing
     is written.
     """

@@ -172,8 +172,8 @@ def today() -> Any:
 
 
 def parse_date(value: str | None, option: str) -> Any:
-    """A --date style option: ISO date, or today/yesterday (`model.fields.day_from_text`)."""
-    from salesflow.model.fields import day_from_text
+    """A --date style option: ISO date, or today/yesterday (`model.days.day_from_text`)."""
+    from salesflow.model.days import day_from_text
 
     if value is None:
         return None

@@ -20,16 +20,13 @@ from pydantic import BeforeValidator, ConfigDict, PlainSerializer, Strict, WithJ
 from pydantic_core import PydanticCustomError
 
 from salesflow.model import ids
-from salesflow.model.errors import UsageError
+from salesflow.model.days import MAX_YEAR, MIN_YEAR, in_years
 from salesflow.model.i18n import _
 
 ID_PATTERN = ids.ID_PATTERN
 _ID_RE = ids.ID_RE
 
 MAX_AMOUNT = Decimal("1e15")
-# Dates outside these years are typing mistakes (2207 for 2027), and a year near
-# 9999 overflows date arithmetic (a quarter's end, a week later): refused at the edge.
-MIN_YEAR, MAX_YEAR = 1900, 2999
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -61,36 +58,6 @@ def _nonempty_text(value: Any) -> str:
     if not text.strip():
         raise PydanticCustomError("text_empty", _("must not be empty"))
     return text
-
-
-def in_years(day: dt.date) -> bool:
-    """True when `day` lies in the years salesflow accepts (MIN_YEAR to MAX_YEAR)."""
-    return MIN_YEAR <= day.year <= MAX_YEAR
-
-
-DAY_WORDS: dict[str, int] = {"today": 0, "yesterday": -1, "tomorrow": 1}
-
-
-def day_from_text(value: str, option: str, today: dt.date) -> dt.date:
-    """A date a person typed (a `--due`, the board's due date): ISO, or today/yesterday/tomorrow.
-
-    Shared by the CLI's date options and the board's prompts, so both accept
-    and refuse the same texts with the same words.
-    """
-    if value in DAY_WORDS:
-        return today + dt.timedelta(days=DAY_WORDS[value])
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(_("{option}: {value!r} is not a date").format(
-            option=option, value=value),
-            hint=_("write dates as YYYY-MM-DD, e.g. 2027-03-31")) from None
-    if not in_years(day):
-        raise UsageError(_("{option}: {value!r} is out of range").format(
-            option=option, value=value),
-            hint=_("give a date in the years {low} to {high}").format(
-                low=MIN_YEAR, high=MAX_YEAR))
-    return day
 
 
 def _date(value: Any) -> dt.date:
