@@ -76,7 +76,10 @@ def _hint(exc: Any) -> str | None:
     hint = getattr(exc, "param_hint", None)
     param = getattr(exc, "param", None)
     if hint is None and param is not None:
-        hint = param.get_error_hint()
+        try:
+            hint = param.get_error_hint(exc.ctx)  # typer 0.26-0.28
+        except TypeError:
+            hint = param.get_error_hint()
     if hint is None:
         return None
     if isinstance(hint, str):
@@ -120,7 +123,7 @@ def message(exc: Any) -> str | None:
                 options=", ".join(sorted(exc.possibilities)))
         return text
     if isinstance(exc, ex.MissingParameter):
-        extra = exc.param.get_missing_message(ctx=exc.ctx) if exc.param is not None else None
+        extra = _missing_extra(exc)
         if exc.message or extra:
             return None  # words of its own: shown as they are
         kind = exc.param_type or (exc.param.param_type_name if exc.param is not None else "")
@@ -138,6 +141,18 @@ def message(exc: Any) -> str | None:
     if isinstance(exc, ex.UsageError):
         return _plain(exc.message)
     return None
+
+
+def _missing_extra(exc: Any) -> str | None:
+    """What the parameter's type adds to "Missing ..." (typer 0.26-0.28 ask the type)."""
+    param = exc.param
+    if param is None:
+        return None
+    if hasattr(param, "get_missing_message"):
+        extra: str | None = param.get_missing_message(ctx=exc.ctx)
+        return extra
+    found: str | None = param.type.get_missing_message(param=param, ctx=exc.ctx)
+    return found
 
 
 def translate(exc: Any) -> None:
