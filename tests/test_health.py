@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from salesflow.method import health
-from salesflow.method.health import RISK_CHECKS, Risk, alignment, explicit_need_stage, review
+from salesflow.method.health import RISK_CHECKS, alignment, explicit_need_stage, review
+from salesflow.method.risk_words import Risk
 from salesflow.model.deal import Deal, DealFile
 from salesflow.model.process import Process
 

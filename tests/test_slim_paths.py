@@ -63,6 +63,8 @@ milestones:
   proposal-expected: 2026-01-10
 stakeholders:
   - {name: Ann Lee, level: operations, roles: [user], attitude: neutral}
+needs:
+  - {kind: P, text: "Leaks every winter"}
 history:
   - {date: 2026-01-01, to: G, by: sarah.ortiz}
   - {date: 2026-02-01, from: G, to: B, by: sarah.ortiz}
@@ -90,6 +92,63 @@ history:
   - {date: 2025-06-01, to: G, by: m.keller}
   - {date: 2025-07-01, from: G, to: F, by: m.keller}
   - {date: 2025-08-01, status: hold, by: m.keller}
+""",
+    "coach-opposes": """\
+name: 泵站改造
+customer: 华东水务
+owner: li.wei
+amount: 300000
+stage: B
+status: open
+expected_close: 2026-03-31
+procurement_step: problem-found
+stakeholders:
+  - {name: 陈丽, level: operations, roles: [user, coach], attitude: opponent}
+  - {name: Wang, title: Finance director, level: management, roles: [financial, decision],
+     attitude: opponent, influence: high}
+  - {name: Zhao, level: management, roles: [technical], attitude: supporter, influence: low}
+  - {name: Qian, level: decision, roles: [evaluator], attitude: supporter, influence: high}
+needs:
+  - {kind: P, text: "Pumps fail"}
+  - {kind: I, text: "Fines"}
+next_steps:
+  - {due: 2026-01-10, action: "Call 陈丽"}
+history:
+  - {date: 2025-11-01, to: G, by: li.wei}
+  - {date: 2025-12-01, from: G, to: B, by: li.wei, forced: true, skipped: [visit-committed],
+     reason: "tender came early"}
+""",
+    "no-step-known": """\
+customer: Lubei Motor Works
+owner: sarah.ortiz
+amount: 80000
+currency: EUR
+stage: E
+status: open
+stakeholders:
+  - {name: Anna Berg, level: management, roles: [user], attitude: supporter, influence: medium}
+  - {name: Marc Dubois, level: operations, roles: [technical], attitude: supporter,
+     influence: high}
+history:
+  - {date: 2026-04-01, to: G, by: sarah.ortiz}
+  - {date: 2026-05-01, from: G, to: E, by: sarah.ortiz}
+""",
+    "customer-ahead": """\
+customer: Osaka Brewery
+owner: li.wei
+amount: 1000
+stage: F
+status: open
+procurement_step: tender-issued
+stakeholders:
+  - {name: Sun Li, level: decision, roles: [decision, coach], attitude: supporter}
+needs:
+  - {kind: N, text: "Save energy", explicit: true}
+next_steps:
+  - {due: 2030-01-01, action: "Later"}
+history:
+  - {date: 2026-06-01, to: G, by: li.wei}
+  - {date: 2026-06-02, from: G, to: F, by: li.wei}
 """,
 }
 
@@ -122,7 +181,7 @@ def test_the_mixed_workspace_has_every_kind_of_deal(mixed: Path) -> None:
     assert any(h.kind == "activity" for d in deals for h in d.history)
     assert any(d.stakeholders for d in deals) and any(d.milestones for d in deals)
     assert {d.currency for d in deals} >= {"CNY", "USD", "EUR"}
-    from salesflow.method.review_facts import has_broken_rule
+    from salesflow.method.health import has_broken_rule
 
     assert sum(has_broken_rule(d, ws.process) for d in deals) >= 2
 
@@ -157,46 +216,115 @@ def test_summary_moves_are_the_histories_moves(mixed: Path) -> None:
 
 def test_review_facts_answer_as_the_full_deal(mixed: Path) -> None:
     from salesflow.method.health import risks
-    from salesflow.method.review_facts import slim_deal
+    from salesflow.method.review_facts import judge
 
     ws = load_workspace(mixed, cache=False)
     for item in ws.deals:
-        facts = slim_deal(bulk.summarize_file(item, ws.process, facts=True).deal)
+        if item.deal.status not in ("open", "hold"):
+            continue
+        summary = bulk.summarize_file(item, ws.process, facts=True).deal
         for day in DAYS:
             when = dt.date.fromisoformat(day)
-            got = risks(facts, ws.process, when)
-            want = [r for r in risks(item.deal, ws.process, when) if r.code != "rule-broken"]
-            assert got == want, (item.id, day)
-            assert facts.broken == any(r.code == "rule-broken"
-                                       for r in risks(item.deal, ws.process, when)
-                                       ) or item.deal.status != "open", item.id
+            want = risks(item.deal, ws.process, when)
+            got, broken = judge(summary, ws.process, when)
+            assert got == [r for r in want if r.code != "rule-broken"], (item.id, day)
+            assert broken == any(r.code == "rule-broken" for r in want), (item.id, day)
 
 
+def test_the_mixed_workspace_has_every_risk(mixed: Path) -> None:
+    """So that the comparisons below cover every check and both ways of each."""
+    import json
+
+    from salesflow.cli import _common
+
+    seen: set[str] = set()
+    reasons: list[str] = []
+    for day in DAYS:
+        with pytest.MonkeyPatch.context() as m:
+            m.setattr(_common, "today", lambda day=day: dt.date.fromisoformat(day))
+            result = WS(mixed).run("review", "--format", "json")
+        for deal in json.loads(result.stdout)["deals"]:
+            seen.update(k["code"] for k in deal["risks"])
+            reasons.extend(k["reason"] + k["move"] for k in deal["risks"])
+    assert seen == {"idle", "close-passed", "no-next-step", "next-step-overdue", "no-coach",
+                    "no-decision-level", "opponent-buyer", "out-of-step", "no-procurement-step",
+                    "no-explicit-need", "rule-broken"}
+    for words in ("ahead of the customer", "ahead of the sale", "and 1 more", "your coach",
+                  "who supports us", "on hold with no follow-up", "1 implied need",
+                  "2 implied needs", "no needs recorded", "already supports us",
+                  "already support us", "develop a coach early", ", e.g. "):
+        assert any(words in r for r in reasons), words
+
+
+def _same(ws: WS, args: tuple[str, ...], monkeypatch: pytest.MonkeyPatch) -> str:
+    """The review's output, cold and warm from the slim path, equal to the full path's."""
+    from salesflow.cli import review
+
+    slim = [ws.run(*args) for _ in range(2)]  # cold, warm
+    with monkeypatch.context() as m:
+        m.setattr(review, "_slim_review", lambda *a: None)
+        full = ws.run(*args)
+    for got in slim:
+        assert (got.exit_code, got.stdout, got.stderr) == (
+            full.exit_code, full.stdout, full.stderr), args
+    return full.stdout
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("fmt", ["table", "json", "csv"])
-def test_review_slim_equals_full_through_the_cli(mixed: Path, fmt: str,
+def test_review_slim_equals_full_through_the_cli(mixed: Path, fmt: str, lang: str,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    from salesflow.cli import _common, review
+    from salesflow.cli import _common
 
     ws = WS(mixed)
     for day in DAYS:
         monkeypatch.setattr(_common, "today", lambda day=day: dt.date.fromisoformat(day))
         for owner in ((), ("--owner", "li.wei", "--owner", "sarah.ortiz")):
-            slim = [ws.run("review", "--format", fmt, *owner) for _ in range(2)]  # cold, warm
-            with monkeypatch.context() as m:
-                m.setattr(review, "_slim_review", lambda *a: None)
-                full = ws.run("review", "--format", fmt, *owner)
-            assert full.exit_code == 0
-            for got in slim:
-                assert (got.exit_code, got.stdout, got.stderr) == (
-                    full.exit_code, full.stdout, full.stderr)
-    assert "rule-broken" in full.stdout
+            out = _same(ws, ("--lang", lang, "review", "--format", fmt, *owner), monkeypatch)
+    assert "rule-broken" in out
+    if fmt == "table":
+        assert ("关键" in out or "没有" in out) if lang == "zh" else "no coach" in out
 
 
-def test_review_with_accounts_takes_the_full_path(demo: WS) -> None:
-    """Linked deals are judged with their account's people: from the full deals."""
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_review_with_accounts_slim_equals_full(demo: WS, fmt: str, lang: str,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Linked deals are judged with their account's people, as the full path judges them."""
+    from salesflow.cli import _common
+
+    for day in DAYS:
+        monkeypatch.setattr(_common, "today", lambda day=day: dt.date.fromisoformat(day))
+        out = _same(demo, ("--lang", lang, "review", "--format", fmt), monkeypatch)
+    assert "relationship-too-low" in out
+    # an account gone: its deals are judged without its people, and the report says so
+    (demo.root / "accounts" / "huadong-water.yaml").unlink()
+    broken = _same(demo, ("--lang", lang, "review", "--format", fmt), monkeypatch)
+    assert "huadong-water" in broken
+
+
+def test_review_json_is_the_whole_document(demo: WS) -> None:
+    """Written deal by deal, the JSON is still one document, as `output.json` writes it."""
+    import json
+
+
     result = demo.run("review", "--format", "json")
-    assert result.exit_code == 0
-    assert '"relationship-too-low"' in result.stdout
+    data = json.loads(result.stdout)
+    assert result.stdout == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    assert len(data["deals"]) > 3
+
+
+def test_write_json_writes_what_json_dumps_writes(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from salesflow.cli.review import write_json
+
+    for items in ([], [{"a": [1, {"b": "x\ny"}], "c": []}], [{"d": "中文"}, {"e": None}]):
+        write_json({"as_of": dt.date(2026, 1, 2), "n": 1}, "deals", iter(items),
+                   {"invalid": {"count": 0, "files": []}})
+        want = json.dumps({"as_of": "2026-01-02", "n": 1, "deals": items,
+                           "invalid": {"count": 0, "files": []}}, ensure_ascii=False, indent=2)
+        assert capsys.readouterr().out == want + "\n"
 
 
 def test_list_and_export_rows_from_summaries_equal_the_full_deals(mixed: Path) -> None:

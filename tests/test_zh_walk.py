@@ -23,7 +23,7 @@ import typer
 
 from salesflow.cli import _common
 from salesflow.cli.app import app
-from salesflow.method import health
+from salesflow.method import account_health, health, risk_words
 from salesflow.model.account import ACCOUNT_KEYS
 from salesflow.model.deal import DEAL_KEYS, Stakeholder
 from salesflow.model.process import Process
@@ -40,7 +40,8 @@ ALLOWED = {
 DAILY = {"person", "need", "step", "activity", "set", "set-error"}  # cli/daily, edits: h12
 CLICK = {"click-error"}  # Click's own frame (Usage:, Error), worded by h17b
 # review's risk codes (as in its JSON)
-RISKS = set(re.findall(r'Risk\("([a-z-]+)"', inspect.getsource(health)))
+RISKS = set(re.findall(r'Risk\("([a-z-]+)"',
+                       "".join(map(inspect.getsource, (health, risk_words, account_health)))))
 # Codes a step may name because it lists the values an option takes.
 VALUES = {"list --status nope": {"open", "won", "lost", "hold", "all"}}
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from salesflow.method.health import Risk
+from salesflow.method.risk_words import Risk
 from salesflow.model.i18n import N_
 from salesflow.model.money import deal_amount, weighted
 from salesflow.model.summary import ProcessSummary, SummaryFile

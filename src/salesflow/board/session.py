@@ -33,8 +33,7 @@ from salesflow.files.cache import stat_key
 from salesflow.files.load import load_deal_file, load_overview, load_process
 from salesflow.files.update import Outcome, update_deal
 from salesflow.files.workspace import Overview, default_author, scan_deals
-from salesflow.method.health import risks
-from salesflow.method.review_facts import slim_deal
+from salesflow.method.review_facts import judge
 from salesflow.method.transitions import Change, Context
 from salesflow.model.deal import Deal, DealFile
 from salesflow.model.errors import DataError, ProblemsError
@@ -139,7 +138,7 @@ class Session:
             if d.status not in ("open", "hold") or d.review is None:
                 found = ()
             else:
-                found = badges_of(risks(slim_deal(d), self.full_process(), self.today()))
+                found = badges_of(judge(d, self.full_process(), self.today())[0])
             self.badge_cache[deal_id] = found
         return found
 

@@ -15,7 +15,7 @@ from salesflow.model.i18n import _
 if TYPE_CHECKING:
     from salesflow.files.update import Compute
     from salesflow.files.workspace import Overview, Workspace
-    from salesflow.method.health import AccountView
+    from salesflow.method.account_health import AccountView
     from salesflow.method.transitions import Change
     from salesflow.model.account import Account
     from salesflow.model.deal import Deal, DealFile
@@ -119,7 +119,7 @@ def accounts_of(ws: Workspace | Overview) -> dict[str, Account]:
 def account_views(ws: Workspace) -> dict[str, AccountView]:
     """For each linked deal of an (effective) workspace: its account and the account's others."""
     from salesflow.files.accounts import load_accounts
-    from salesflow.method.health import AccountView
+    from salesflow.method.account_health import AccountView
 
     linked = [d for d in ws.deals if d.deal.account is not None]
     if not linked:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 import itertools
+import json
+import sys
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -16,12 +17,14 @@ from salesflow.output.render import Format
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
     from salesflow.files.workspace import Overview, Workspace
-    from salesflow.method.health import DealReview, Judged
+    from salesflow.method.review_facts import DealReview
+    from salesflow.method.risk_words import Risk
+    from salesflow.model.deal import DealFile
     from salesflow.model.process import Process
-    from salesflow.model.summary import SummaryFile
+    from salesflow.model.summary import ProcessSummary, SummaryFile
 
 REVIEW_CSV = ("id", "name", "customer", "owner", "stage", "status", "weighted", "risk",
               "reason", "move")
@@ -57,36 +60,24 @@ def review(
     """
     from salesflow.cli import _common
     from salesflow.cli.report_views import invalid_notes
-    from salesflow.method.health import review as build
     from salesflow.output.render import output
     from salesflow.reports.shapes import invalid_csv_rows, invalid_json
 
     day = parse_date(as_of, "--as-of") or _common.today()
     ws: Workspace | Overview
+    process: Process | ProcessSummary
     slim = _slim_review(day, owner or ()) if as_of is None else None
-    if slim is not None:
-        ws, process, reviews = slim
-    else:
-        from salesflow.cli._accounts import effective_workspace
-
-        ws = effective_workspace(load())
+    if slim is not None:  # today: from the cached summaries and review facts
+        ws, reviews = slim
         process = ws.process
-        deals = ws.deals
-        if as_of is not None:  # amounts and close dates as they were that day
-            from salesflow.model.deal import DealFile
-            from salesflow.reports.replay import fields_as_of
-
-            deals = [DealFile(d.id, d.path, fields_as_of(d.deal, day)) for d in deals]
-        reviews = build(process, deals, day, owner or ())
-        from salesflow.cli._accounts import account_views
-        from salesflow.method.health import with_account_risks
-
-        reviews = with_account_risks(reviews, account_views(ws), process, day)
+    else:  # from the full deals; another day's amounts, close dates, steps as they were
+        ws = _full_review_workspace()
+        process = ws.process
+        reviews = _full_review(ws, day, owner or (), as_of is not None)
     currency = process.currency
     if fmt == Format.json:
-        output.json({"as_of": day, "currency": currency,
-                     "deals": [review_json(r) for r in reviews],
-                     "invalid": invalid_json(ws.problems)})
+        write_json({"as_of": day, "currency": currency}, "deals", map(review_json, reviews),
+                   {"invalid": invalid_json(ws.problems)})
     elif fmt == Format.csv:
         output.csv(REVIEW_CSV, itertools.chain(
             _csv_rows(reviews), invalid_csv_rows(ws.problems, len(REVIEW_CSV))))
@@ -96,45 +87,136 @@ def review(
     raise typer.Exit(1 if ws.problems else 0)
 
 
+def _full_review_workspace() -> Workspace:
+    from salesflow.cli._accounts import effective_workspace
+
+    return effective_workspace(load())
+
+
+def _full_review(ws: Workspace, day: dt.date, owners: Sequence[str], replay: bool,
+                 ) -> list[DealReview]:
+    """The review from the full deals (with `replay`, their fields as they were on `day`)."""
+    from salesflow.cli._accounts import account_views
+    from salesflow.method.account_health import with_account_risks
+    from salesflow.method.health import review as build
+
+    deals = ws.deals
+    if replay:
+        from salesflow.model.deal import DealFile
+        from salesflow.reports.replay import fields_as_of
+
+        deals = [DealFile(d.id, d.path, fields_as_of(d.deal, day)) for d in deals]
+    reviews = build(ws.process, deals, day, owners)
+    return with_account_risks(reviews, account_views(ws), ws.process, day)
+
+
 def _slim_review(day: dt.date, owners: Sequence[str],
-                 ) -> tuple[Overview, Process, list[DealReview]] | None:
+                 ) -> tuple[Overview, list[DealReview]] | None:
+    """Today's review from the cached summaries and facts (`slim_review`)."""
+    from salesflow.cli._common import overview
+
+    ws = overview(facts="review")
+    return ws, slim_review(ws, day, owners)
+
+
+def slim_review(ws: Overview, day: dt.date, owners: Sequence[str]) -> list[DealReview]:
     """Today's review from the cached summaries and review facts, as fast as the funnel.
 
     Each deal is judged from the facts its summary carries
-    (`method.review_facts`); only a deal whose passed milestone rules no longer
-    hold is read whole, for the rule's own words. None (the full path) when a
-    deal links to an account: the account's people change what is judged.
+    (`method.review_facts.judge`): a few date comparisons, and the findings
+    said in words. Only a deal whose passed milestone rules no longer hold
+    is read whole, for the rules' own words, and so is every deal linked to
+    an account (its account's people change what is judged; accounts are few
+    files, and only the linked deals are read). The process itself is read
+    only for those. Exactly what the full deals give
+    (tests/test_slim_paths.py holds the two side by side).
     """
-    from salesflow.cli._common import overview
-    from salesflow.files.load import load_deal_file, load_process
-    from salesflow.method.health import review_judged
-    from salesflow.method.review_facts import slim_deal
-    from salesflow.model.errors import Problem, ProblemsError
+    from salesflow.method.review_facts import DealReview, amounts, judge, order
 
-    ws = overview(facts="review")
-    if any(d.deal.account is not None for d in ws.deals):
-        return None
-    process = load_process(ws.root)
+    wanted = set(owners)
+    linked = _linked(ws, day) if any(d.deal.account is not None for d in ws.deals) else {}
+    full = _Full(ws)
+    out: list[DealReview] = []
+    deals = ws.deals
+    for i, item in enumerate(deals):
+        d = item.deal
+        lean = item._replace(deal=d._replace(review=None))
+        deals[i] = lean  # memory stays flat: the facts go once judged
+        if d.status not in ("open", "hold") or (wanted and d.owner not in wanted):
+            continue
+        amount, value = amounts(d, ws.process)
+        if item.id in linked:
+            found = linked[item.id]
+        else:
+            found, broken = judge(d, ws.process, day)
+            if broken:
+                found = full.risks(item, day)
+        out.append(DealReview(lean, amount, value, tuple(found)))
+    out.sort(key=order)
+    return out
 
-    def judged(item: SummaryFile) -> Judged:
-        facts = slim_deal(item.deal)
-        if not facts.broken:
-            return facts
-        full, problems = load_deal_file(ws.root, ws.root / item.path, process)
-        if full is None:  # changed since it was read a moment ago
+
+class _Full:
+    """The full process and deals, read only when a deal needs them."""
+
+    def __init__(self, ws: Overview) -> None:
+        self.ws = ws
+        self._process: Process | None = None
+
+    @property
+    def process(self) -> Process:
+        from salesflow.files.load import load_process
+
+        if self._process is None:
+            self._process = load_process(self.ws.root)
+        return self._process
+
+    def deal(self, item: SummaryFile) -> DealFile:
+        from salesflow.files.load import load_deal_file
+        from salesflow.model.errors import Problem, ProblemsError
+
+        root = self.ws.root
+        found, problems = load_deal_file(root, root / item.path, self.process)
+        if found is None:  # changed since it was read a moment ago
             raise ProblemsError(problems or [Problem(item.path, 0, 0, _(
                 "changed while salesflow was reading it; run the command again"), "changed")])
-        return full.deal
+        return found
 
-    def pairs() -> Iterator[tuple[SummaryFile, Callable[[], Judged]]]:
-        """Each deal with its judge; the summary kept drops its facts once judged."""
-        deals = ws.deals
-        for i, item in enumerate(deals):
-            lean = item._replace(deal=item.deal._replace(review=None))
-            deals[i] = lean  # memory stays flat: one deal's facts at a time
-            yield lean, functools.partial(judged, item)
+    def risks(self, item: SummaryFile, day: dt.date) -> list[Risk]:
+        from salesflow.method.health import risks
 
-    return ws, process, review_judged(process, pairs(), day, owners)
+        return risks(self.deal(item).deal, self.process, day)
+
+
+def _linked(ws: Overview, day: dt.date) -> dict[str, list[Risk]]:
+    """The risks of every open or held deal linked to an account, judged from full data.
+
+    As the full path judges them: each linked deal merged with its account
+    (a missing or invalid account is said, and becomes a problem of the
+    report), its own checks, then the account's checks with the account's
+    other deals. Only the linked deals are read whole.
+    """
+    from salesflow.cli._accounts import account_views, effective_workspace
+    from salesflow.files.workspace import Workspace
+    from salesflow.method.account_health import account_risks
+    from salesflow.method.health import risks
+
+    full = _Full(ws)
+    mini = Workspace(ws.root, full.process, [full.deal(item) for item in ws.deals
+                                             if item.deal.account is not None], ws.problems)
+    mini = effective_workspace(mini)
+    views = account_views(mini)
+    out: dict[str, list[Risk]] = {}
+    for item in mini.deals:
+        deal = item.deal
+        if deal.status not in ("open", "hold"):
+            continue
+        found = risks(deal, mini.process, day)
+        view = views.get(item.id)
+        if view is not None:
+            found += account_risks(deal, view, mini.process, day)
+        out[item.id] = found
+    return out
 
 
 def review_json(r: DealReview) -> dict[str, Any]:
@@ -147,6 +229,29 @@ def review_json(r: DealReview) -> dict[str, Any]:
         "weighted": money_json(r.weighted), "path": r.item.path,
         "risks": [{"code": k.code, "reason": k.reason, "move": k.move} for k in r.risks],
     }
+
+
+def write_json(head: dict[str, Any], key: str, items: Iterable[dict[str, Any]],
+               tail: dict[str, Any]) -> None:
+    """`output.json({**head, key: list(items), **tail})`, written item by item.
+
+    The same bytes, without holding the whole document: a review of 50,000
+    deals is tens of megabytes of JSON.
+    """
+    marker = "\u0000items\u0000"
+    text = json.dumps({**head, key: marker, **tail}, ensure_ascii=False, indent=2,
+                      default=str)
+    before, after = text.split(json.dumps(marker), 1)
+    write = sys.stdout.write
+    write(before)
+    first = True
+    for item in items:
+        write("[\n    " if first else ",\n    ")
+        write(json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    "))
+        first = False
+    write("[]" if first else "\n  ]")
+    write(after)
+    write("\n")
 
 
 def _csv_rows(reviews: list[DealReview]) -> Iterator[list[Any]]:
@@ -225,24 +330,30 @@ def heading(r: DealReview, currency: str, process: Any, width: int) -> tuple[str
 
 def _print_plain(risky: list[DealReview], healthy: list[str], width: int, currency: str,
                  process: Any) -> None:
-    """The review as plain lines, written at once: fast for thousands of deals.
+    """The review as plain lines, written as they are made: fast for thousands of deals.
 
     The same lines as the terminal's layout when piped (`print_risks` writes
     each reason and move as one line there too), without a rich call per line.
     """
-    from salesflow.output.plain import printable
     from salesflow.output.render import output
 
-    lines: list[str] = []
+    output.lines(_plain_lines(risky, healthy, width, currency, process, output.out.width))
+
+
+def _plain_lines(risky: list[DealReview], healthy: list[str], width: int, currency: str,
+                 process: Any, columns: int) -> Iterator[str]:
+    from salesflow.output.plain import printable
+
     for r in risky:
-        head, tail = heading(r, currency, process, output.out.width)
-        lines += ["", printable(head + tail)]
+        head, tail = heading(r, currency, process, columns)
+        yield ""
+        yield printable(head + tail)
         for k in r.risks:
-            lines.append(printable(f"  {k.code:<{width}}  {k.reason}"))
-            lines.append(printable(f"  {'':<{width}}  → {k.move}"))
+            yield printable(f"  {k.code:<{width}}  {k.reason}")
+            yield printable(f"  {'':<{width}}  → {k.move}")
     if healthy:
-        lines += ["", printable(_("No risks found: {ids}").format(ids=", ".join(healthy)))]
-    output.lines(lines)
+        yield ""
+        yield printable(_("No risks found: {ids}").format(ids=", ".join(healthy)))
 
 
 def fit_head(deal_id: str, texts: list[str], tail: str, width: int) -> str:

@@ -8,7 +8,7 @@ from salesflow.model.i18n import N_, _, is_zh, ngettext
 
 if TYPE_CHECKING:
     from salesflow.method.gates import MilestoneStatus
-    from salesflow.method.health import Risk
+    from salesflow.method.risk_words import Risk
     from salesflow.model.deal import DealFile
     from salesflow.model.process import Process
 

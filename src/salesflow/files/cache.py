@@ -45,7 +45,7 @@ from typing import Any, NamedTuple
 from salesflow.model.summary import ROW_FIELDS, Row
 
 CACHE_ENV = "SALESFLOW_CACHE_DIR"
-FORMAT = 5  # 4: a checksum per row; 5: the moves and review facts of each deal
+FORMAT = 6  # 4: a checksum per row; 5: the moves and review facts of each deal; 6: findings
 RACY_NS = 2_000_000_000  # FAT's 2-second mtime granularity is the coarsest in use
 
 _COLUMNS = ", ".join(ROW_FIELDS)

@@ -1,19 +1,24 @@
 """What `review` judges of a deal, small enough to cache beside its summary.
 
-A review reads a few facts of each deal beyond its top-level fields: the
-dates of its history and milestones (is it idle?), its next steps (overdue?),
-its buying centre (a coach? somebody at the decision level? an opponent
-holding the budget?) and its needs (an explicit one?). Loading the whole deal
-for these costs a warm review ten times the funnel's time, so the loader
-records them as it parses (`facts_text`) and `SlimDeal` reads them back: a
-value that answers every question the risk checks of `salesflow.method.health`
-ask of a Deal, so the same checks run on either and cannot drift apart.
+A review reads a few facts of each deal beyond its top-level fields, and
+loading the whole deal for them costs a warm review ten times the funnel's
+time. Most of what it judges does not even depend on the day: whether the
+buying centre has a coach or anybody at the decision level, an opponent
+holding the budget, the sale out of step with the customer's buying process,
+no explicit need late in the process, a passed stage's broken rule. So the
+loader, as it parses a deal, records (`facts_text`) what those checks found
+(`health.findings`), and what the checks of the day need: the dates of its
+history and milestones (is it idle?), its next steps (overdue?) and whom to
+ask first. A review then does a few date comparisons per deal (`judge`) and
+says the findings with the very functions the full checks use, so the two
+cannot drift apart.
 
-Language-neutral on purpose: only names, dates and flags, never a sentence
-(the checks phrase the risks in the language of the invocation). The one
-check that would need whole sentences of the milestone rules, `rule_broken`,
-is recorded as a flag only: a deal whose passed milestone rules no longer
-hold is judged from its full data (`broken`).
+The findings depend on the process too; the cache is keyed on the bytes of
+`stages.yaml`, so they are never read against another one. Language-neutral
+on purpose: names, codes, dates and numbers, never a sentence (the risks are
+said in the language of the invocation). The one check that needs the
+rule's own sentences, `rule_broken`, is recorded as a flag only: a deal whose
+passed milestone rules no longer hold is judged from its full data.
 """
 
 from __future__ import annotations
@@ -21,85 +26,113 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from typing import TYPE_CHECKING, Any, NamedTuple
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from salesflow.method.gates import stage_gate
+from salesflow.method.risk_words import (
+    SAYERS,
+    Risk,
+    say_close_passed,
+    say_idle,
+    say_no_next_step,
+    say_overdue,
+)
+from salesflow.model.money import deal_amount, weighted
 
 if TYPE_CHECKING:
-    from salesflow.model.deal import Deal
+    from salesflow.model.deal import Deal, DealFile
     from salesflow.model.process import Process
-
-
-class Person(NamedTuple):
-    """What the checks read of a stakeholder (see `model.deal.Stakeholder`)."""
-
-    name: str
-    title: str | None
-    level: str | None
-    roles: tuple[str, ...]
-    attitude: str
-    influence: str | None
-
-
-class Step(NamedTuple):
-    due: dt.date
-    action: str
-
-
-class NeedFact(NamedTuple):
-    explicit: bool
-
-
-class SlimDeal(NamedTuple):
-    """A deal as the risk checks see it: its summary's fields and the cached facts."""
-
-    stage: str
-    status: str
-    expected_close: dt.date | None
-    procurement_step: str | None
-    dates: tuple[dt.date, ...]  # of every history entry and milestone record, sorted
-    stakeholders: tuple[Person, ...]
-    next_steps: tuple[Step, ...]
-    needs: tuple[NeedFact, ...]
-    broken: bool  # a passed stage's milestone rule no longer holds
-
-
-def activity_dates(deal: Deal | SlimDeal) -> list[dt.date]:
-    """Every dated entry of the deal: history and milestone records."""
-    if isinstance(deal, SlimDeal):
-        return list(deal.dates)
-    return [h.date for h in deal.history] + [m.date for m in deal.milestones.values()]
+    from salesflow.model.summary import DealSummary, ProcessSummary, SummaryFile
 
 
 def facts_text(deal: Deal, process: Process) -> str:
-    """The review facts of a valid deal, as compact JSON (the cache's `review` column)."""
-    dates = sorted({d.isoformat() for d in activity_dates(deal)})
-    people = [[p.name, p.title, p.level, list(p.roles), p.attitude, p.influence]
-              for p in deal.stakeholders]
-    steps = [[s.due.isoformat(), s.action] for s in deal.next_steps]
-    needs = [1 if n.explicit else 0 for n in deal.needs]
-    return json.dumps([dates, people, steps, needs, 1 if has_broken_rule(deal, process) else 0],
+    """The review facts of a valid deal, as compact JSON (the cache's `review` column).
+
+    [activity dates, next steps by due date, whom to ask, findings, broken]:
+    the dates of every history entry and milestone record, sorted and once
+    each; the next steps [due, action] sorted by due date (steps due the same
+    day keep their order); `health.ask_of`; for an open deal, its
+    `health.findings` and 1 when a passed stage's rule no longer holds.
+    """
+    from salesflow.method.health import ask_of, findings, has_broken_rule  # the models
+
+    dates = sorted({h.date for h in deal.history} | {m.date for m in deal.milestones.values()})
+    steps = sorted(deal.next_steps, key=lambda s: s.due)
+    is_open = deal.status == "open"
+    return json.dumps([[d.isoformat() for d in dates],
+                       [[s.due.isoformat(), s.action] for s in steps],
+                       ask_of(deal),
+                       findings(deal, process) if is_open else [],
+                       1 if is_open and has_broken_rule(deal, process) else 0],
                       ensure_ascii=False, separators=(",", ":"))
 
 
-def has_broken_rule(deal: Deal, process: Process) -> bool:
-    """True when `health.rule_broken` finds something: what the cached facts record of it."""
-    current = process.index(deal.stage)
-    return any(not status.met and status.gaps for stage in process.stages[:current]
-               for status in stage_gate(deal, stage, process))
+def judge(deal: DealSummary, process: Process | ProcessSummary, as_of: dt.date,
+          ) -> tuple[list[Risk], bool]:
+    """The risks of a summarized open or held deal on `as_of`, and whether a rule broke.
+
+    Exactly `health.risks` of the full deal, but for the rule-broken risks:
+    when the flag is True the caller judges the deal from its full data.
+    """
+    assert deal.review is not None, "a summary loaded with its review facts"
+    dates, steps, ask, found, broken = json.loads(deal.review)
+    day = as_of.isoformat()  # ISO dates compare as their texts do
+    out: list[Risk] = []
+    is_open = deal.status == "open"
+    if is_open:
+        stage = process.stage(deal.stage)
+        rot = stage.rot_days
+        if rot is not None:
+            for last in reversed(dates):
+                if last <= day:
+                    when = _day(last)
+                    days = (as_of - when).days
+                    if days > rot:
+                        out.append(say_idle(days, stage.code, rot, when, ask))
+                    break
+        close = deal.expected_close
+        if close is not None and close < as_of:
+            out.append(say_close_passed(close, as_of))
+    if not steps:
+        out.append(say_no_next_step(not is_open))
+    elif steps[0][0] < day:
+        late = 1
+        while late < len(steps) and steps[late][0] < day:
+            late += 1
+        due, action = steps[0]
+        when = _day(due)
+        out.append(say_overdue((as_of - when).days, late - 1, action, when))
+    if is_open:
+        for name, *values in found:
+            out.append(SAYERS[name](*values))
+    return out, bool(broken)
 
 
-def slim_deal(summary: Any) -> SlimDeal:
-    """The deal a summary kept with its `review` facts describes (`DealSummary`)."""
-    dates, people, steps, needs, broken = json.loads(summary.review)
-    return SlimDeal(
-        summary.stage, summary.status, summary.expected_close, summary.procurement_step,
-        tuple(_day(d) for d in dates),
-        tuple(Person(n, t, lv, tuple(r), a, i) for n, t, lv, r, a, i in people),
-        tuple(Step(_day(d), action) for d, action in steps),
-        tuple(NeedFact(bool(e)) for e in needs),
-        bool(broken),
-    )
+@dataclass(frozen=True)
+class DealReview:
+    item: DealFile | SummaryFile
+    amount: Decimal | None  # in the report currency
+    weighted: Decimal | None
+    risks: tuple[Risk, ...]
+
+
+def amounts(deal: Any, process: Any) -> tuple[Decimal | None, Decimal | None]:
+    """A reviewed deal's amount and weighted amount in the report currency.
+
+    A held deal is kept out of the weighted pipeline. `deal` is a Deal or a
+    summary, `process` a Process or its summary: both answer the same.
+    """
+    amount = deal_amount(deal, process)
+    if amount is not None and deal.status == "open":
+        return amount, weighted(amount, process.stage(deal.stage).probability)
+    return amount, None
+
+
+def order(r: DealReview) -> tuple[Any, ...]:
+    """The review's order: open before held, then the biggest weighted amount, then id."""
+    return (r.item.deal.status == "hold", r.weighted is None,
+            -(r.weighted or r.amount or 0), r.item.id)
 
 
 _day = functools.lru_cache(maxsize=1 << 14)(dt.date.fromisoformat)
