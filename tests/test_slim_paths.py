@@ -317,10 +317,12 @@ def test_review_json_is_the_whole_document(demo: WS) -> None:
 def test_write_json_writes_what_json_dumps_writes(capsys: pytest.CaptureFixture[str]) -> None:
     import json
 
-    from salesflow.cli.review import write_json
+    from salesflow.cli.review_out import write_json
 
     for items in ([], [{"a": [1, {"b": "x\ny"}], "c": []}], [{"d": "中文"}, {"e": None}]):
-        write_json({"as_of": dt.date(2026, 1, 2), "n": 1}, "deals", iter(items),
+        texts = (json.dumps(i, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+                 for i in items)
+        write_json({"as_of": dt.date(2026, 1, 2), "n": 1}, "deals", texts,
                    {"invalid": {"count": 0, "files": []}})
         want = json.dumps({"as_of": "2026-01-02", "n": 1, "deals": items,
                            "invalid": {"count": 0, "files": []}}, ensure_ascii=False, indent=2)

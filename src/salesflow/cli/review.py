@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-import json
-import sys
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -17,7 +14,7 @@ from salesflow.output.render import Format
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Iterator, Sequence
 
     from salesflow.files.workspace import Overview, Workspace
     from salesflow.method.review_facts import DealReview
@@ -60,7 +57,7 @@ def review(
     """
     from salesflow.cli import _common
     from salesflow.cli.report_views import invalid_notes
-    from salesflow.output.render import output
+    from salesflow.cli.review_out import csv_lines, deals_json, write, write_json
     from salesflow.reports.shapes import invalid_csv_rows, invalid_json
 
     day = parse_date(as_of, "--as-of") or _common.today()
@@ -76,11 +73,10 @@ def review(
         reviews = _full_review(ws, day, owner or (), as_of is not None)
     currency = process.currency
     if fmt == Format.json:
-        write_json({"as_of": day, "currency": currency}, "deals", map(review_json, reviews),
+        write_json({"as_of": day, "currency": currency}, "deals", deals_json(reviews),
                    {"invalid": invalid_json(ws.problems)})
     elif fmt == Format.csv:
-        output.csv(REVIEW_CSV, itertools.chain(
-            _csv_rows(reviews), invalid_csv_rows(ws.problems, len(REVIEW_CSV))))
+        write(csv_lines(REVIEW_CSV, reviews, invalid_csv_rows(ws.problems, len(REVIEW_CSV))))
     else:
         print_review(reviews, day, currency, process)
         invalid_notes(invalid_json(ws.problems))
@@ -132,15 +128,21 @@ def slim_review(ws: Overview, day: dt.date, owners: Sequence[str]) -> list[DealR
     (tests/test_slim_paths.py holds the two side by side).
     """
     from salesflow.method.review_facts import DealReview, amounts, judge, order
+    from salesflow.model.summary import DealSummary, SummaryFile
+
+    REVIEW = DealSummary._fields.index("review")
+    _new = tuple.__new__  # the summary without its facts, built as the loader builds it
 
     wanted = set(owners)
     linked = _linked(ws, day) if any(d.deal.account is not None for d in ws.deals) else {}
     full = _Full(ws)
+    said: dict[Any, Any] = {}  # each risk once, for every deal it is found on
     out: list[DealReview] = []
     deals = ws.deals
     for i, item in enumerate(deals):
         d = item.deal
-        lean = item._replace(deal=d._replace(review=None))
+        lean = _new(SummaryFile, (item.id, item.path, _new(DealSummary, (*d[:REVIEW], None,
+                                                                         *d[REVIEW + 1:]))))
         deals[i] = lean  # memory stays flat: the facts go once judged
         if d.status not in ("open", "hold") or (wanted and d.owner not in wanted):
             continue
@@ -148,7 +150,7 @@ def slim_review(ws: Overview, day: dt.date, owners: Sequence[str]) -> list[DealR
         if item.id in linked:
             found = linked[item.id]
         else:
-            found, broken = judge(d, ws.process, day)
+            found, broken = judge(d, ws.process, day, said)
             if broken:
                 found = full.risks(item, day)
         out.append(DealReview(lean, amount, value, tuple(found)))
@@ -231,39 +233,6 @@ def review_json(r: DealReview) -> dict[str, Any]:
     }
 
 
-def write_json(head: dict[str, Any], key: str, items: Iterable[dict[str, Any]],
-               tail: dict[str, Any]) -> None:
-    """`output.json({**head, key: list(items), **tail})`, written item by item.
-
-    The same bytes, without holding the whole document: a review of 50,000
-    deals is tens of megabytes of JSON.
-    """
-    marker = "\u0000items\u0000"
-    text = json.dumps({**head, key: marker, **tail}, ensure_ascii=False, indent=2,
-                      default=str)
-    before, after = text.split(json.dumps(marker), 1)
-    write = sys.stdout.write
-    write(before)
-    first = True
-    for item in items:
-        write("[\n    " if first else ",\n    ")
-        write(json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    "))
-        first = False
-    write("[]" if first else "\n  ]")
-    write(after)
-    write("\n")
-
-
-def _csv_rows(reviews: list[DealReview]) -> Iterator[list[Any]]:
-    from salesflow.model.money import money_json
-
-    for r in reviews:
-        d = r.item.deal
-        for k in r.risks:
-            yield [r.item.id, d.name, d.customer, d.owner, d.stage, d.status,
-                   money_json(r.weighted), k.code, k.reason, k.move]
-
-
 def print_review(reviews: list[DealReview], day: Any, currency: str, process: Any) -> None:
     from rich.markup import escape
 
@@ -298,9 +267,9 @@ PLAIN_FROM = 50
 
 def heading(r: DealReview, currency: str, process: Any, width: int) -> tuple[str, str]:
     """A deal's heading within `width`: (id, name and customer; its facts), both plain text."""
-    from rich.cells import cell_len
-
     from salesflow.output.render import money
+
+    cell_len = _cells
 
     d = r.item.deal
     stage = process.stage(d.stage)
@@ -342,18 +311,46 @@ def _print_plain(risky: list[DealReview], healthy: list[str], width: int, curren
 
 def _plain_lines(risky: list[DealReview], healthy: list[str], width: int, currency: str,
                  process: Any, columns: int) -> Iterator[str]:
+    """The plain review, a deal's lines at a time (each text holds several lines)."""
+    from salesflow.cli.review_out import risk_lines
     from salesflow.output.plain import printable
 
+    said: dict[Risk, str] = {}
+    chunk: list[str] = []  # written a few hundred deals at a time
     for r in risky:
         head, tail = heading(r, currency, process, columns)
-        yield ""
-        yield printable(head + tail)
-        for k in r.risks:
-            yield printable(f"  {k.code:<{width}}  {k.reason}")
-            yield printable(f"  {'':<{width}}  → {k.move}")
+        chunk += ["", printable(head + tail), *risk_lines(r.risks, width, said)]
+        if len(chunk) >= CHUNK_LINES:
+            yield "\n".join(chunk)
+            chunk.clear()
+    if chunk:
+        yield "\n".join(chunk)
     if healthy:
         yield ""
         yield printable(_("No risks found: {ids}").format(ids=", ".join(healthy)))
+
+
+CHUNK_LINES = 2000
+
+
+def _cells(text: str) -> int:
+    """Terminal cells of `text`, as rich counts them (quickly for plain ASCII and ·)."""
+    if text.isprintable() and (text.isascii() or text.replace("·", "").isascii()):
+        return len(text)  # "·" takes one cell
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def _cut(text: str, width: int) -> str:
+    """`text` cut to `width` cells with an ellipsis, as rich's `Text.truncate` cuts it."""
+    if text.isascii() and text.isprintable():
+        return text if len(text) <= width else text[:width - 1] + "…"
+    from rich.text import Text
+
+    cut = Text(text)
+    cut.truncate(width, overflow="ellipsis")
+    return cut.plain
 
 
 def fit_head(deal_id: str, texts: list[str], tail: str, width: int) -> str:
@@ -363,9 +360,7 @@ def fit_head(deal_id: str, texts: list[str], tail: str, width: int) -> str:
     the customer share what is left, each cut with an ellipsis, and go when
     there is no room for a few letters of them.
     """
-    from rich.cells import cell_len
-    from rich.text import Text
-
+    cell_len = _cells
     room = width - cell_len(deal_id) - cell_len(tail)
     parts = [deal_id]
     shown = list(texts)
@@ -379,7 +374,5 @@ def fit_head(deal_id: str, texts: list[str], tail: str, width: int) -> str:
         if cell_len(text) <= each:
             parts.append(text)
         elif each >= 4:
-            cut = Text(text)
-            cut.truncate(each, overflow="ellipsis")
-            parts.append(cut.plain.rstrip(" …") + "…")
+            parts.append(_cut(text, each).rstrip(" …") + "…")
     return " · ".join(parts)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from salesflow.method.review_facts import DealReview
@@ -152,5 +152,5 @@ def with_account_risks(reviews: list[DealReview], views: Mapping[str, AccountVie
         deal = r.item.deal
         extra = (account_risks(deal, view, process, as_of)
                  if view and isinstance(deal, Deal) else [])
-        out.append(replace(r, risks=(*r.risks, *extra)) if extra else r)
+        out.append(r._replace(risks=(*r.risks, *extra)) if extra else r)
     return out

@@ -26,15 +26,15 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from salesflow.method.risk_words import (
     SAYERS,
     Risk,
+    idle_move,
+    idle_reason,
     say_close_passed,
-    say_idle,
     say_no_next_step,
     say_overdue,
 )
@@ -53,7 +53,8 @@ def facts_text(deal: Deal, process: Process) -> str:
     the dates of every history entry and milestone record, sorted and once
     each; the next steps [due, action] sorted by due date (steps due the same
     day keep their order); `health.ask_of`; for an open deal, its
-    `health.findings` and 1 when a passed stage's rule no longer holds.
+    `health.findings` (each as its own JSON text) and 1 when a passed stage's
+    rule no longer holds.
     """
     from salesflow.method.health import ask_of, findings, has_broken_rule  # the models
 
@@ -63,19 +64,25 @@ def facts_text(deal: Deal, process: Process) -> str:
     return json.dumps([[d.isoformat() for d in dates],
                        [[s.due.isoformat(), s.action] for s in steps],
                        ask_of(deal),
-                       findings(deal, process) if is_open else [],
+                       [json.dumps(f, ensure_ascii=False, separators=(",", ":"))
+                        for f in findings(deal, process)] if is_open else [],
                        1 if is_open and has_broken_rule(deal, process) else 0],
                       ensure_ascii=False, separators=(",", ":"))
 
 
 def judge(deal: DealSummary, process: Process | ProcessSummary, as_of: dt.date,
-          ) -> tuple[list[Risk], bool]:
+          said: dict[Any, Any] | None = None) -> tuple[list[Risk], bool]:
     """The risks of a summarized open or held deal on `as_of`, and whether a rule broke.
 
     Exactly `health.risks` of the full deal, but for the rule-broken risks:
     when the flag is True the caller judges the deal from its full data.
+    `said` keeps each risk once said, for the next deal with the same facts
+    (the same coach-less buying centre, close date or overdue step recur
+    across thousands of deals): give one dict per review, in one language.
     """
     assert deal.review is not None, "a summary loaded with its review facts"
+    if said is None:
+        said = {}
     dates, steps, ask, found, broken = json.loads(deal.review)
     day = as_of.isoformat()  # ISO dates compare as their texts do
     out: list[Risk] = []
@@ -88,29 +95,52 @@ def judge(deal: DealSummary, process: Process | ProcessSummary, as_of: dt.date,
                 if last <= day:
                     when = _day(last)
                     days = (as_of - when).days
-                    if days > rot:
-                        out.append(say_idle(days, stage.code, rot, when, ask))
+                    if days > rot:  # its two halves recur apart: said apart
+                        key: Any = ("idle", days, stage.code, rot, last)
+                        reason = said.get(key)
+                        if reason is None:
+                            reason = said[key] = idle_reason(days, stage.code, rot, when)
+                        key = ("ask", *ask) if ask else "ask"
+                        move = said.get(key)
+                        if move is None:
+                            move = said[key] = idle_move(ask)
+                        out.append(Risk("idle", reason, move))
                     break
         close = deal.expected_close
         if close is not None and close < as_of:
-            out.append(say_close_passed(close, as_of))
+            risk = said.get(close)
+            if risk is None:
+                risk = said[close] = say_close_passed(close, as_of)
+            out.append(risk)
     if not steps:
-        out.append(say_no_next_step(not is_open))
+        risk = said.get(is_open)
+        if risk is None:
+            risk = said[is_open] = say_no_next_step(not is_open)
+        out.append(risk)
     elif steps[0][0] < day:
         late = 1
         while late < len(steps) and steps[late][0] < day:
             late += 1
         due, action = steps[0]
-        when = _day(due)
-        out.append(say_overdue((as_of - when).days, late - 1, action, when))
+        key = ("late", late, due, action)
+        risk = said.get(key)
+        if risk is None:
+            when = _day(due)
+            risk = said[key] = say_overdue((as_of - when).days, late - 1, action, when)
+        out.append(risk)
     if is_open:
-        for name, *values in found:
-            out.append(SAYERS[name](*values))
+        for text in found:  # each finding as its own JSON text: the key of its words
+            risk = said.get(text)
+            if risk is None:
+                name, *values = json.loads(text)
+                risk = said[text] = SAYERS[name](*values)
+            out.append(risk)
     return out, bool(broken)
 
 
-@dataclass(frozen=True)
-class DealReview:
+class DealReview(NamedTuple):
+    """A reviewed deal: what the review shows of it, its amounts and its risks."""
+
     item: DealFile | SummaryFile
     amount: Decimal | None  # in the report currency
     weighted: Decimal | None
