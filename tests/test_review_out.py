@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from salesflow.cli import review, review_out
-from salesflow.method.review_facts import DealReview
+from salesflow.method.reviewed import DealReview
 from salesflow.method.risk_words import Risk
 from salesflow.model.summary import DealSummary, SummaryFile
 from salesflow.output.render import output

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
     from salesflow.files.workspace import Overview, Workspace
-    from salesflow.method.review_facts import DealReview
+    from salesflow.method.reviewed import DealReview
     from salesflow.method.risk_words import Risk
     from salesflow.model.deal import DealFile
     from salesflow.model.process import Process
@@ -127,7 +127,8 @@ def slim_review(ws: Overview, day: dt.date, owners: Sequence[str]) -> list[DealR
     only for those. Exactly what the full deals give
     (tests/test_slim_paths.py holds the two side by side).
     """
-    from salesflow.method.review_facts import DealReview, amounts, judge, order
+    from salesflow.method.review_facts import judge
+    from salesflow.method.reviewed import DealReview, amounts, order
     from salesflow.model.summary import DealSummary, SummaryFile
 
     REVIEW = DealSummary._fields.index("review")

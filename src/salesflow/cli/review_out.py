@@ -24,7 +24,7 @@ from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from salesflow.method.review_facts import DealReview
+    from salesflow.method.reviewed import DealReview
     from salesflow.method.risk_words import Risk
 
 CHUNK = 2000  # lines written at once

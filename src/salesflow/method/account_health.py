@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from salesflow.method.review_facts import DealReview
+from salesflow.method.reviewed import DealReview
 from salesflow.method.risk_words import Risk
 from salesflow.model.account import Account
 from salesflow.model.deal import Deal

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from salesflow.method.gates import stage_gate
-from salesflow.method.review_facts import DealReview, amounts, order
+from salesflow.method.reviewed import DealReview, amounts, order
 from salesflow.method.risk_words import (
     SAYERS,
     Ask,

@@ -26,8 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from salesflow.method.risk_words import (
     SAYERS,
@@ -38,12 +37,11 @@ from salesflow.method.risk_words import (
     say_no_next_step,
     say_overdue,
 )
-from salesflow.model.money import deal_amount, weighted
 
 if TYPE_CHECKING:
-    from salesflow.model.deal import Deal, DealFile
+    from salesflow.model.deal import Deal
     from salesflow.model.process import Process
-    from salesflow.model.summary import DealSummary, ProcessSummary, SummaryFile
+    from salesflow.model.summary import DealSummary, ProcessSummary
 
 
 def facts_text(deal: Deal, process: Process) -> str:
@@ -136,33 +134,6 @@ def judge(deal: DealSummary, process: Process | ProcessSummary, as_of: dt.date,
                 risk = said[text] = SAYERS[name](*values)
             out.append(risk)
     return out, bool(broken)
-
-
-class DealReview(NamedTuple):
-    """A reviewed deal: what the review shows of it, its amounts and its risks."""
-
-    item: DealFile | SummaryFile
-    amount: Decimal | None  # in the report currency
-    weighted: Decimal | None
-    risks: tuple[Risk, ...]
-
-
-def amounts(deal: Any, process: Any) -> tuple[Decimal | None, Decimal | None]:
-    """A reviewed deal's amount and weighted amount in the report currency.
-
-    A held deal is kept out of the weighted pipeline. `deal` is a Deal or a
-    summary, `process` a Process or its summary: both answer the same.
-    """
-    amount = deal_amount(deal, process)
-    if amount is not None and deal.status == "open":
-        return amount, weighted(amount, process.stage(deal.stage).probability)
-    return amount, None
-
-
-def order(r: DealReview) -> tuple[Any, ...]:
-    """The review's order: open before held, then the biggest weighted amount, then id."""
-    return (r.item.deal.status == "hold", r.weighted is None,
-            -(r.weighted or r.amount or 0), r.item.id)
 
 
 _day = functools.lru_cache(maxsize=1 << 14)(dt.date.fromisoformat)
