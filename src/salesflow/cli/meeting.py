@@ -11,7 +11,7 @@ import enum
 
 import typer
 
-from salesflow.cli._common import handle_errors, load, parse_date
+from salesflow.cli._common import handle_errors, load, overview, parse_date
 from salesflow.cli.app import app
 from salesflow.cli.reports import (
     CloseFromOption,
@@ -77,7 +77,7 @@ def trend(
 
     cut = _cut(owner, segment, product_line, customer, close_from, close_to)
     end = parse_date(until, "--to") or today()
-    ws = load()
+    ws = overview(facts="moves")  # each summary carries its history's moves and fields
     report = build(ws.process, cut.apply(ws.deals), until=end, every=every.value, last=last)
     data = trend_json(report, cut=cut)
     data["invalid"] = invalid_json(ws.problems)

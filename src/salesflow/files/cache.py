@@ -45,7 +45,8 @@ from typing import Any, NamedTuple
 from salesflow.model.summary import ROW_FIELDS, Row
 
 CACHE_ENV = "SALESFLOW_CACHE_DIR"
-FORMAT = 6  # 4: a checksum per row; 5: the moves and review facts of each deal; 6: findings
+FORMAT = 7  # 4: a checksum per row; 5: the moves and review facts of each deal;
+# 6: review findings; 7: the moves column also holds the recorded field changes
 RACY_NS = 2_000_000_000  # FAT's 2-second mtime granularity is the coarsest in use
 
 _COLUMNS = ", ".join(ROW_FIELDS)

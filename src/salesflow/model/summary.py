@@ -92,11 +92,61 @@ def moves_of(deal: Deal) -> tuple[bool, tuple[Move, ...]]:
                              for h in history if h.kind in ("move", "status"))
 
 
+REPLAYED_FIELDS: tuple[str, ...] = ("amount", "currency", "expected_close", "procurement_step")
+
+
+class FieldChange(NamedTuple):
+    """A recorded change of amount, currency, close date or procurement step."""
+
+    date: dt.date
+    field: str
+    from_: Any  # Decimal for an amount, a date for expected_close, text otherwise
+    to: Any
+
+
+def field_changes_of(deal: Deal) -> tuple[FieldChange, ...]:
+    """The history's changes of the fields a replay rebuilds, in order."""
+    return tuple(FieldChange(h.date, h.field, h.from_, h.to) for h in deal.history
+                 if h.field in REPLAYED_FIELDS and h.kind == "field")
+
+
 def _moves_text(deal: Deal) -> str:
+    """The `moves` column: [replayable, moves, field changes (only when there are some)]."""
     replayable, moves = moves_of(deal)
+    fields = [[c.date.isoformat(), c.field, _plain(c.from_), _plain(c.to)]
+              for c in field_changes_of(deal)]
     return json.dumps([1 if replayable else 0,
                        [[m.date.isoformat(), m.kind, m.to_stage, m.status, m.forced]
-                        for m in moves]], ensure_ascii=False, separators=(",", ":"))
+                        for m in moves], *([fields] if fields else [])],
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def _plain(value: Any) -> str | None:
+    """A field change's value as text: an amount's exact digits, a date in ISO form."""
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _typed(name: str, value: str | None) -> Any:
+    if value is None:
+        return None
+    if name == "amount":
+        return Decimal(value)
+    if name == "expected_close":
+        return _day(value)
+    return value
+
+
+def decode_moves(text: str | None) -> tuple[bool, tuple[Move, ...], tuple[FieldChange, ...]]:
+    """What `moves` holds: replayable, the moves, the field changes (see `_moves_text`)."""
+    if text is None:
+        return False, (), ()
+    parts = json.loads(text)
+    moves = tuple(Move(_day(d), k, to, st, f) for d, k, to, st, f in parts[1])
+    fields = tuple(FieldChange(_day(d), name, _typed(name, a), _typed(name, b))
+                   for d, name, a, b in (parts[2] if len(parts) > 2 else ()))
+    return bool(parts[0]), moves, fields
 
 
 class SummaryFile(NamedTuple):

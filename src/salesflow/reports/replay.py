@@ -28,6 +28,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from salesflow.model.summary import REPLAYED_FIELDS
+
 if TYPE_CHECKING:
     from salesflow.model.deal import Deal, DealFile, HistoryEntry, Status
     from salesflow.model.process import Process
@@ -66,7 +68,6 @@ def step(state: State | None, entry: HistoryEntry | Move,
     return State(stage, status)
 
 
-REPLAYED_FIELDS: tuple[str, ...] = ("amount", "currency", "expected_close", "procurement_step")
 
 
 def fields_on(deal: Deal, as_of: dt.date) -> dict[str, Any]:

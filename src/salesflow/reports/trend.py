@@ -19,12 +19,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
-from salesflow.model.money import deal_amount, weighted
-from salesflow.reports.replay import replay, replayable, step
+from salesflow.model.money import weighted
+from salesflow.reports.tracks import (
+    amount_at,
+    applied,
+    closed_between,
+    disagrees,
+    fields_at,
+    fold,
+    track_of,
+)
 
 if TYPE_CHECKING:
-    from salesflow.model.deal import Deal, DealFile
+    from salesflow.model.facts import DealItem
     from salesflow.model.process import Process
+    from salesflow.model.summary import ProcessSummary
 
 Every = Literal["week", "month"]
 EVERIES: tuple[str, ...] = ("week", "month")
@@ -91,59 +100,56 @@ class Trend:
     disagree: tuple[str, ...] = ()  # history ends elsewhere than the file (hand edits)
 
 
-def closed_in(deal: Deal, process: Process, start: dt.date, end: dt.date,
-              ) -> tuple[bool, bool]:
-    """(won, lost): did an entry dated start..end make the deal won, or lost?"""
-    won = lost = False
-    state = None
-    for entry in deal.history:
-        if entry.date > end:
-            break
-        before = state.status if state else None
-        state = step(state, entry, process)
-        if state is None or entry.date < start or state.status == before:
-            continue
-        won = won or state.status == "won"
-        lost = lost or state.status == "lost"
-    return won, lost
-
-
-def trend(process: Process, deals: Sequence[DealFile], *, until: dt.date,
+def trend(process: Process | ProcessSummary, deals: Sequence[DealItem], *, until: dt.date,
           every: Every = "week", last: int = 8) -> Trend:
-    """The pipeline at the end of each of the `last` periods up to `until`."""
-    rows: list[TrendRow] = []
-    no_history: tuple[str, ...] = ()
-    disagree: tuple[str, ...] = ()
-    for start, end in periods(until, every, last):
-        rep = replay(process, deals, end)
-        no_history, disagree = rep.no_history, rep.disagree
-        count, amount, weight = 0, Decimal(0), Decimal(0)
-        won_n, won, lost_n, lost = 0, Decimal(0), 0, Decimal(0)
-        missing: list[str] = []
-        for item in rep.deals:
-            deal = item.deal
-            value = deal_amount(deal, process)
-            if deal.status == "open":
-                count += 1
+    """The pipeline at the end of each of the `last` periods up to `until`.
+
+    `deals` are DealFiles or SummaryFiles kept with their `moves` column: each
+    becomes a `tracks.Track` and its history is folded once, whatever the
+    number of periods.
+    """
+    spans = periods(until, every, last)
+    counts = [[0, Decimal(0), Decimal(0), 0, Decimal(0), 0, Decimal(0)] for _ in spans]
+    missing: list[list[str]] = [[] for _ in spans]
+    no_history: list[str] = []
+    disagree: list[str] = []
+    for item in deals:
+        track = track_of(item)
+        if not track.replayable:
+            no_history.append(track.id)
+            continue
+        f = fold(track, process)
+        if disagrees(track, f):
+            disagree.append(track.id)
+        for k, (start, end) in enumerate(spans):
+            stop = applied(f, end)
+            if not stop or f.states[stop - 1] is None:
+                continue  # not created yet at the end of the period
+            state = f.states[stop - 1]
+            assert state is not None
+            value = amount_at(track, fields_at(track, end), process)
+            row = counts[k]
+            if state.status == "open":
+                row[0] += 1
                 if value is None:
-                    missing.append(item.id)
+                    missing[k].append(track.id)
                 else:
-                    amount += value
-                    weight += weighted(value, process.stage(deal.stage).probability)
-            was_won, was_lost = closed_in(deal, process, start, end)
-            if (was_won or was_lost) and value is None and item.id not in missing:
-                missing.append(item.id)
+                    row[1] += value
+                    row[2] += weighted(value, process.stage(state.stage).probability)
+            was_won, was_lost = closed_between(f, start, end, stop)
+            if (was_won or was_lost) and value is None and track.id not in missing[k]:
+                missing[k].append(track.id)
             if was_won:
-                won_n += 1
-                won += value or Decimal(0)
+                row[3] += 1
+                row[4] += value or Decimal(0)
             if was_lost:
-                lost_n += 1
-                lost += value or Decimal(0)
-        rows.append(TrendRow(label_of(start, every), start, end, count, amount, weight,
-                             won_n, won, lost_n, lost, tuple(missing)))
-    if not rows:
-        no_history = tuple(i.id for i in deals if not replayable(i.deal))
-    return Trend(process.currency, every, tuple(rows), no_history, disagree)
+                row[5] += 1
+                row[6] += value or Decimal(0)
+    rows = tuple(TrendRow(label_of(start, every), start, end, int(c[0]), Decimal(c[1]),
+                          Decimal(c[2]), int(c[3]), Decimal(c[4]), int(c[5]), Decimal(c[6]),
+                          tuple(missing[k]))
+                 for k, ((start, end), c) in enumerate(zip(spans, counts, strict=True)))
+    return Trend(process.currency, every, rows, tuple(no_history), tuple(disagree))
 
 
 SPARKS = "▁▂▃▄▅▆▇█"
