@@ -134,21 +134,35 @@ def untracked(track: Track) -> bool:
 def disagrees(track: Track, f: Fold) -> bool:
     """As `replay.disagrees`: the whole history ends elsewhere than the file."""
     end = final(f)
-    return end is not None and end != State(track.stage, track.status)
+    return end is not None and (end.stage, end.status) != (track.stage, track.status)
 
 
-def closed_between(f: Fold, start: dt.date, end: dt.date, stop: int,
-                   ) -> tuple[bool, bool]:
-    """(won, lost): did a move dated start..end, among the first `stop`, make it so?"""
-    won = lost = False
+def closings(f: Fold) -> tuple[tuple[int, dt.date, str], ...]:
+    """(move index, date, "won" or "lost") of each move that made the deal won or lost.
+
+    As `trend.closed_in` counted them: a move whose status differs from the one
+    before it (none before the first) and is won or lost.
+    """
+    found: list[tuple[int, dt.date, str]] = []
     before: str | None = None
-    for i in range(stop):
-        state = f.states[i]
+    for i, state in enumerate(f.states):
         status = state.status if state is not None else None
-        if state is not None and f.dates[i] >= start and status != before:
-            won = won or status == "won"
-            lost = lost or status == "lost"
+        if state is not None and status != before and status in ("won", "lost"):
+            found.append((i, f.dates[i], status))
         before = status
+    return tuple(found)
+
+
+def closed_between(closed: tuple[tuple[int, dt.date, str], ...], start: dt.date,
+                   stop: int) -> tuple[bool, bool]:
+    """(won, lost): did one of the first `stop` moves, dated from `start` on, make it so?"""
+    won = lost = False
+    for i, day, status in closed:
+        if i < stop and day >= start:
+            if status == "won":
+                won = True
+            else:
+                lost = True
     return won, lost
 
 

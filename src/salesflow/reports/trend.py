@@ -24,6 +24,7 @@ from salesflow.reports.tracks import (
     amount_at,
     applied,
     closed_between,
+    closings,
     disagrees,
     fields_at,
     fold,
@@ -100,6 +101,19 @@ class Trend:
     disagree: tuple[str, ...] = ()  # history ends elsewhere than the file (hand edits)
 
 
+@dataclass
+class _Sums:
+    """One period's running totals while the deals are read."""
+
+    open_count: int = 0
+    open_amount: Decimal = Decimal(0)
+    weighted: Decimal = Decimal(0)
+    won_count: int = 0
+    won: Decimal = Decimal(0)
+    lost_count: int = 0
+    lost: Decimal = Decimal(0)
+
+
 def trend(process: Process | ProcessSummary, deals: Sequence[DealItem], *, until: dt.date,
           every: Every = "week", last: int = 8) -> Trend:
     """The pipeline at the end of each of the `last` periods up to `until`.
@@ -109,7 +123,7 @@ def trend(process: Process | ProcessSummary, deals: Sequence[DealItem], *, until
     number of periods.
     """
     spans = periods(until, every, last)
-    counts = [[0, Decimal(0), Decimal(0), 0, Decimal(0), 0, Decimal(0)] for _ in spans]
+    counts = [_Sums() for _ in spans]
     missing: list[list[str]] = [[] for _ in spans]
     no_history: list[str] = []
     disagree: list[str] = []
@@ -121,32 +135,37 @@ def trend(process: Process | ProcessSummary, deals: Sequence[DealItem], *, until
         f = fold(track, process)
         if disagrees(track, f):
             disagree.append(track.id)
+        closed = closings(f)
+        as_filed = amount_at(track, {}, process)
+        last_change = max((c.date for c in track.fields), default=None)
         for k, (start, end) in enumerate(spans):
             stop = applied(f, end)
-            if not stop or f.states[stop - 1] is None:
+            state = f.states[stop - 1] if stop else None
+            if state is None:
                 continue  # not created yet at the end of the period
-            state = f.states[stop - 1]
-            assert state is not None
-            value = amount_at(track, fields_at(track, end), process)
+            value = (as_filed if last_change is None or last_change <= end
+                     else amount_at(track, fields_at(track, end), process))
             row = counts[k]
             if state.status == "open":
-                row[0] += 1
+                row.open_count += 1
                 if value is None:
                     missing[k].append(track.id)
                 else:
-                    row[1] += value
-                    row[2] += weighted(value, process.stage(state.stage).probability)
-            was_won, was_lost = closed_between(f, start, end, stop)
+                    row.open_amount += value
+                    row.weighted += weighted(value, process.stage(state.stage).probability)
+            if not closed:
+                continue
+            was_won, was_lost = closed_between(closed, start, stop)
             if (was_won or was_lost) and value is None and track.id not in missing[k]:
                 missing[k].append(track.id)
             if was_won:
-                row[3] += 1
-                row[4] += value or Decimal(0)
+                row.won_count += 1
+                row.won += value or Decimal(0)
             if was_lost:
-                row[5] += 1
-                row[6] += value or Decimal(0)
-    rows = tuple(TrendRow(label_of(start, every), start, end, int(c[0]), Decimal(c[1]),
-                          Decimal(c[2]), int(c[3]), Decimal(c[4]), int(c[5]), Decimal(c[6]),
+                row.lost_count += 1
+                row.lost += value or Decimal(0)
+    rows = tuple(TrendRow(label_of(start, every), start, end, c.open_count, c.open_amount,
+                          c.weighted, c.won_count, c.won, c.lost_count, c.lost,
                           tuple(missing[k]))
                  for k, ((start, end), c) in enumerate(zip(spans, counts, strict=True)))
     return Trend(process.currency, every, rows, tuple(no_history), tuple(disagree))
