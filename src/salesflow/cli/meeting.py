@@ -1,6 +1,6 @@
 """The weekly pipeline meeting: `trend` (is the pipeline growing?) and `changes`.
 
-Both replay every deal's history (`salesflow.reports.replay`) and take the
+Both replay every deal's history (`salesflow.reports.tracks`) and take the
 same cuts as the other reports; their JSON and CSV shapes are in
 `salesflow.reports.shapes`, their tables in `salesflow.cli.meeting_views`.
 """
@@ -142,7 +142,12 @@ def changes(
     if first >= last:
         raise UsageError(_("--since {first} is not before --until {last}").format(
             first=first, last=last), hint=_("give an earlier --since, e.g. --since 7d"))
-    ws = load()
+    from salesflow.cli._common import root
+    from salesflow.team.gitrepo import toplevel
+
+    # Outside git, history alone places each deal: the cached summaries carry it.
+    # Inside git, a commit's files are compared with the deals' whole histories.
+    ws = overview(facts="moves") if toplevel(root()) is None else load()
     report, groups = build_changes(ws, cut, first, last, now, by.value if by else None)
     data = changes_json(report, cut=cut, by=by.value if by else None, groups=groups)
     data["invalid"] = invalid_json(ws.problems)

@@ -13,7 +13,7 @@ from salesflow.cli._common import parse_date
 from salesflow.model.i18n import _
 
 if TYPE_CHECKING:
-    from salesflow.files.workspace import Workspace
+    from salesflow.files.workspace import Overview, Workspace
     from salesflow.reports.changes import Changes
     from salesflow.reports.select import Cut
 
@@ -42,21 +42,28 @@ def since_day(value: str, today: dt.date) -> dt.date:
     return day
 
 
-def build_changes(ws: Workspace, cut: Cut, since: dt.date, until: dt.date, today: dt.date,
-                  by: str | None = None) -> tuple[Changes, list[tuple[str | None, Changes]]]:
+def build_changes(ws: Workspace | Overview, cut: Cut, since: dt.date, until: dt.date,
+                  today: dt.date, by: str | None = None,
+                  ) -> tuple[Changes, list[tuple[str | None, Changes]]]:
     """The changes report of a workspace: git read here, the rest in `reports`.
 
     Shared with `report --html --since`, so the page and the command agree.
+    An Overview (summaries with their moves) serves outside git only: inside,
+    a commit's deals are compared with the whole deals of the files.
     """
+    from salesflow.files.workspace import Workspace
     from salesflow.reports.changes import changes as compute
     from salesflow.reports.changes import group_changes
     from salesflow.reports.seen import Then, observe
     from salesflow.team.snapshot import deals_at
 
-    current = {item.path: item.deal for item in ws.deals}
+    whole = ws if isinstance(ws, Workspace) else None
+    current = {item.path: item.deal for item in whole.deals} if whole else {}
 
     def then(day: dt.date) -> tuple[Then | None, dict[str, Any] | None]:
-        snap = deals_at(ws.root, ws.process, day, current)
+        if whole is None:
+            return None, None
+        snap = deals_at(whole.root, whole.process, day, current)
         if snap is None:
             return None, None
         info = {"commit": snap.commit, "date": snap.date.isoformat() if snap.date else None}

@@ -34,12 +34,23 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from salesflow.model.money import deal_amount, weighted
-from salesflow.reports.replay import fields_as_of, fields_untracked, state_on
+from salesflow.reports.tracks import (
+    Fold,
+    Track,
+    amount_at,
+    fields_at,
+    final,
+    state_at,
+    untracked,
+)
 
 if TYPE_CHECKING:
     from salesflow.model.deal import Deal
     from salesflow.model.process import Process
+    from salesflow.model.summary import ProcessSummary
     from salesflow.reports.select import Cut
+
+    AnyProcess = Process | ProcessSummary  # the models, or the cached summary
 
 Category = Literal["new", "advanced", "moved-back", "won", "lost", "held", "reopened",
                    "slipped", "pulled-in", "amount-up", "amount-down", "reassigned",
@@ -73,29 +84,31 @@ class Facts:
         return None
 
 
-def facts_of(deal: Deal, process: Process) -> Facts:
-    """The facts a deal's file states."""
+def facts_of(deal: Deal | Track, process: AnyProcess) -> Facts:
+    """The facts a deal's file states (a whole Deal, or its `tracks.Track`)."""
     return Facts(deal.stage, deal.status, deal_amount(deal, process), deal.expected_close,
                  deal.owner, deal.segment, deal.product_line, deal.customer, deal.name,
                  deal.procurement_step)
 
 
-def explained(deal: Deal, process: Process) -> bool:
+def explained(track: Track, f: Fold) -> bool:
     """True when replaying the whole history gives the file: no hand edit shows."""
-    if not deal.history:
-        return False
-    final = state_on(deal, process, dt.date.max)
-    return (final is not None and (final.stage, final.status) == (deal.stage, deal.status)
-            and not fields_untracked(deal))
+    end = final(f)
+    return (end is not None and (end.stage, end.status) == (track.stage, track.status)
+            and not untracked(track))
 
 
-def facts_on(deal: Deal, process: Process, day: dt.date) -> Facts | None:
+def facts_on(track: Track, f: Fold, process: AnyProcess, day: dt.date,
+             ) -> Facts | None:
     """The facts at the end of `day` from history; None before the deal's first entry."""
-    state = state_on(deal, process, day)
+    state = state_at(f, day)
     if state is None:
         return None
-    then = fields_as_of(deal, day)
-    return replace(facts_of(then, process), stage=state.stage, status=state.status)
+    then = fields_at(track, day)
+    return Facts(state.stage, state.status, amount_at(track, then, process),
+                 then.get("expected_close", track.expected_close), track.owner,
+                 track.segment, track.product_line, track.customer, track.name,
+                 then.get("procurement_step", track.procurement_step))
 
 
 @dataclass(frozen=True)
@@ -176,7 +189,7 @@ def in_pipeline(facts: Facts | None, cut: Cut) -> bool:
     return facts is not None and facts.status == "open" and facts.matches(cut)
 
 
-def worth(facts: Facts | None, cut: Cut, process: Process) -> tuple[Decimal, Decimal]:
+def worth(facts: Facts | None, cut: Cut, process: AnyProcess) -> tuple[Decimal, Decimal]:
     """(amount, weighted) the deal adds to the pipeline on that side."""
     if not in_pipeline(facts, cut) or facts is None or facts.amount is None:
         return Decimal(0), Decimal(0)
@@ -194,7 +207,7 @@ def _close_moved(start: Facts, end: Facts, cut: Cut) -> Category | None:
     return None
 
 
-def categorise(process: Process, start: Facts | None, end: Facts | None,
+def categorise(process: AnyProcess, start: Facts | None, end: Facts | None,
                cut: Cut) -> Category:
     """The one category of a deal's movement (see the module's docstring for the order)."""
     if end is None:
@@ -235,7 +248,7 @@ def _cut_without_close(cut: Cut) -> Cut:
     return replace(cut, close_from=None, close_to=None)
 
 
-def _pipeline(sides: Iterable[tuple[str, Facts | None]], cut: Cut, process: Process,
+def _pipeline(sides: Iterable[tuple[str, Facts | None]], cut: Cut, process: AnyProcess,
               ) -> Pipeline:
     count, amount, weight, missing = 0, Decimal(0), Decimal(0), []
     for deal_id, facts in sides:
@@ -256,7 +269,7 @@ def biggest_first(moves: Iterable[Move]) -> list[Move]:
                                         -(m.facts.amount or 0), m.id))
 
 
-def changes(process: Process, seen: Sequence[Seen], *, since: dt.date, until: dt.date,
+def changes(process: AnyProcess, seen: Sequence[Seen], *, since: dt.date, until: dt.date,
             cut: Cut, unexplained: Sequence[str] = (), git: dict[str, Any] | None = None,
             ) -> Changes:
     """Every deal seen, in its category, with the pipelines at both ends."""
@@ -277,7 +290,7 @@ def changes(process: Process, seen: Sequence[Seen], *, since: dt.date, until: dt
                    dict(git or {}))
 
 
-def group_changes(process: Process, seen: Sequence[Seen], *, since: dt.date,
+def group_changes(process: AnyProcess, seen: Sequence[Seen], *, since: dt.date,
                   until: dt.date, cut: Cut, by: str,
                   ) -> list[tuple[str | None, Changes]]:
     """One `Changes` per value of `by` (the end's, or the start's for a removed deal)."""

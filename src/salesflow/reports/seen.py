@@ -19,14 +19,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from salesflow.reports.changes import Facts, Seen, Source, explained, facts_of, facts_on
-from salesflow.reports.replay import replayable
+from salesflow.reports.tracks import Fold, Track, fold, track_of
 
 if TYPE_CHECKING:
-    from salesflow.model.deal import Deal, DealFile, HistoryEntry
+    from salesflow.model.deal import Deal, HistoryEntry
+    from salesflow.model.facts import DealItem
     from salesflow.model.process import Process
+    from salesflow.model.summary import ProcessSummary
 
 
 @dataclass(frozen=True)
@@ -42,28 +44,35 @@ class Unexplained(Exception):
     """The deal cannot be placed on the day: history and file disagree, and no git."""
 
 
-def on_day(deal: Deal | None, deal_id: str, process: Process, day: dt.date,
-           then: Then | None) -> tuple[Facts | None, Source]:
-    """The deal's facts at the end of `day` and where they were read."""
+def on_day(track: Track | None, deal_id: str, process: Process | ProcessSummary,
+           day: dt.date, then: Then | None, whole: Deal | None = None,
+           ) -> tuple[Facts | None, Source]:
+    """The deal's facts at the end of `day` and where they were read.
+
+    `track` is the deal as its file stands now (None: the file is gone);
+    `whole` the same deal in full, needed only to compare its history with a
+    commit's (inside git).
+    """
+    f = fold(track, process) if track is not None else None
     if then is None:
-        if deal is not None and explained(deal, process):
-            return facts_on(deal, process, day), "history"
+        if track is not None and f is not None and explained(track, f):
+            return facts_on(track, f, process, day), "history"
         raise Unexplained(deal_id)
     old = then.deals.get(deal_id)
-    if deal is None:
+    if track is None or f is None:
         return (facts_of(old, process) if old is not None else None), "git"
-    trusted = replayable(deal)
+    trusted = track.replayable
     if deal_id in then.invalid:
-        if trusted and explained(deal, process):
-            return facts_on(deal, process, day), "history"
+        if trusted and explained(track, f):
+            return facts_on(track, f, process, day), "history"
         raise Unexplained(deal_id)
     if old is not None:
-        assert then.date is not None
-        if trusted and _history_explains(deal, old, process, then.date):
-            return facts_on(deal, process, day), "history"
+        assert then.date is not None and whole is not None
+        if trusted and _history_explains(track, f, whole, old, process, then.date):
+            return facts_on(track, f, process, day), "history"
         return facts_of(old, process), "git"
     if trusted:  # not committed yet on that day: history alone says
-        return facts_on(deal, process, day), "history"
+        return facts_on(track, f, process, day), "history"
     return None, "git"  # no history and not in git then: it came later
 
 
@@ -78,14 +87,15 @@ def _touched(entries: Sequence[HistoryEntry]) -> set[str]:
     return found
 
 
-def _history_explains(deal: Deal, old: Deal, process: Process, day: dt.date) -> bool:
+def _history_explains(track: Track, f: Fold, deal: Deal, old: Deal,
+                      process: Process | ProcessSummary, day: dt.date) -> bool:
     """Does the history explain the committed file `old` (of a commit made on `day`)?
 
     It does when, replayed to `day`, it gives that file's facts, except for
     what entries added since that commit change: an entry written later but
     dated earlier (`--date`) is the history's to say.
     """
-    then = facts_on(deal, process, day)
+    then = facts_on(track, f, process, day)
     if then is None:
         return False
     committed = facts_of(old, process)
@@ -99,16 +109,19 @@ def _history_explains(deal: Deal, old: Deal, process: Process, day: dt.date) -> 
     return differ <= _touched(deal.history[n:])
 
 
-def observe(process: Process, deals: Sequence[DealFile], *, since: dt.date, until: dt.date,
-            today: dt.date, then_since: Then | None, then_until: Then | None,
-            ) -> tuple[list[Seen], list[str]]:
+def observe(process: Process | ProcessSummary, deals: Sequence[DealItem], *,
+            since: dt.date, until: dt.date, today: dt.date, then_since: Then | None,
+            then_until: Then | None) -> tuple[list[Seen], list[str]]:
     """Every deal at `since` and `until`, and the ids that could not be placed.
 
     `until` on or after `today` is read from the files themselves; an earlier
     `until` is placed like `since`. Deals only git knows (their file is gone)
-    are seen too, so a deletion is never silent.
+    are seen too, so a deletion is never silent. `deals` are DealFiles, or,
+    outside git (no commit to compare with), SummaryFiles with their moves.
     """
-    current = {item.id: item.deal for item in deals}
+    from salesflow.model.summary import DealSummary
+
+    current = {item.id: item for item in deals}
     ids = list(current)
     for then in (then_since, then_until):
         if then is not None:
@@ -116,14 +129,18 @@ def observe(process: Process, deals: Sequence[DealFile], *, since: dt.date, unti
     seen: list[Seen] = []
     unexplained: list[str] = []
     for deal_id in ids:
-        deal = current.get(deal_id)
+        item = current.get(deal_id)
+        track = track_of(item) if item is not None else None
+        whole: Deal | None = None
+        if item is not None and not isinstance(item.deal, DealSummary):
+            whole = cast("Deal", item.deal)
         try:
-            start, source = on_day(deal, deal_id, process, since, then_since)
+            start, source = on_day(track, deal_id, process, since, then_since, whole)
             if until >= today:
-                end = facts_of(deal, process) if deal is not None else None
+                end = facts_of(track, process) if track is not None else None
                 end_source: Source = "file"
             else:
-                end, end_source = on_day(deal, deal_id, process, until, then_until)
+                end, end_source = on_day(track, deal_id, process, until, then_until, whole)
         except Unexplained:
             unexplained.append(deal_id)
             continue
