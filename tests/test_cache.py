@@ -597,3 +597,20 @@ def test_no_cache_lists_the_folders(pipeline: WS) -> None:
     assert shown.exit_code == 0
     assert "Acme Water Works" in shown.stdout
     assert pipeline.run("show", "acme").exit_code == 2  # --no-cache lasted one command
+
+
+@pytest.mark.parametrize(("column", "command"), [
+    ("moves", ("stats", "--format", "json")), ("moves", ("trend", "--format", "json")),
+    ("review", ("review", "--format", "json"))])
+def test_a_wrong_long_column_is_never_served(pipeline: WS, column: str,
+                                             command: tuple[str, ...]) -> None:
+    """moves and review have checksums of their own: the reports that read them check them."""
+    truth = pipeline.run("--no-cache", *command).stdout
+    pipeline.run(*command)
+    [db] = cache_files()
+    with sqlite3.connect(db) as conn:
+        changed = conn.execute(f"UPDATE files SET {column} = '[1,[]]' "  # noqa: S608
+                               "WHERE path = 'deals/acme.yaml'").rowcount
+    assert changed == 1
+    assert pipeline.run(*command).stdout == truth
+    assert pipeline.run("funnel", "--format", "json").exit_code == 1  # the broken deal only

@@ -46,7 +46,8 @@ from salesflow.model.summary import ROW_FIELDS, Row
 
 CACHE_ENV = "SALESFLOW_CACHE_DIR"
 FORMAT = 7  # 4: a checksum per row; 5: the moves and review facts of each deal;
-# 6: review findings; 7: the moves column also holds the recorded field changes
+# 6: review findings; 7: the moves column also holds the recorded field changes, and
+# moves and review have checksums of their own, so a report reads only what it needs
 RACY_NS = 2_000_000_000  # FAT's 2-second mtime granularity is the coarsest in use
 
 _COLUMNS = ", ".join(ROW_FIELDS)
@@ -59,6 +60,8 @@ CREATE TABLE files (
     data BLOB,              -- zlib(JSON) of the parsed file (see encode_data), if kept
     sum INTEGER NOT NULL,   -- row_sum() of path, stat, problems and the summary
     dsum INTEGER,           -- zlib.crc32 of data
+    msum INTEGER,           -- text_sum() of moves (read by stats, trend, changes only)
+    rsum INTEGER,           -- text_sum() of review (read by review only)
     {", ".join(f"{name} TEXT" for name in ROW_FIELDS)}
 );
 -- Every deal file's name, and the stat of every folder as it was when listed: a
@@ -266,21 +269,29 @@ class Store:
         self._db, self._fresh = db, False
         self.process = meta.get("process")
 
-    def entries(self, convert: Callable[[Row], Any]) -> dict[str, Cached]:
+    def entries(self, convert: Callable[[Row], Any], facts: bool | str = True,
+                ) -> dict[str, Cached]:
         """Every cached file by workspace-relative path (empty when unusable).
 
         Each valid deal's summary row is handed to `convert` as it is read, so
-        the rows themselves are never all held at once.
+        the rows themselves are never all held at once. `facts` says which of
+        the long per-deal columns to read (True both, "moves" or "review" one,
+        False neither): the others come back as None, unread and unchecked.
         """
         if self._db is None:
             return {}
+        moves = facts is True or facts == "moves"
+        review = facts is True or facts == "review"
+        columns = ", ".join(name if (name != "moves" or moves) and (name != "review" or review)
+                            else "NULL" for name in ROW_FIELDS)
         try:
             cursor = self._db.execute(
-                f"SELECT path, stat, problems, data IS NOT NULL, sum, dsum, {_COLUMNS} "
+                f"SELECT path, stat, problems, data IS NOT NULL, sum, "
+                f"{'msum' if moves else 'NULL'}, {'rsum' if review else 'NULL'}, {columns} "
                 "FROM files")
             found: dict[str, Cached] = {}
             for r in cursor:
-                entry = _checked(r, convert)
+                entry = _checked(r, convert, moves, review)
                 if entry is not None:  # else dropped: the file is parsed again
                     found[r[0]] = entry
             return found
@@ -496,8 +507,9 @@ class CacheUnusable(Exception):
     """The cache failed half-way through a read: the caller reloads without it."""
 
 
-_INSERT = (f"INSERT OR REPLACE INTO files (path, stat, problems, data, sum, dsum, {_COLUMNS}) "
-           f"VALUES ({', '.join('?' * (6 + len(ROW_FIELDS)))})")
+_INSERT = (f"INSERT OR REPLACE INTO files (path, stat, problems, data, sum, dsum, msum, rsum, "
+           f"{_COLUMNS}) VALUES ({', '.join('?' * (8 + len(ROW_FIELDS)))})")
+_MOVES, _REVIEW = ROW_FIELDS.index("moves"), ROW_FIELDS.index("review")
 
 
 def row_sum(path: Any, stat: Any, problems: Any, has_data: Any, row: Iterable[Any]) -> int:
@@ -505,17 +517,33 @@ def row_sum(path: Any, stat: Any, problems: Any, has_data: Any, row: Iterable[An
 
     Not a defence against someone who can write the cache (they can recompute
     it) but against a damaged or hand-edited file: a row that fails is dropped
-    and its deal file parsed again, never served.
+    and its deal file parsed again, never served. The long `moves` and
+    `review` columns are left to sums of their own (`text_sum`), so that the
+    reports that do not read them do not fetch or hash them either.
     """
-    text = "\x1f".join(map(repr, (path, stat, problems, bool(has_data), *row)))
+    cells = list(row)
+    cells[_MOVES] = cells[_REVIEW] = None
+    text = "\x1f".join(map(repr, (path, stat, problems, bool(has_data), *cells)))
     return zlib.crc32(text.encode("utf-8", "surrogatepass"))
 
 
-def _checked(r: tuple[Any, ...], convert: Callable[[Row], Any]) -> Cached | None:
-    """A row read back as an entry, or None when it fails its checksum or does not convert."""
-    path, stat, problems, has_data, total, _, *row = r
+def text_sum(path: str, text: str | None) -> int | None:
+    """The CRC of one long column, tied to its file's path (a swapped row fails it)."""
+    if text is None:
+        return None
+    return zlib.crc32(f"{path}\x1f{text}".encode("utf-8", "surrogatepass"))
+
+
+def _checked(r: tuple[Any, ...], convert: Callable[[Row], Any], moves: bool = True,
+             review: bool = True) -> Cached | None:
+    """A row read back as an entry, or None when it fails its checksums or does not convert."""
+    path, stat, problems, has_data, total, msum, rsum, *row = r
     try:
         if total != row_sum(path, stat, problems, has_data, row):
+            return None
+        if moves and msum != text_sum(path, row[_MOVES]):
+            return None
+        if review and rsum != text_sum(path, row[_REVIEW]):
             return None
         if problems is not None:
             problems_of((stat, problems))
@@ -531,4 +559,5 @@ def _values(entry: Entry) -> tuple[Any, ...]:
                                                               ensure_ascii=False)
     total = row_sum(entry.path, entry.stat, problems, entry.data is not None, row)
     dsum = None if entry.data is None else zlib.crc32(entry.data)
-    return (entry.path, entry.stat, problems, entry.data, total, dsum, *row)
+    return (entry.path, entry.stat, problems, entry.data, total, dsum,
+            text_sum(entry.path, row[_MOVES]), text_sum(entry.path, row[_REVIEW]), *row)

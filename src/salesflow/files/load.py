@@ -286,8 +286,9 @@ class _Load:
         if cache:
             self.store = cache_module.Store(cache_module.cache_file(root),
                                             cache_module.cache_key(raw))
-            cached = self.store.entries(lambda row: summary_of(row, self.shared,
-                                                                keep=keep_facts))
+            cached = self.store.entries(
+                lambda row: summary_of(row, self.shared, keep=keep_facts),
+                facts=True if full else keep_facts)
             if self.store.process is not None:
                 summary = ProcessSummary.from_json(self.store.process)
             assert folders is not None
