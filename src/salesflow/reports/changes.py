@@ -28,6 +28,7 @@ This module is pure: which facts a deal had on a day is decided by the caller
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -224,7 +225,8 @@ def categorise(process: AnyProcess, start: Facts | None, end: Facts | None,
         return "reopened"
     if start.status != "open":
         return "unchanged"
-    inside = (_cut_without_close(cut).matches(start), _cut_without_close(cut).matches(end))
+    wide = _cut_without_close(cut)
+    inside = (wide.matches(start), wide.matches(end))
     if inside[0] != inside[1]:
         return "reassigned"
     a, b = process.index(start.stage), process.index(end.stage)
@@ -244,6 +246,7 @@ def categorise(process: AnyProcess, start: Facts | None, end: Facts | None,
     return "unchanged"
 
 
+@functools.lru_cache(maxsize=16)  # one cut per report, asked for every deal
 def _cut_without_close(cut: Cut) -> Cut:
     return replace(cut, close_from=None, close_to=None)
 

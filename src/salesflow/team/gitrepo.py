@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from salesflow.method.timeline import Commit
+if TYPE_CHECKING:
+    from salesflow.method.timeline import Commit
+
 
 TIMEOUT = 30
 
@@ -49,6 +52,7 @@ _START = "\x1e"
 
 def file_log(path: Path) -> list[Commit]:
     """Commits that touched `path`, newest first, following renames."""
+    from salesflow.method.timeline import Commit  # the models: not for `changes` outside git
     top = toplevel(path)
     if top is None:
         return []
