@@ -23,7 +23,6 @@ from salesflow.reports.select import Cut
 from salesflow.reports.trend import Trend, TrendRow, label_of, periods, trend
 from tests import generate
 from tests.conftest import WS
-from tests.test_cache import settled  # noqa: F401 - a fixture
 from tests.test_slim_paths import HAND
 
 FIELDS = {
@@ -76,6 +75,14 @@ history:
   - {date: 2026-04-09, status: open, by: li.wei}
 """,
 }
+
+
+@pytest.fixture
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Trust a file as soon as its stat is older than the read (no racy window)."""
+    from salesflow.files import cache
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)
 
 
 @pytest.fixture(scope="module")
