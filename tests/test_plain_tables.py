@@ -98,3 +98,32 @@ def test_a_long_table_keeps_the_layout_of_a_short_one(ws: WS) -> None:
     assert short_text.splitlines()[0] == long_text.splitlines()[0]
     assert short_text.splitlines()[1:] == [line for line in long_text.splitlines()[1:]
                                            if not line.startswith("deal-0000 ")]
+
+
+def _by_cell(cols: tuple[Col, ...], rows: list[list[str]], width: int) -> list[str]:
+    """The layout done the slow way: every cell measured, cut and padded on its own."""
+    body = [[printable(v) for v in r] for r in rows]
+    active, widths = plan(cols, body, width, GAP, measure=cells)
+    lines = []
+    for values in ([c.header for c in cols], *body):
+        parts = []
+        for i in active:
+            col, w = cols[i], widths[i]
+            text = cut(values[i], w) if col.kind == "text" else values[i]
+            pad = " " * max(w - cells(text), 0)
+            parts.append(pad + text if col.right else text + pad)
+        lines.append((" " * GAP).join(parts).rstrip())
+    return lines
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.text(st.sampled_from("ab Z9-中文ｱé\x1b…"), max_size=14),
+                         min_size=4, max_size=4), max_size=12),
+       st.integers(min_value=8, max_value=120))
+def test_column_at_a_time_layout_is_the_cell_by_cell_one(rows: list[list[str]],
+                                                         width: int) -> None:
+    """ASCII columns are laid out with len/ljust/rjust: the same lines as measuring
+    every cell in terminal cells (CJK two wide, controls escaped, texts cut)."""
+    assert list(render(COLUMNS, rows, width)) == _by_cell(COLUMNS, rows, width)
+    ascii_rows = [[v.encode("ascii", "ignore").decode() for v in r] for r in rows]
+    assert list(render(COLUMNS, ascii_rows, width)) == _by_cell(COLUMNS, ascii_rows, width)

@@ -383,3 +383,86 @@ def test_stats_and_review_cli_from_an_old_cache_rebuild(mixed: Path, tmp_path: P
     assert (again.exit_code, again.stdout) == (first.exit_code, first.stdout)
     review = ws.run("review", "--format", "json")
     assert review.exit_code == 0 and '"deals"' in review.stdout
+
+
+def _full_workspace(mixed: Path) -> object:
+    """What `overview()` would give if it read every deal whole (no summaries, no cache)."""
+    return load_workspace(mixed, cache=False)
+
+
+LIST_CASES = [("list",), ("list", "--status", "all"),
+              ("list", "--owner", "li.wei", "--status", "all"),  # short: rich draws it
+              ("list", "--stage", "B", "--stage", "S", "--status", "all")]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_list_slim_equals_full_through_the_cli(mixed: Path, fmt: str, lang: str,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """`list` from the cache's summaries prints exactly what it prints from whole deals:
+    long tables (plain text), short ones (rich), JSON and CSV, in English and Chinese."""
+    from salesflow.cli import deals
+
+    ws = WS(mixed)
+    for args in LIST_CASES:
+        command = ("--lang", lang, *args, "--format", fmt)
+        slim = [ws.run(*command) for _ in range(2)]  # cold, warm
+        with monkeypatch.context() as m:
+            m.setattr(deals, "overview", lambda mixed=mixed: _full_workspace(mixed))
+            full = ws.run(*command)
+        assert full.exit_code == 0 and full.stdout
+        for got in slim:
+            assert (got.exit_code, got.stdout, got.stderr) == (
+                full.exit_code, full.stdout, full.stderr), args
+    if fmt == "table" and lang == "zh":
+        assert "金额" in full.stdout  # the Chinese headers were drawn
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+@pytest.mark.parametrize("extra", [(), ("--safe-csv",), ("--status", "open", "--owner", "li.wei")])
+def test_export_slim_equals_full_through_the_cli(mixed: Path, fmt: str, extra: tuple[str, ...],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """`export` from cached summaries writes what summaries made from whole deals give."""
+    from salesflow.cli import transfer
+    from salesflow.files.workspace import Overview
+    from salesflow.model.summary import ProcessSummary
+
+    def full_overview() -> Overview:
+        ws = load_workspace(mixed, cache=False)
+        return Overview(mixed, ProcessSummary.of(ws.process),
+                        [bulk.summarize_file(i, ws.process) for i in ws.deals], ws.problems)
+
+    ws = WS(mixed)
+    command = ("export", "--format", fmt, *extra)
+    slim = [ws.run(*command) for _ in range(2)]
+    with monkeypatch.context() as m:
+        m.setattr(transfer, "overview", full_overview)
+        full = ws.run(*command)
+    assert full.exit_code == 0 and full.stdout.count("\n") > 10
+    for got in slim:
+        assert (got.exit_code, got.stdout, got.stderr) == (
+            full.exit_code, full.stdout, full.stderr)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_stats_and_forecast_slim_equal_full_through_the_cli(
+        mixed: Path, fmt: str, lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`stats` and `forecast` from summaries print what they print from whole deals."""
+    from salesflow.cli import reports
+    from salesflow.reports import forecast
+
+    ws = WS(mixed)
+    for args in (("stats",), ("stats", "--from", "2026-01-01", "--min-sample", "1"),
+                 ("forecast",), ("forecast", "--by", "month", "--from", "2026-01-01"),
+                 ("forecast", "--per-owner")):
+        command = ("--lang", lang, *args, "--format", fmt)
+        slim = [ws.run(*command) for _ in range(2)]
+        with monkeypatch.context() as m:
+            m.setattr(reports, "overview", lambda **kw: _full_workspace(mixed))
+            m.setattr(forecast, "won_from_summary", None)  # won dates from the histories
+            full = ws.run(*command)
+        assert full.exit_code == 0 and full.stdout
+        for got in slim:
+            assert (got.exit_code, got.stdout, got.stderr) == (
+                full.exit_code, full.stdout, full.stderr), args

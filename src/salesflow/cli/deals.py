@@ -179,7 +179,7 @@ def list_(
     if fmt == Format.json:
         output.json([deal_row(i) for i in items])
     elif fmt == Format.csv:
-        output.csv(LIST_FIELDS, ([deal_row(i)[k] for k in LIST_FIELDS] for i in items))
+        output.csv(LIST_FIELDS, (list(deal_row(i).values()) for i in items))
     else:
         from rich.markup import escape
 

@@ -460,13 +460,18 @@ def export(
     items.sort(key=lambda i: i.id)
     rows = [export_row(i) for i in items]
     # the team's own keys, where some deal gives one a value (an empty cell reads back as unset)
-    own = sorted({k for r in rows for k, v in r.items() if k.startswith("x-") and cell(v)})
+    # (a row has more keys than EXPORT_FIELDS only when the deal has x- keys)
+    fixed = len(EXPORT_FIELDS)
+    own = sorted({k for r in rows if len(r) > fixed
+                  for k, v in r.items() if k.startswith("x-") and cell(v)})
     columns = [*EXPORT_FIELDS, *own]
     if fmt == ExportFormat.json:
         output.json([{k: r.get(k) for k in columns} for r in rows])
-    else:
-        shown = defuse if safe_csv else str
-        output.csv(columns, ([shown(cell(r.get(k))) for k in columns] for r in rows))
+    elif safe_csv:
+        output.csv(columns, ([defuse(cell(r.get(k))) for k in columns] for r in rows))
+    else:  # most cells are text already: cell() only for the others (same text)
+        output.csv(columns, ([v if (v := r.get(k)).__class__ is str else cell(v)
+                              for k in columns] for r in rows))
     raise typer.Exit(1 if ws.problems else 0)
 
 

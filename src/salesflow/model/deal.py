@@ -43,7 +43,6 @@ from salesflow.model.process import (
 )
 
 Status = Literal["open", "won", "lost", "hold"]
-STATUSES: tuple[str, ...] = ("open", "won", "lost", "hold")
 Relationship = Literal["gestation", "initial", "middle", "high", "strategic", "interrupted"]
 RELATIONSHIPS: tuple[str, ...] = (
     "gestation", "initial", "middle", "high", "strategic", "interrupted",

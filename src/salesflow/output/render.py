@@ -156,6 +156,13 @@ def dumps(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, indent=2, default=_default)
 
 
+def _cell(value: Any) -> Any:
+    """A CSV cell that is not a str: empty for None, money and dates as in JSON."""
+    if value is None:
+        return ""
+    return _default(value) if isinstance(value, Decimal | dt.date) else value
+
+
 class _RStrip:
     """A text stream that drops trailing spaces from each line (rich pads table cells)."""
 
@@ -270,9 +277,8 @@ class Output:
         quoted = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
         writer.writerow(header)
         for n, row in enumerate(rows, 1):
-            cells = ["" if v is None else _default(v) if isinstance(
-                v, Decimal | dt.date) else v for v in row]
-            (quoted if any("\r" in str(c) for c in cells) else writer).writerow(cells)
+            cells = [v if v.__class__ is str else _cell(v) for v in row]
+            (quoted if "\r" in "".join(map(str, cells)) else writer).writerow(cells)
             if n % 2000 == 0:  # written as it goes: memory stays flat for long exports
                 sys.stdout.write(buf.getvalue())
                 buf.seek(0)
