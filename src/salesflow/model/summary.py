@@ -67,7 +67,8 @@ class DealSummary(NamedTuple):
         """The history's moves and status changes (`moves_of`), decoded on demand."""
         if self.moves is None:
             return ()
-        return tuple(Move(_day(d), k, to, st, f) for d, k, to, st, f in json.loads(self.moves)[1])
+        return tuple([_new(Move, (_day(d), k, to, st, f))
+                      for d, k, to, st, f in json.loads(self.moves)[1]])
 
 
 class Move(NamedTuple):

@@ -127,20 +127,35 @@ def path(deal: Deal | DealSummary) -> tuple[bool, Sequence[HistoryEntry | Move]]
     return replayable(deal), deal.history
 
 
+Steps = dict[tuple[str | None, str | None, str, str | None, str | None], "State | None"]
+
+
 def timeline(deal: Deal | DealSummary, process: AnyProcess,
-             end: dt.date | None = None) -> Timeline | None:
-    """The deal's path through the stages, from its history up to `end`."""
+             end: dt.date | None = None, steps: Steps | None = None) -> Timeline | None:
+    """The deal's path through the stages, from its history up to `end`.
+
+    `steps` remembers `replay.step`'s answers across the deals of one report:
+    the next state depends only on the state and the entry's kind, stage and
+    status, and tens of thousands of deals make the same few moves.
+    """
     entries = [h for h in path(deal)[1] if (end is None or h.date <= end)
                and h.kind in ("move", "status")]  # field changes and activities: no move
     if not entries or entries[0].to_stage is None:
         return None
+    if steps is None:
+        steps = {}
     state: State | None = None
     line: Timeline | None = None
     stay_start = held = dt.date.min
     held_days = 0
     status_since = entries[0].date
     for entry in entries:
-        new = step(state, entry, process)
+        key = (None, None, entry.kind, entry.to_stage, entry.status) if state is None else (
+            state.stage, state.status, entry.kind, entry.to_stage, entry.status)
+        if key in steps:
+            new = steps[key]
+        else:
+            new = steps[key] = step(state, entry, process)
         if new is None:  # pragma: no cover - entries[0].to is set, so never None
             continue
         index = process.index(new.stage)
@@ -199,48 +214,67 @@ def stats(process: AnyProcess, deals: Iterable[Item], *, start: dt.date | None =
         return day is not None and (start is None or day >= start) and (
             end is None or day <= end)
 
-    lines: list[tuple[Item, Timeline]] = []
+    # Each deal's timeline is counted as it is made and then dropped: fifty
+    # thousand timelines held at once took tens of megabytes.
+    count = len(process.stages)
+    last = count - 1
+    reached, reached_won, advanced, forced_past, lost_here = ([0] * count for _ in range(5))
+    spent: list[list[int]] = [[] for _ in range(count)]
     no_history: list[str] = []
+    steps: Steps = {}
+    used = decided = 0
+    cycles: list[int] = []  # days to won, of the deals won in the window
+    lost: list[Item] = []
+    forced_ids: list[str] = []
     for item in deals:
         deal = item.deal
         if not (deal.replayable if isinstance(deal, DealSummary) else replayable(deal)):
             no_history.append(item.id)
             continue
-        line = timeline(deal, process, end)
-        if line is not None:
-            lines.append((item, line))
-
-    decided = [(i, t) for i, t in lines if t.outcome and inside(t.outcome_date)]
-    won = [(i, t) for i, t in decided if t.outcome == "won"]
-    lost = [(i, t) for i, t in decided if t.outcome == "lost"]
-    last = len(process.stages) - 1
+        t = timeline(deal, process, end, steps)
+        if t is None:
+            continue
+        used += 1
+        if t.outcome and inside(t.outcome_date):
+            decided += 1
+            for index in range(t.start_index, t.max_index + 1):
+                reached[index] += 1
+                if t.outcome == "won":
+                    reached_won[index] += 1
+            if t.outcome == "won":
+                if t.outcome_date is not None:
+                    cycles.append((t.outcome_date - t.created).days)
+            else:
+                lost_here[t.max_index] += 1
+                lost.append(item)
+        for index, day in t.passed.items():  # stages passed lie between start and max
+            if inside(day):
+                advanced[index] += 1
+                if index in t.forced:
+                    forced_past[index] += 1
+        for index, stays in t.stays.items():
+            if inside(stays[-1][1]):
+                spent[index].append(sum(d for d, _ in stays))
+        forced_ids.extend(item.id for day in t.forced_on if inside(day))
 
     rows = []
-    for index in range(len(process.stages)):
+    for index in range(count):
         stage = process.stages[index]
-        reached = [(i, t) for i, t in decided if t.reached(index)]
-        win = _rate(sum(1 for _, t in reached if t.outcome == "won"), len(reached), min_sample)
+        win = _rate(reached_won[index], reached[index], min_sample)
         conversion: Rate | None = None
         days: Days | None = None
         forced: int | None = None
         if index < last:
-            moved = [t for _, t in lines if t.reached(index) and inside(t.passed.get(index))]
-            advanced = len(moved)
-            forced = sum(1 for t in moved if index in t.forced)
-            lost_here = sum(1 for _, t in lost if t.reached(index) and t.max_index == index)
-            conversion = _rate(advanced, advanced + lost_here, min_sample)
-            spent = [sum(d for d, _ in t.stays[index]) for _, t in lines
-                     if index in t.stays and inside(t.stays[index][-1][1])]
-            days = _days(spent, min_sample)
+            forced = forced_past[index]
+            conversion = _rate(advanced[index], advanced[index] + lost_here[index], min_sample)
+            days = _days(spent[index], min_sample)
         rows.append(StageStats(stage.code, stage.name, stage.probability, conversion, days, win,
                                forced))
 
-    cycle = _days([(t.outcome_date - t.created).days for _, t in won
-                   if t.outcome_date is not None], min_sample)
-    return Stats(process.currency, start, end, min_sample, len(lines), tuple(no_history),
-                 _rate(len(won), len(decided), min_sample), len(lost), cycle, tuple(rows),
-                 _lost_reasons(process, [i for i, _ in lost]),
-                 tuple(i.id for i, t in lines for day in t.forced_on if inside(day)))
+    won = decided - len(lost)
+    return Stats(process.currency, start, end, min_sample, used, tuple(no_history),
+                 _rate(won, decided, min_sample), len(lost), _days(cycles, min_sample),
+                 tuple(rows), _lost_reasons(process, lost), tuple(forced_ids))
 
 
 def _lost_reasons(process: AnyProcess, lost: list[Item]) -> tuple[LostReason, ...]:
