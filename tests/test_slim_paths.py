@@ -450,6 +450,7 @@ def test_stats_and_forecast_slim_equal_full_through_the_cli(
         mixed: Path, fmt: str, lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """`stats` and `forecast` from summaries print what they print from whole deals."""
     from salesflow.cli import reports
+    from salesflow.files.load import load_process
     from salesflow.reports import forecast
 
     ws = WS(mixed)
@@ -461,8 +462,36 @@ def test_stats_and_forecast_slim_equal_full_through_the_cli(
         with monkeypatch.context() as m:
             m.setattr(reports, "overview", lambda **kw: _full_workspace(mixed))
             m.setattr(forecast, "won_from_summary", None)  # won dates from the histories
+            m.setattr(reports, "_targets_process", lambda ws: load_process(ws.root))
             full = ws.run(*command)
         assert full.exit_code == 0 and full.stdout
         for got in slim:
             assert (got.exit_code, got.stdout, got.stderr) == (
                 full.exit_code, full.stdout, full.stderr), args
+
+
+@pytest.mark.parametrize("extra", ["", "coverage_goal: 2.5\n",
+                                   "targets:\n  - {period: 2026-Q4, amount: 1000000}\n"])
+def test_forecast_reads_the_full_process_only_when_it_sets_targets(
+        mixed: Path, tmp_path: Path, extra: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stages.yaml without targets or coverage_goal gives the forecast the summary's
+    process; with either, the full one: the output is the same as from the full one."""
+    from salesflow.cli import reports
+    from salesflow.files.load import load_process
+
+    copy = tmp_path / "copy"
+    shutil.copytree(mixed, copy)
+    stages = copy / "stages.yaml"
+    stages.write_text(stages.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    ws = WS(copy)
+    for fmt in ("table", "json", "csv"):
+        slim = ws.run("forecast", "--per-owner", "--format", fmt)
+        with monkeypatch.context() as m:
+            m.setattr(reports, "_targets_process", lambda ws: load_process(ws.root))
+            full = ws.run("forecast", "--per-owner", "--format", fmt)
+        assert (slim.exit_code, slim.stdout, slim.stderr) == (
+            full.exit_code, full.stdout, full.stderr)
+    import json
+
+    data = json.loads(ws.run("forecast", "--format", "json").stdout)
+    assert data["coverage_goal"] == ("2.5" if "2.5" in extra else "3.0")

@@ -193,9 +193,9 @@ RootOption = typer.Option(
 
 def check_status(status: str) -> None:
     """A --status option: one of the statuses, or all."""
+    from salesflow.model.constants import STATUSES
     from salesflow.model.errors import UsageError
     from salesflow.model.i18n import _
-    from salesflow.model.statuses import STATUSES
 
     if status != "all" and status not in STATUSES:
         raise UsageError(_("--status {status!r} is not a status").format(status=status),

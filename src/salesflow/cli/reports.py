@@ -205,7 +205,6 @@ def forecast(
 
     from salesflow.cli.report_views import invalid_notes, print_forecast
     from salesflow.cli.target_views import print_targets
-    from salesflow.files.load import load_process
     from salesflow.output.render import output
     from salesflow.reports.forecast import forecast as build
     from salesflow.reports.forecast import won_from_summary
@@ -230,7 +229,7 @@ def forecast(
     by_account = period == ForecastBy.account
     if when is None and not by_account:  # today's forecast reads summaries, as the funnel
         ws = overview()
-        process = load_process(ws.root)  # the targets too: stages.yaml alone is read again
+        process = _targets_process(ws)  # the targets too: stages.yaml alone is read again
         deals, rep, won = cut.apply(ws.deals), None, won_from_summary
     else:  # replaying needs every deal's history; accounts need the full workspace
         full = load()
@@ -261,6 +260,28 @@ def forecast(
         print_targets(data, per_owner)
         invalid_notes(data["invalid"])
     raise typer.Exit(1 if ws.problems else 0)
+
+
+def _targets_process(ws: Overview) -> Process:
+    """The process with its targets, for today's forecast over summaries.
+
+    A `stages.yaml` that names neither `targets` nor `coverage_goal` has none
+    to give: its plain data (no marks, no models) say so, and the summary the
+    overview read stands in. Otherwise the process is validated in full.
+    """
+    from salesflow.files import yamlio
+    from salesflow.files.load import load_process
+    from salesflow.files.workspace import PROCESS_FILE, read_bytes
+    from salesflow.reports.targets import Untargeted
+
+    raw, _problem = read_bytes(ws.root / PROCESS_FILE, PROCESS_FILE)
+    try:
+        doc = None if raw is None else yamlio.parse_data(raw, PROCESS_FILE)
+    except Exception:  # anything odd: the full path says what is wrong
+        doc = None
+    if isinstance(doc, dict) and "targets" not in doc and "coverage_goal" not in doc:
+        return cast("Process", Untargeted(ws.process))
+    return load_process(ws.root)
 
 
 @app.command()

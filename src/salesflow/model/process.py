@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
+from salesflow.model.constants import DEFAULT_COVERAGE_GOAL
 from salesflow.model.fields import Flag, Ident, Model, Money, NonEmptyText, Text
 from salesflow.model.i18n import _
 
@@ -160,7 +161,6 @@ def _period(value: Any) -> Any:
 
 PeriodLabel = Annotated[str, BeforeValidator(_period),
                         WithJsonSchema({"type": "string", "pattern": PERIOD_PATTERN})]
-DEFAULT_COVERAGE_GOAL = Decimal("3.0")
 
 
 class Target(Model):

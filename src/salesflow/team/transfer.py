@@ -25,12 +25,12 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
+from salesflow.model.constants import STATUSES
 from salesflow.model.deal import DEAL_KEYS, Deal
 from salesflow.model.errors import Problem, UsageError
 from salesflow.model.fields import ID_PATTERN, parse_money
 from salesflow.model.i18n import _
 from salesflow.model.process import Process
-from salesflow.model.statuses import STATUSES
 from salesflow.team.importhistory import Events, HistoryProblem, build_history
 
 # What a row may set, in the order a deal file lists it, then the events its
