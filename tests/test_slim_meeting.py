@@ -59,6 +59,18 @@ history:
   - {date: 2026-03-01, field: amount, from: 100000, to: 120000, by: sarah.ortiz}
   - {date: 2026-04-01, from: G, to: D, by: sarah.ortiz}
 """,
+    "amount-typed-in": """\
+name: Amount typed in
+customer: Delta Pumps
+owner: li.wei
+amount: 999000
+stage: D
+status: open
+history:
+  - {date: 2026-01-05, to: G, by: li.wei}
+  - {date: 2026-03-01, field: amount, from: 100000, to: 120000, by: li.wei}
+  - {date: 2026-04-01, from: G, to: D, by: li.wei}
+""",
     "won-then-reopened": """\
 name: Back and forth
 customer: Gulf Coast Utility
@@ -214,7 +226,8 @@ def reference_seen(process, deals, since, until, today):  # type: ignore[no-unty
 
 @pytest.mark.parametrize(("since", "until"), [
     ("2026-03-01", "2026-12-02"), ("2026-01-01", "2026-04-05"), ("2025-06-01", "2027-06-30"),
-    ("2026-02-28", "2026-03-02")])
+    ("2026-02-28", "2026-03-02"),
+    ("2026-11-30", "2026-12-02")])  # every deal still since: read from the summary alone
 def test_changes_from_summaries_equal_the_whole_deal_replay(meeting: Path, since: str,
                                                             until: str) -> None:
     from salesflow.reports.changes import changes
@@ -247,3 +260,24 @@ def test_changes_cli_warm_equals_no_cache(meeting: Path, fmt: str, settled: None
     assert first.exit_code == warm.exit_code == fresh.exit_code == 0
     if fmt == "json":
         assert '"hand-edited"' in warm.stdout  # unexplained without git, and named
+
+
+def test_each_summary_says_where_its_whole_history_ends(meeting: Path) -> None:
+    """The cached `ends` (what lets `changes` and `trend` skip a still deal) is the replay's."""
+    from collections import Counter
+
+    from salesflow.reports.replay import fields_untracked, state_on
+
+    full = load_workspace(meeting, cache=False)
+    for _ in range(2):  # cold, then warm
+        slim = {item.id: item.deal for item in load_overview(meeting).deals}
+        kinds: Counter[str | None] = Counter()
+        for item in full.deals:
+            deal = item.deal
+            last = state_on(deal, full.process, dt.date.max) if deal.history else None
+            want = (None if last is None
+                    else "!" if (last.stage, last.status) != (deal.stage, deal.status)
+                    else "~" if fields_untracked(deal) else "=")
+            assert slim[item.id].ends == want, item.id
+            kinds[want] += 1
+        assert set(kinds) == {None, "!", "~", "="}, kinds

@@ -187,11 +187,12 @@ def unlinked_warnings(rows: Sequence[tuple[str, Sequence[object]]],
                       accounts: dict[str, Account]) -> list[Problem]:
     """Deals (rel, summary row) whose `customer` is an account's name but do not link to it."""
     from salesflow.method.account_checks import fold
+    from salesflow.model.summary import ACCOUNT_AT
 
     by_name = {fold(a.name): account_id for account_id, a in accounts.items()}
     out = []
     for rel, row in rows:
-        customer, account = row[1], row[-1]
+        customer, account = row[1], row[ACCOUNT_AT]
         if account is None and isinstance(customer, str) and fold(customer) in by_name:
             target = by_name[fold(customer)]
             out.append(Problem(rel, 0, 0, _(

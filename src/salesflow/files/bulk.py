@@ -90,9 +90,10 @@ def row_of(deal: Deal, process: Process) -> Row:
     `method.review_facts`), so those reports need not rebuild the Deal.
     """
     from salesflow.method.review_facts import facts_text
-    from salesflow.reports.replay import won_on
+    from salesflow.reports.replay import ending
 
-    return summary_row(deal, won_on=won_on(deal, process), review=facts_text(deal, process))
+    won_on, ends = ending(deal, process)
+    return summary_row(deal, won_on=won_on, review=facts_text(deal, process), ends=ends)
 
 
 def summarize_file(item: DealFile, process: Process, *, facts: bool = False) -> SummaryFile:

@@ -45,9 +45,10 @@ from typing import Any, NamedTuple
 from salesflow.model.summary import ROW_FIELDS, Row
 
 CACHE_ENV = "SALESFLOW_CACHE_DIR"
-FORMAT = 7  # 4: a checksum per row; 5: the moves and review facts of each deal;
+FORMAT = 8  # 4: a checksum per row; 5: the moves and review facts of each deal;
 # 6: review findings; 7: the moves column also holds the recorded field changes, and
-# moves and review have checksums of their own, so a report reads only what it needs
+# moves and review have checksums of their own, so a report reads only what it needs;
+# 8: where each history's replay ends (`ends`)
 RACY_NS = 2_000_000_000  # FAT's 2-second mtime granularity is the coarsest in use
 
 _COLUMNS = ", ".join(ROW_FIELDS)

@@ -197,7 +197,9 @@ def validate_report(root: Path, files: list[Path] | None = None, *,
     if today is not None:
         problems.extend(_dated(root, rows, process, today))
     report = Validation(deals=len(targets))
-    linked = [rel for rel, row in rows if row[-1] is not None]
+    from salesflow.model.summary import ACCOUNT_AT
+
+    linked = [rel for rel, row in rows if row[ACCOUNT_AT] is not None]
     if not linked and account_targets is None and not (root / ACCOUNTS_DIR).exists():
         report.problems = sorted(problems)
         return report  # a workspace without accounts: nothing more to read

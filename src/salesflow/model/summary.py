@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
-    from salesflow.model.deal import Deal, DealFile
+    from salesflow.model.deal import Deal
     from salesflow.model.process import Process
 
 
@@ -50,7 +50,8 @@ class DealSummary(NamedTuple):
     x: str | None = None  # the team's own `x-` keys, as JSON text (see `extensions`)
     moves: str | None = None  # its stage moves and status changes, as JSON (see `moves_of`)
     review: str | None = None  # what `review` judges of it, as JSON (method.review_facts)
-    account: str | None = None  # the account id the deal links to (the last column)
+    account: str | None = None  # the account id the deal links to
+    ends: str | None = None  # where the whole history's replay ends (see ENDS; last column)
 
     @property
     def extensions(self) -> dict[str, Any]:
@@ -161,15 +162,25 @@ class SummaryFile(NamedTuple):
 Row = tuple[str | None, ...]
 
 ROW_FIELDS: tuple[str, ...] = DealSummary._fields  # the cached columns
+ACCOUNT_AT = ROW_FIELDS.index("account")  # where a row holds the linked account
 
 
-def summary_row(deal: Deal, *, won_on: dt.date | None, review: str | None = None) -> Row:
+# `ends`: what replaying the deal's whole history gives, against its file.
+ENDS_FILE = "="  # the file's stage and status, and every recorded field's last value
+ENDS_UNTRACKED = "~"  # the file's stage and status, but a recorded field was edited by hand
+ENDS_ELSEWHERE = "!"  # another stage or status than the file says (`replay.disagrees`)
+# None: the history puts the deal in no stage at all
+
+
+def summary_row(deal: Deal, *, won_on: dt.date | None, review: str | None = None,
+                ends: str | None = None) -> Row:
     """A validated deal's summary as plain text values, in ROW_FIELDS order.
 
-    `won_on` is the date the deal's history made it won, which only the
-    history replay (`salesflow.reports.replay.won_on`) can say, and `review`
-    the facts the review judges (`salesflow.method.review_facts`); the loader
-    works both out as it parses (`salesflow.files.bulk.row_of`).
+    `won_on` is the date the deal's history made it won and `ends` where its
+    replay ends (ENDS_*), which only the history replay
+    (`salesflow.reports.replay.ending`) can say, and `review` the facts the
+    review judges (`salesflow.method.review_facts`); the loader works them out
+    as it parses (`salesflow.files.bulk.row_of`).
     """
     history = deal.history
     return (
@@ -184,7 +195,7 @@ def summary_row(deal: Deal, *, won_on: dt.date | None, review: str | None = None
         json.dumps(deal.extensions, ensure_ascii=False, default=str) if deal.extensions
         else None,
         _moves_text(deal), review,
-        deal.account,
+        deal.account, ends,
     )
 
 
@@ -208,7 +219,7 @@ def summary_of(row: Row | tuple[Any, ...], shared: dict[Any, Any] | None = None,
     """
     (name, customer, owner, amount, currency, stage, status, close, segment, product_line,
      relationship, step, lost_reason, created, changed, won_on, notes, x, moves, review,
-     account) = row
+     account, ends) = row
     if keep is not True:
         if keep != "moves":
             moves = None
@@ -223,18 +234,13 @@ def summary_of(row: Row | tuple[Any, ...], shared: dict[Any, Any] | None = None,
         one(relationship, relationship), one(step, step), one(lost_reason, lost_reason),
         None if created is None else _day(created), None if changed is None else _day(changed),
         None if won_on is None else _day(won_on), notes, x, moves, review,
-        one(account, account),
+        one(account, account), one(ends, ends),
     ))
 
 
 # One date object per ISO date: a workspace has a few thousand distinct dates.
 _day = functools.lru_cache(maxsize=1 << 14)(dt.date.fromisoformat)
 _new = tuple.__new__  # a NamedTuple without its Python-level __new__: one per deal, warm
-
-
-def summarize(item: DealFile, *, won_on: dt.date | None) -> SummaryFile:
-    """The summary of a loaded deal file (`won_on`: see `summary_row`)."""
-    return from_row(item.id, item.path, summary_row(item.deal, won_on=won_on))
 
 
 def _iso(value: dt.date | None) -> str | None:

@@ -48,7 +48,7 @@ from salesflow.reports.tracks import (
 if TYPE_CHECKING:
     from salesflow.model.deal import Deal
     from salesflow.model.process import Process
-    from salesflow.model.summary import ProcessSummary
+    from salesflow.model.summary import DealSummary, ProcessSummary
     from salesflow.reports.select import Cut
 
     AnyProcess = Process | ProcessSummary  # the models, or the cached summary
@@ -85,8 +85,8 @@ class Facts:
         return None
 
 
-def facts_of(deal: Deal | Track, process: AnyProcess) -> Facts:
-    """The facts a deal's file states (a whole Deal, or its `tracks.Track`)."""
+def facts_of(deal: Deal | Track | DealSummary, process: AnyProcess) -> Facts:
+    """The facts a deal's file states (a whole Deal, its `tracks.Track` or its summary)."""
     return Facts(deal.stage, deal.status, deal_amount(deal, process), deal.expected_close,
                  deal.owner, deal.segment, deal.product_line, deal.customer, deal.name,
                  deal.procurement_step)
@@ -186,17 +186,6 @@ class Changes:
         return tuple(m for b in self.buckets for m in b.moves)
 
 
-def in_pipeline(facts: Facts | None, cut: Cut) -> bool:
-    return facts is not None and facts.status == "open" and facts.matches(cut)
-
-
-def worth(facts: Facts | None, cut: Cut, process: AnyProcess) -> tuple[Decimal, Decimal]:
-    """(amount, weighted) the deal adds to the pipeline on that side."""
-    if not in_pipeline(facts, cut) or facts is None or facts.amount is None:
-        return Decimal(0), Decimal(0)
-    return facts.amount, weighted(facts.amount, process.stage(facts.stage).probability)
-
-
 def _close_moved(start: Facts, end: Facts, cut: Cut) -> Category | None:
     a, b = start.expected_close, end.expected_close
     if a != b:
@@ -251,22 +240,6 @@ def _cut_without_close(cut: Cut) -> Cut:
     return replace(cut, close_from=None, close_to=None)
 
 
-def _pipeline(sides: Iterable[tuple[str, Facts | None]], cut: Cut, process: AnyProcess,
-              ) -> Pipeline:
-    count, amount, weight, missing = 0, Decimal(0), Decimal(0), []
-    for deal_id, facts in sides:
-        if not in_pipeline(facts, cut):
-            continue
-        count += 1
-        if facts is None or facts.amount is None:
-            missing.append(deal_id)
-            continue
-        a, w = worth(facts, cut, process)
-        amount += a
-        weight += w
-    return Pipeline(count, amount, weight, tuple(missing))
-
-
 def biggest_first(moves: Iterable[Move]) -> list[Move]:
     return sorted(moves, key=lambda m: (-abs(m.weighted_delta), -abs(m.amount_delta),
                                         -(m.facts.amount or 0), m.id))
@@ -275,22 +248,65 @@ def biggest_first(moves: Iterable[Move]) -> list[Move]:
 def changes(process: AnyProcess, seen: Sequence[Seen], *, since: dt.date, until: dt.date,
             cut: Cut, unexplained: Sequence[str] = (), git: dict[str, Any] | None = None,
             ) -> Changes:
-    """Every deal seen, in its category, with the pipelines at both ends."""
+    """Every deal seen, in its category, with the pipelines at both ends.
+
+    One pass: each side's worth is reckoned once and serves both the deal's
+    delta and its pipeline; a deal seen with one `Facts` at both ends (it did
+    not change, `seen.observe`) is unchanged and reckoned once.
+    """
     moves: dict[Category, list[Move]] = {c: [] for c in CATEGORIES}
+    start, end = _Sum(), _Sum()
     for s in seen:
-        if not (s.start is not None and s.start.matches(cut)) and not (
-                s.end is not None and s.end.matches(cut)):
-            continue  # outside the report on both days
-        a0, w0 = worth(s.start, cut, process)
-        a1, w1 = worth(s.end, cut, process)
-        category = categorise(process, s.start, s.end, cut)
-        moves[category].append(Move(s.id, category, s.start, s.end, s.source, a1 - a0,
-                                    w1 - w0))
+        a, b = s.start, s.end
+        inside = a is not None and a.matches(cut)
+        if a is b:
+            if not inside:
+                continue  # outside the report on both days
+            w = start.add(s.id, a, process)
+            end.add(s.id, b, process, w)
+            moves["unchanged"].append(Move(s.id, "unchanged", a, b, s.source, _ZERO, _ZERO))
+            continue
+        inside_end = b is not None and b.matches(cut)
+        if not inside and not inside_end:
+            continue
+        a0, w0 = start.add(s.id, a, process) if inside else _NOTHING
+        a1, w1 = end.add(s.id, b, process) if inside_end else _NOTHING
+        category = categorise(process, a, b, cut)
+        moves[category].append(Move(s.id, category, a, b, s.source, a1 - a0, w1 - w0))
     buckets = tuple(Bucket(c, tuple(biggest_first(moves[c]))) for c in CATEGORIES)
-    start = _pipeline(((s.id, s.start) for s in seen), cut, process)
-    end = _pipeline(((s.id, s.end) for s in seen), cut, process)
-    return Changes(process.currency, since, until, start, end, buckets, tuple(unexplained),
-                   dict(git or {}))
+    return Changes(process.currency, since, until, start.pipeline(), end.pipeline(), buckets,
+                   tuple(unexplained), dict(git or {}))
+
+
+_ZERO = Decimal(0)
+_NOTHING = (_ZERO, _ZERO)
+
+
+class _Sum:
+    """One side's pipeline as the deals are read (see `Pipeline`)."""
+
+    def __init__(self) -> None:
+        self.count, self.amount, self.weighted = 0, _ZERO, _ZERO
+        self.missing: list[str] = []
+
+    def add(self, deal_id: str, facts: Facts | None, process: AnyProcess,
+            worth: tuple[Decimal, Decimal] | None = None) -> tuple[Decimal, Decimal]:
+        """Count a deal that matches the cut; its (amount, weighted), as `worth` gives."""
+        if facts is None or facts.status != "open":
+            return _NOTHING
+        self.count += 1
+        if facts.amount is None:
+            self.missing.append(deal_id)
+            return _NOTHING
+        if worth is None:
+            worth = facts.amount, weighted(facts.amount,
+                                           process.stage(facts.stage).probability)
+        self.amount += worth[0]
+        self.weighted += worth[1]
+        return worth
+
+    def pipeline(self) -> Pipeline:
+        return Pipeline(self.count, self.amount, self.weighted, tuple(self.missing))
 
 
 def group_changes(process: AnyProcess, seen: Sequence[Seen], *, since: dt.date,

@@ -70,6 +70,30 @@ def step(state: State | None, entry: HistoryEntry | Move,
 
 
 
+class Stepper:
+    """`step` remembered across the deals of one report.
+
+    The next state depends only on the state and the entry's kind, target
+    stage and status; tens of thousands of deals make the same few moves, so
+    one report asks `step` a few dozen times and looks the rest up (building
+    a State per history entry was a fifth of a warm `trend`).
+    """
+
+    def __init__(self, process: Process | ProcessSummary) -> None:
+        self.process = process
+        self._known: dict[tuple[str | None, str | None, str, str | None, str | None],
+                          State | None] = {}
+
+    def __call__(self, state: State | None, entry: HistoryEntry | Move) -> State | None:
+        key = ((None, None, entry.kind, entry.to_stage, entry.status) if state is None
+               else (state.stage, state.status, entry.kind, entry.to_stage, entry.status))
+        known = self._known
+        if key in known:
+            return known[key]
+        new = known[key] = step(state, entry, self.process)
+        return new
+
+
 def fields_on(deal: Deal, as_of: dt.date) -> dict[str, Any]:
     """The recorded fields whose value at the end of `as_of` differs from the file's.
 
@@ -116,6 +140,18 @@ def state_on(deal: Deal, process: Process, as_of: dt.date) -> State | None:
 
 def won_on(deal: Deal, process: Process) -> dt.date | None:
     """The date the deal was won (the entry that made it won), if its history ends won."""
+    return ending(deal, process)[0]
+
+
+def ending(deal: Deal, process: Process) -> tuple[dt.date | None, str | None]:
+    """`won_on`, and where the whole history's replay ends against the file.
+
+    The second is one of `summary.ENDS_*` (None: in no stage), so that the
+    reports that ask it of every deal (`changes`, `trend`) need not replay
+    the history of a deal that has not moved in their window.
+    """
+    from salesflow.model.summary import ENDS_ELSEWHERE, ENDS_FILE, ENDS_UNTRACKED
+
     state: State | None = None
     when: dt.date | None = None
     for entry in deal.history:
@@ -123,7 +159,12 @@ def won_on(deal: Deal, process: Process) -> dt.date | None:
         state = step(state, entry, process)
         if state is not None and state.status == "won" and before != "won":
             when = entry.date
-    return when if state is not None and state.status == "won" else None
+    won = when if state is not None and state.status == "won" else None
+    if state is None:
+        return won, None
+    if (state.stage, state.status) != (deal.stage, deal.status):
+        return won, ENDS_ELSEWHERE
+    return won, ENDS_UNTRACKED if fields_untracked(deal) else ENDS_FILE
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from salesflow.reports.changes import Facts, Seen, Source, explained, facts_of, facts_on
+from salesflow.reports.replay import Stepper
 from salesflow.reports.tracks import Fold, Track, fold, track_of
 
 if TYPE_CHECKING:
@@ -44,16 +45,15 @@ class Unexplained(Exception):
     """The deal cannot be placed on the day: history and file disagree, and no git."""
 
 
-def on_day(track: Track | None, deal_id: str, process: Process | ProcessSummary,
-           day: dt.date, then: Then | None, whole: Deal | None = None,
-           ) -> tuple[Facts | None, Source]:
+def on_day(track: Track | None, f: Fold | None, deal_id: str,
+           process: Process | ProcessSummary, day: dt.date, then: Then | None,
+           whole: Deal | None = None) -> tuple[Facts | None, Source]:
     """The deal's facts at the end of `day` and where they were read.
 
-    `track` is the deal as its file stands now (None: the file is gone);
-    `whole` the same deal in full, needed only to compare its history with a
-    commit's (inside git).
+    `track` is the deal as its file stands now (None: the file is gone), `f`
+    its history folded (`tracks.fold`); `whole` the same deal in full, needed
+    only to compare its history with a commit's (inside git).
     """
-    f = fold(track, process) if track is not None else None
     if then is None:
         if track is not None and f is not None and explained(track, f):
             return facts_on(track, f, process, day), "history"
@@ -128,19 +128,36 @@ def observe(process: Process | ProcessSummary, deals: Sequence[DealItem], *,
             ids += [i for i in then.deals if i not in current and i not in ids]
     seen: list[Seen] = []
     unexplained: list[str] = []
+    steps = Stepper(process)
+    now_only = then_since is None and until >= today  # no git, and up to today
     for deal_id in ids:
         item = current.get(deal_id)
+        if now_only and item is not None and _calm(item.deal, since):
+            # nothing dated after `since`, and its history ends at its file: it
+            # stood then as it stands now, read without decoding its history
+            now = facts_of(cast("DealSummary", item.deal), process)
+            seen.append(Seen(deal_id, now, now, "history"))
+            continue
         track = track_of(item) if item is not None else None
+        f = fold(track, process, steps) if track is not None else None
+        if track is not None and f is not None and now_only and _still_since(track, f, since):
+            if not explained(track, f):
+                unexplained.append(deal_id)
+                continue
+            # nothing dated after `since`: the deal stood then as its file stands now
+            now = facts_of(track, process)
+            seen.append(Seen(deal_id, now, now, "history"))
+            continue
         whole: Deal | None = None
         if item is not None and not isinstance(item.deal, DealSummary):
             whole = cast("Deal", item.deal)
         try:
-            start, source = on_day(track, deal_id, process, since, then_since, whole)
+            start, source = on_day(track, f, deal_id, process, since, then_since, whole)
             if until >= today:
                 end = facts_of(track, process) if track is not None else None
                 end_source: Source = "file"
             else:
-                end, end_source = on_day(track, deal_id, process, until, then_until, whole)
+                end, end_source = on_day(track, f, deal_id, process, until, then_until, whole)
         except Unexplained:
             unexplained.append(deal_id)
             continue
@@ -148,3 +165,22 @@ def observe(process: Process | ProcessSummary, deals: Sequence[DealItem], *,
             source = "git"
         seen.append(Seen(deal_id, start, end, source))
     return seen, unexplained
+
+
+def _still_since(track: Track, f: Fold, since: dt.date) -> bool:
+    """True when the deal has a move, and no move or field change dated after `since`.
+
+    Its facts at the end of `since` are then its file's, provided its history
+    explains its file (`changes.explained`); with no move at all it did not
+    exist yet, which the general path says.
+    """
+    return (bool(f.dates) and max(f.dates) <= since
+            and all(change.date <= since for change in track.fields))
+
+
+def _calm(deal: object, since: dt.date) -> bool:
+    """A summary whose last history entry is dated by `since` and whose replay ends at its file."""
+    from salesflow.model.summary import ENDS_FILE, DealSummary
+
+    return (isinstance(deal, DealSummary) and deal.ends == ENDS_FILE
+            and deal.changed is not None and deal.changed <= since)

@@ -369,8 +369,10 @@ def _pipeline_json(p: Pipeline) -> dict[str, Any]:
 
 def _move_json(m: Move) -> dict[str, Any]:
     f = m.facts
+    start = _side(m.start)
+    end = start if m.end is m.start else _side(m.end)  # one Facts for an unchanged deal
     return {"id": m.id, "name": f.name, "customer": f.customer, "owner": f.owner,
-            "from": _side(m.start), "to": _side(m.end), "amount_delta": money(m.amount_delta),
+            "from": start, "to": end, "amount_delta": money(m.amount_delta),
             "weighted_delta": money(m.weighted_delta), "source": m.source}
 
 

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from salesflow.model.money import deal_amount
 from salesflow.model.summary import DealSummary
-from salesflow.reports.replay import State, replayable, step
+from salesflow.reports.replay import State, Stepper, replayable
 
 if TYPE_CHECKING:
     from salesflow.model.deal import Deal, DealFile, HistoryEntry
@@ -127,35 +127,26 @@ def path(deal: Deal | DealSummary) -> tuple[bool, Sequence[HistoryEntry | Move]]
     return replayable(deal), deal.history
 
 
-Steps = dict[tuple[str | None, str | None, str, str | None, str | None], "State | None"]
-
-
 def timeline(deal: Deal | DealSummary, process: AnyProcess,
-             end: dt.date | None = None, steps: Steps | None = None) -> Timeline | None:
+             end: dt.date | None = None, steps: Stepper | None = None) -> Timeline | None:
     """The deal's path through the stages, from its history up to `end`.
 
-    `steps` remembers `replay.step`'s answers across the deals of one report:
-    the next state depends only on the state and the entry's kind, stage and
-    status, and tens of thousands of deals make the same few moves.
+    `steps` remembers `replay.step`'s answers across the deals of one report
+    (`replay.Stepper`).
     """
     entries = [h for h in path(deal)[1] if (end is None or h.date <= end)
                and h.kind in ("move", "status")]  # field changes and activities: no move
     if not entries or entries[0].to_stage is None:
         return None
     if steps is None:
-        steps = {}
+        steps = Stepper(process)
     state: State | None = None
     line: Timeline | None = None
     stay_start = held = dt.date.min
     held_days = 0
     status_since = entries[0].date
     for entry in entries:
-        key = (None, None, entry.kind, entry.to_stage, entry.status) if state is None else (
-            state.stage, state.status, entry.kind, entry.to_stage, entry.status)
-        if key in steps:
-            new = steps[key]
-        else:
-            new = steps[key] = step(state, entry, process)
+        new = steps(state, entry)
         if new is None:  # pragma: no cover - entries[0].to is set, so never None
             continue
         index = process.index(new.stage)
@@ -221,7 +212,7 @@ def stats(process: AnyProcess, deals: Iterable[Item], *, start: dt.date | None =
     reached, reached_won, advanced, forced_past, lost_here = ([0] * count for _ in range(5))
     spent: list[list[int]] = [[] for _ in range(count)]
     no_history: list[str] = []
-    steps: Steps = {}
+    steps = Stepper(process)
     used = decided = 0
     cycles: list[int] = []  # days to won, of the deals won in the window
     lost: list[Item] = []

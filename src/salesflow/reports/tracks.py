@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from salesflow.model.summary import decode_moves, field_changes_of, moves_of
-from salesflow.reports.replay import State, step
+from salesflow.reports.replay import State, Stepper
 
 if TYPE_CHECKING:
     from salesflow.model.deal import DealFile
@@ -83,11 +83,15 @@ class Fold(NamedTuple):
     states: tuple[State | None, ...]  # after each move
 
 
-def fold(track: Track, process: Process | ProcessSummary) -> Fold:
+def fold(track: Track, process: Process | ProcessSummary, steps: Stepper | None = None,
+         ) -> Fold:
+    """The track's moves replayed once; `steps` shares the replay across one report's deals."""
+    if steps is None:
+        steps = Stepper(process)
     states: list[State | None] = []
     state: State | None = None
     for move in track.moves:
-        state = step(state, move, process)
+        state = steps(state, move)
         states.append(state)
     return Fold(tuple(m.date for m in track.moves), tuple(states))
 

@@ -13,13 +13,16 @@ Deals whose history cannot be replayed are named, never guessed.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
-from salesflow.model.money import weighted
+from salesflow.model.money import deal_amount, weighted
+from salesflow.model.summary import ENDS_FILE, ENDS_UNTRACKED, DealSummary
+from salesflow.reports.replay import Stepper
 from salesflow.reports.tracks import (
     amount_at,
     applied,
@@ -27,6 +30,7 @@ from salesflow.reports.tracks import (
     closings,
     disagrees,
     fields_at,
+    final,
     fold,
     track_of,
 )
@@ -123,22 +127,40 @@ def trend(process: Process | ProcessSummary, deals: Sequence[DealItem], *, until
     number of periods.
     """
     spans = periods(until, every, last)
+    starts = [start for start, _ in spans]
     counts = [_Sums() for _ in spans]
+    # A deal that did not change after a period began stands the same at the
+    # end of that period and of every later one: its share is added once, to
+    # `settled[k]`, and carried into the later periods at the end.
+    settled = [_Sums() for _ in spans]
     missing: list[list[str]] = [[] for _ in spans]
     no_history: list[str] = []
     disagree: list[str] = []
+    steps = Stepper(process)
     for item in deals:
+        d = item.deal
+        if (isinstance(d, DealSummary) and d.ends in (ENDS_FILE, ENDS_UNTRACKED)
+                and d.changed is not None and d.changed < starts[0] and d.replayable):
+            # untouched since before the first period, its history ending at its
+            # file: the same in every period, counted without decoding its history
+            if d.status == "open":
+                _open_from(0, settled, missing, item.id, deal_amount(d, process), d.stage,
+                           process)
+            continue
         track = track_of(item)
         if not track.replayable:
             no_history.append(track.id)
             continue
-        f = fold(track, process)
+        f = fold(track, process, steps)
         if disagrees(track, f):
             disagree.append(track.id)
         closed = closings(f)
         as_filed = amount_at(track, {}, process)
         last_change = max((c.date for c in track.fields), default=None)
-        for k, (start, end) in enumerate(spans):
+        last_day = max(f.dates[-1] if f.dates else dt.date.min, last_change or dt.date.min)
+        calm = bisect.bisect_right(starts, last_day)  # periods begun after the last change
+        for k in range(calm):
+            start, end = spans[k]
             stop = applied(f, end)
             state = f.states[stop - 1] if stop else None
             if state is None:
@@ -164,11 +186,35 @@ def trend(process: Process | ProcessSummary, deals: Sequence[DealItem], *, until
             if was_lost:
                 row.lost_count += 1
                 row.lost += value or Decimal(0)
+        end_state = final(f)
+        if calm < len(spans) and end_state is not None and end_state.status == "open":
+            _open_from(calm, settled, missing, track.id, as_filed, end_state.stage, process)
+    carry = _Sums()
+    for k, row in enumerate(counts):
+        carry.open_count += settled[k].open_count
+        carry.open_amount += settled[k].open_amount
+        carry.weighted += settled[k].weighted
+        row.open_count += carry.open_count
+        row.open_amount += carry.open_amount
+        row.weighted += carry.weighted
     rows = tuple(TrendRow(label_of(start, every), start, end, c.open_count, c.open_amount,
                           c.weighted, c.won_count, c.won, c.lost_count, c.lost,
                           tuple(missing[k]))
                  for k, ((start, end), c) in enumerate(zip(spans, counts, strict=True)))
     return Trend(process.currency, every, rows, tuple(no_history), tuple(disagree))
+
+
+def _open_from(k: int, settled: list[_Sums], missing: list[list[str]], deal_id: str,
+               value: Decimal | None, stage: str, process: Process | ProcessSummary) -> None:
+    """Count a deal open and unchanged from period `k` on (carried forward by `trend`)."""
+    row = settled[k]
+    row.open_count += 1
+    if value is None:
+        for later in missing[k:]:
+            later.append(deal_id)
+    else:
+        row.open_amount += value
+        row.weighted += weighted(value, process.stage(stage).probability)
 
 
 SPARKS = "▁▂▃▄▅▆▇█"
