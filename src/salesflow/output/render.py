@@ -173,8 +173,8 @@ class _RStrip:
     def write(self, text: str) -> int:
         lines = (self._pending + text).split("\n")
         self._pending = lines.pop()
-        for line in lines:
-            self._stream.write(line.rstrip(" ") + "\n")
+        if lines:  # the complete lines, written at once
+            self._stream.write("\n".join([line.rstrip(" ") for line in lines]) + "\n")
         return len(text)
 
     def flush(self) -> None:
