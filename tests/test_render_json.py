@@ -53,3 +53,40 @@ def test_what_orjson_refuses_or_treats_otherwise_is_the_standard_librarys(value:
 def test_a_value_neither_can_write_is_an_error() -> None:
     with pytest.raises(TypeError):
         dumps({"x": object()})
+
+
+def _lazily(value: Any, draw: Any) -> Any:
+    """The value with some of its lists handed over as `Lazy` (made item by item)."""
+    from salesflow.output.jsonout import Lazy
+
+    if isinstance(value, dict):
+        return {k: _lazily(v, draw) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_lazily(v, draw) for v in value]
+        return Lazy(items, lambda x: x) if draw(st.booleans()) else items
+    return value
+
+
+@settings(max_examples=300)
+@given(values, st.data())
+def test_lists_made_item_by_item_are_spliced_in_at_their_place(value: Any,
+                                                               data: st.DataObject) -> None:
+    """The JSON of a `Lazy` list, at any depth, is the JSON of the list itself."""
+    lazy = _lazily(value, data.draw)
+    assert dumps(lazy) == stdlib(value)
+
+
+def test_a_lazy_list_that_orjson_refuses_falls_back_whole() -> None:
+    from salesflow.output.jsonout import Lazy, dump_chunks
+
+    value = {"deals": Lazy([1, 2**70, 3], lambda n: {"n": n}), "after": ["x"]}
+    assert dump_chunks(value) is None  # nothing half-made
+    assert dumps(value) == stdlib({"deals": [{"n": 1}, {"n": 2**70}, {"n": 3}],
+                                   "after": ["x"]})
+
+
+def test_the_place_holder_cannot_be_forged_by_the_data() -> None:
+    from salesflow.output.jsonout import Lazy
+
+    value = {"name": "\x00deadbeefdeadbeef:0", "deals": Lazy([{"id": "D-1"}], dict)}
+    assert dumps(value) == stdlib({"name": "\x00deadbeefdeadbeef:0", "deals": [{"id": "D-1"}]})

@@ -149,13 +149,20 @@ def changes(
     # Inside git, a commit's files are compared with the deals' whole histories.
     ws = overview(facts="moves") if toplevel(root()) is None else load()
     report, groups = build_changes(ws, cut, first, last, now, by.value if by else None)
-    data = changes_json(report, cut=cut, by=by.value if by else None, groups=groups)
+    if fmt == Format.csv:
+        output.csv(CHANGES_CSV, [*changes_csv_rows(report),
+                                 *invalid_csv_rows(ws.problems, len(CHANGES_CSV))])
+        raise typer.Exit(1 if ws.problems else 0)
+    from salesflow.output.jsonout import Lazy
+
+    grouped = by.value if by else None
+    if fmt == Format.json:  # each deal made as it is written, never all held at once
+        data = changes_json(report, cut=cut, by=grouped, groups=groups, listed=Lazy)
+    else:
+        data = changes_json(report, cut=cut, by=grouped, groups=groups)
     data["invalid"] = invalid_json(ws.problems)
     if fmt == Format.json:
         output.json(data)
-    elif fmt == Format.csv:
-        output.csv(CHANGES_CSV, [*changes_csv_rows(report),
-                                 *invalid_csv_rows(ws.problems, len(CHANGES_CSV))])
     else:
         print_changes(data, cut)
         invalid_notes(data["invalid"])

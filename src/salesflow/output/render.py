@@ -13,13 +13,14 @@ import csv
 import datetime as dt
 import enum
 import io
-import json
 import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+
+from salesflow.output.jsonout import _default, dumps
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -125,37 +126,6 @@ def money(value: Decimal | None, currency: str | None = None) -> str:
     return shown(value, currency)
 
 
-def _default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, tuple | set | frozenset):
-        return list(value)
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-def dumps(value: Any) -> str:
-    """JSON as `json.dumps(value, ensure_ascii=False, indent=2)` writes it, only faster.
-
-    Python's own encoder indents in pure Python: the JSON of `changes` or
-    `list` over 10,000 deals takes it most of a second. orjson writes the same
-    bytes (two-space indent, UTF-8, dates and Decimals through `_default`)
-    ten times faster; anything it will not take (an integer past 64 bits, a
-    key that is not text, a lone surrogate) goes to `json.dumps`, so the output
-    never depends on which encoder wrote it (tests/test_render_json.py).
-    """
-    import orjson
-
-    # datetimes and dataclasses go through _default, as json.dumps sends them
-    options = (orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATETIME
-               | orjson.OPT_PASSTHROUGH_DATACLASS)
-    try:
-        return orjson.dumps(value, default=_default, option=options).decode("utf-8")
-    except orjson.JSONEncodeError:
-        return json.dumps(value, ensure_ascii=False, indent=2, default=_default)
-
-
 def _cell(value: Any) -> Any:
     """A CSV cell that is not a str: empty for None, money and dates as in JSON."""
     if value is None:
@@ -189,6 +159,11 @@ class _RStrip:
     @property
     def encoding(self) -> str:
         return getattr(self._stream, "encoding", "utf-8") or "utf-8"
+
+
+def _utf8(stream: Any) -> bool:
+    encoding = getattr(stream, "encoding", None) or ""
+    return encoding.lower().replace("-", "").replace("_", "") == "utf8"
 
 
 class Output:
@@ -261,8 +236,25 @@ class Output:
             sys.stdout.write(clean(line) + "\n")
 
     def json(self, value: Any) -> None:
-        sys.stdout.write(dumps(value))
-        sys.stdout.write("\n")
+        """`dumps(value)` and a newline on stdout.
+
+        On a UTF-8 stream the encoder's bytes go out as they are: the JSON of
+        `changes` over 50,000 deals is 30 MB, and decoding it to text only for
+        the stream to encode it again held two more copies at once.
+        """
+        from salesflow.output.jsonout import dump_chunks
+
+        stream = sys.stdout
+        buffer = getattr(stream, "buffer", None)
+        chunks = dump_chunks(value) if buffer is not None and _utf8(stream) else None
+        if chunks is None or buffer is None:
+            stream.write(dumps(value))
+            stream.write("\n")
+            return
+        stream.flush()  # what was written as text comes first
+        buffer.writelines(chunks)
+        buffer.write(b"\n")
+        buffer.flush()
 
     def raw(self, text: str) -> None:
         """Text on stdout exactly as given (a whole HTML page, say): no wrapping, no markup."""

@@ -9,7 +9,7 @@ percentages with one decimal, or null below the minimum sample.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -376,14 +376,25 @@ def _move_json(m: Move) -> dict[str, Any]:
             "weighted_delta": money(m.weighted_delta), "source": m.source}
 
 
-def _changes_body(report: Changes, deals: bool = True) -> dict[str, Any]:
+Listed = Callable[[Sequence["Move"], Callable[["Move"], dict[str, Any]]], Any]
+
+
+def _listed(moves: Sequence[Move], make: Callable[[Move], dict[str, Any]]) -> Any:
+    return [make(m) for m in moves]
+
+
+def _changes_body(report: Changes, deals: bool = True, listed: Listed = _listed,
+                  ) -> dict[str, Any]:
     deltas = sum((b.weighted for b in report.buckets), Decimal(0))
+
+    def moves(b: Any) -> Any:
+        return listed(b.moves, _move_json)
+
     return {
         "start": _pipeline_json(report.start), "end": _pipeline_json(report.end),
         "categories": [
             {"category": b.category, "count": b.count, "amount": money(b.amount),
-             "weighted": money(b.weighted),
-             **({"deals": [_move_json(m) for m in b.moves]} if deals else {})}
+             "weighted": money(b.weighted), **({"deals": moves(b)} if deals else {})}
             for b in report.buckets],
         "identity": {"start": money(report.start.weighted), "deltas": money(deltas),
                      "end": money(report.end.weighted),
@@ -392,10 +403,17 @@ def _changes_body(report: Changes, deals: bool = True) -> dict[str, Any]:
 
 
 def changes_json(report: Changes, *, cut: Cut, by: str | None = None,
-                 groups: Sequence[tuple[str | None, Changes]] = ()) -> dict[str, Any]:
+                 groups: Sequence[tuple[str | None, Changes]] = (), listed: Listed = _listed,
+                 ) -> dict[str, Any]:
+    """The changes report's JSON.
+
+    `listed(moves, make)` makes each category's list of deals: a list by
+    default; the CLI passes `output.jsonout.Lazy`, so that fifty thousand
+    deals are made one at a time as the JSON is written, never all held.
+    """
     return {
         "currency": report.currency, "since": report.since.isoformat(),
-        "until": report.until.isoformat(), **_changes_body(report),
+        "until": report.until.isoformat(), **_changes_body(report, listed=listed),
         "unexplained": _ids(report.unexplained), "git": report.git or None,
         "filters": cut.as_json(), "by": by,
         "groups": [{"group": k, **_changes_body(c, deals=False)} for k, c in groups]
