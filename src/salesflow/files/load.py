@@ -32,7 +32,6 @@ from salesflow.files.workspace import (
     Workspace,
     bad_id,
     deal_id_of,
-    deal_paths,
     is_inside,
     outside,
     read_bytes,
@@ -168,29 +167,35 @@ def validate_report(root: Path, files: list[Path] | None = None, *,
     problems.extend(found)
     if process is None:
         return Validation(problems=sorted(problems))
-    every = list(deal_paths(root))
+    # Each file's lstat comes with the scan: a regular file found by walking
+    # deals/ (symlinked folders are not entered) is inside it, and only a
+    # symlink needs every link followed to tell (`refusal`, a dozen lstats).
+    scanned = scan_deals(root)
+    walked = {item.rel for item in scanned if item.stat is not None}
     users: dict[str, list[str]] = {}
-    for path in every:
-        users.setdefault(deal_id_of(path), []).append(relative(root, path))
+    for item in scanned:
+        users.setdefault(_stem(item.rel), []).append(item.rel)
     account_targets = ([p for p in files if acc.is_account_path(root, p)]
                        if files is not None else None)
-    targets = every if files is None else [p for p in files if not acc.is_account_path(root, p)]
+    targets = ([(root / item.rel, item.rel) for item in scanned] if files is None
+               else [(p, relative(root, p)) for p in files if not acc.is_account_path(root, p)])
     readable: list[tuple[str, str]] = []
-    for path in targets:
-        rel = relative(root, path)
-        refused = refusal(root, path, rel)
+    for path, rel in targets:
+        deal_id = _stem(rel)
+        refused = (([] if ID_RE.fullmatch(deal_id) else [bad_id(rel, path.name)])
+                   if files is None and rel in walked else refusal(root, path, rel))
         if refused:
             problems.extend(refused)
         else:
             readable.append((str(path), rel))
-        others = [o for o in users.get(deal_id_of(path), []) if o != rel]
+        others = [o for o in users.get(deal_id, []) if o != rel]
         if others:
             problems.append(Problem(rel, 0, 0, _(
                 "deal id {id!r} is also used by {others}; ids (file names) must be "
-                "unique").format(id=deal_id_of(path), others=", ".join(others)),
+                "unique").format(id=deal_id, others=", ".join(others)),
                                     "duplicate-id"))
     rows: list[tuple[str, Any]] = []
-    for result in bulk.parse_files(readable, process):
+    for result in bulk.parse_files(readable, process, brief=True):  # rows never cached
         problems.extend(result.problems)
         if result.row is not None:
             rows.append((result.rel, result.row))
@@ -231,6 +236,13 @@ def load_overview(root: Path, *, cache: bool = True, facts: bool | str = False) 
         loaded = _Load(root, cache=cache, full=False, keep_facts=facts)
         deals = [SummaryFile(*valid) for valid in loaded.valid]
     return Overview(root, loaded.summary, deals, loaded.problems)
+
+
+def _stem(rel: str) -> str:
+    """The deal id of a relative path (`Path(rel).stem`, without making a Path)."""
+    name = rel[rel.rfind("/") + 1:]
+    dot = name.rfind(".")
+    return name[:dot] if dot > 0 else name
 
 
 def _by_folder(files: list[DealPath]) -> dict[str, list[tuple[str, str]]]:

@@ -173,14 +173,15 @@ ENDS_ELSEWHERE = "!"  # another stage or status than the file says (`replay.disa
 
 
 def summary_row(deal: Deal, *, won_on: dt.date | None, review: str | None = None,
-                ends: str | None = None) -> Row:
+                ends: str | None = None, brief: bool = False) -> Row:
     """A validated deal's summary as plain text values, in ROW_FIELDS order.
 
     `won_on` is the date the deal's history made it won and `ends` where its
     replay ends (ENDS_*), which only the history replay
     (`salesflow.reports.replay.ending`) can say, and `review` the facts the
     review judges (`salesflow.method.review_facts`); the loader works them out
-    as it parses (`salesflow.files.bulk.row_of`).
+    as it parses (`salesflow.files.bulk.row_of`). `brief` leaves the moves out
+    too: a row for `validate`, never cached.
     """
     history = deal.history
     return (
@@ -194,7 +195,7 @@ def summary_row(deal: Deal, *, won_on: dt.date | None, review: str | None = None
         _iso(won_on), deal.notes,
         json.dumps(deal.extensions, ensure_ascii=False, default=str) if deal.extensions
         else None,
-        _moves_text(deal), review,
+        None if brief else _moves_text(deal), review,
         deal.account, ends,
     )
 
