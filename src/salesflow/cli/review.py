@@ -287,14 +287,19 @@ def heading(r: DealReview, currency: str, process: Any, width: int) -> tuple[str
     else:
         facts.append(_("no amount"))
     tail = "  " + " · ".join(facts)
-    if cell_len(r.item.id) + cell_len(tail) > width:  # the heading says it
+    id_cells = cell_len(r.item.id)
+    used = id_cells + cell_len(tail)
+    if used > width:  # the heading says it
         tail = tail.replace(f" {currency}", "")
-    if cell_len(r.item.id) + cell_len(tail) > width:  # narrow: owner goes
-        tail = tail.replace(f" · {d.owner or _('no owner')}", "", 1)
-    if cell_len(r.item.id) + cell_len(tail) > width:  # then the words
-        tail = tail.replace(_("weighted {amount} {currency}").split("{")[0], "").replace(
-            _("amount {amount} {currency}").split("{")[0], "")
-    head = fit_head(r.item.id, [x for x in (d.name, d.customer) if x], tail, width)
+        used = id_cells + cell_len(tail)
+        if used > width:  # narrow: owner goes
+            tail = tail.replace(f" · {d.owner or _('no owner')}", "", 1)
+            used = id_cells + cell_len(tail)
+            if used > width:  # then the words
+                tail = tail.replace(_("weighted {amount} {currency}").split("{")[0], "").replace(
+                    _("amount {amount} {currency}").split("{")[0], "")
+                used = id_cells + cell_len(tail)
+    head = fit_head(r.item.id, [x for x in (d.name, d.customer) if x], tail, width, used)
     return head, tail
 
 
@@ -354,15 +359,17 @@ def _cut(text: str, width: int) -> str:
     return cut.plain
 
 
-def fit_head(deal_id: str, texts: list[str], tail: str, width: int) -> str:
+def fit_head(deal_id: str, texts: list[str], tail: str, width: int,
+             used: int | None = None) -> str:
     """A deal's heading line within `width`: the id whole, name and customer cut to fit.
 
     The facts after it (stage, owner, amount) are kept whole too; the name and
     the customer share what is left, each cut with an ellipsis, and go when
-    there is no room for a few letters of them.
+    there is no room for a few letters of them. `used`: the cells of the id
+    and the tail, when the caller has counted them already.
     """
     cell_len = _cells
-    room = width - cell_len(deal_id) - cell_len(tail)
+    room = width - (cell_len(deal_id) + cell_len(tail) if used is None else used)
     parts = [deal_id]
     shown = list(texts)
     while shown:
