@@ -64,7 +64,7 @@ EDIT_LIMIT = 0.12
 COLD_LIMIT = 0.5
 VALIDATE_LIMIT = 0.6
 MEMORY_LIMIT_MB = 150.0
-BOARD_LIMIT_S = 1.0  # the board opens in under a second at N deals, warm
+BOARD_LIMIT_S = 1.0  # the board opens in under a second at 10,000 deals, warm (issue 20)
 BOARD_SCRIPT = HERE / "board_open.py"
 TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None  # GNU time, for peaks
 
@@ -254,10 +254,14 @@ def measure(count: int, rounds: int, repeats: int, work: Path, keep: Path | None
             "memory_pass": peak <= MEMORY_LIMIT_MB if warm else None,
         })
     if board is not None:
-        rows.append({"figure": "board", "label": "board opens (first full paint), warm",
-                     "seconds": board[0], "ratio": None, "limit": BOARD_LIMIT_S,
-                     "time_pass": board[0] <= BOARD_LIMIT_S, "peak_mb": board[1],
-                     "memory_limit_mb": MEMORY_LIMIT_MB,
+        # Issue 16: every new command <= 0.10 x B (the board's time, taken in its
+        # own process, against the median B); issue 20: under 1 s at 10,000 too.
+        ratio = board[0] / medians["B"]
+        rows.append({"figure": "board", "label": "board opens, first paint (<= 1 s at 10k)",
+                     "seconds": board[0], "ratio": round(ratio, 4), "limit": WARM_LIMIT,
+                     "time_pass": ratio <= WARM_LIMIT and (count > 10_000
+                                                           or board[0] <= BOARD_LIMIT_S),
+                     "peak_mb": board[1], "memory_limit_mb": MEMORY_LIMIT_MB,
                      "memory_pass": board[1] <= MEMORY_LIMIT_MB})
     results: dict[str, Any] = {
         "deals": count, "bytes_per_deal": round(size), "rounds": rounds, "repeats": repeats,

@@ -94,7 +94,8 @@ class Session:
         # one scan gives each regular file's identity; a symlink's target is looked up
         self.stamps = {f.rel: f.stat if f.stat is not None else _stamp_of(f"{top}/{f.rel}")
                        for f in scan_deals(self.root)}
-        self.overview = load_overview(self.root, cache=self.cache, facts=True)
+        # the review facts, for the badges (the history moves: no board reads them)
+        self.overview = load_overview(self.root, cache=self.cache, facts="review")
         self.process = None  # stages.yaml may have changed too
         self.badge_cache = {}
         return self.overview
