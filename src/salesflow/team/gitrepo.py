@@ -7,6 +7,7 @@ a traceback. The workspace may sit in a subfolder of the repository.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,8 +31,15 @@ def git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str] | None:
 
 
 def toplevel(path: Path) -> Path | None:
-    """The root of the git work tree holding `path`, or None outside one."""
+    """The root of the git work tree holding `path`, or None outside one.
+
+    Without a `.git` in the folder or any above it (and no $GIT_DIR), git
+    could only say no: the answer comes without starting it.
+    """
     folder = path if path.is_dir() else path.parent
+    if "GIT_DIR" not in os.environ and not any(
+            (above / ".git").exists() for above in (folder, *folder.absolute().parents)):
+        return None
     done = git(folder, "rev-parse", "--show-toplevel")
     if done is None or done.returncode != 0 or not done.stdout.strip():
         return None
