@@ -250,9 +250,7 @@ def _by_folder(files: list[DealPath]) -> dict[str, list[tuple[str, str]]]:
     out: dict[str, list[tuple[str, str]]] = {}
     for item in files:
         rel = item.rel
-        cut = rel.rfind("/")
-        name = rel[cut + 1:]
-        out.setdefault(rel[:cut], []).append((rel, name[:name.rfind(".")]))
+        out.setdefault(rel[:rel.rfind("/")], []).append((rel, _stem(rel)))
     return out
 
 
@@ -324,7 +322,7 @@ class _Load:
             name = rel[rel.rfind("/") + 1:]
             if item.stat is None and not is_inside(deals_dir, root / rel):
                 early[rel] = [outside(rel)]
-            elif not ID_RE.fullmatch(name[:name.rfind(".")]):
+            elif not ID_RE.fullmatch(_stem(rel)):
                 early[rel] = [bad_id(rel, name)]
             else:
                 entry = cached.get(rel)
@@ -360,8 +358,7 @@ class _Load:
                 facts = self._summary(rel)
                 if facts is None:
                     continue
-            name = rel[rel.rfind("/") + 1:]
-            deal_id = name[:name.rfind(".")]
+            deal_id = _stem(rel)
             if deal_id in owner:
                 self.problems.append(Problem(
                     rel, 0, 0, _("deal id {id!r} is also used by {others}; ids (file names) must "

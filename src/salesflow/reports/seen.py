@@ -21,9 +21,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
+from salesflow.model.summary import ENDS_FILE
 from salesflow.reports.changes import Facts, Seen, Source, explained, facts_of, facts_on
 from salesflow.reports.replay import Stepper
-from salesflow.reports.tracks import Fold, Track, fold, track_of
+from salesflow.reports.tracks import Fold, Track, fold, quiet_since, track_of
 
 if TYPE_CHECKING:
     from salesflow.model.deal import Deal, HistoryEntry
@@ -132,22 +133,14 @@ def observe(process: Process | ProcessSummary, deals: Sequence[DealItem], *,
     now_only = then_since is None and until >= today  # no git, and up to today
     for deal_id in ids:
         item = current.get(deal_id)
-        if now_only and item is not None and _calm(item.deal, since):
+        if now_only and item is not None and quiet_since(item.deal, since, (ENDS_FILE,)):
             # nothing dated after `since`, and its history ends at its file: it
             # stood then as it stands now, read without decoding its history
-            now = facts_of(cast("DealSummary", item.deal), process)
+            now = facts_of(item.deal, process)
             seen.append(Seen(deal_id, now, now, "history"))
             continue
         track = track_of(item) if item is not None else None
         f = fold(track, process, steps) if track is not None else None
-        if track is not None and f is not None and now_only and _still_since(track, f, since):
-            if not explained(track, f):
-                unexplained.append(deal_id)
-                continue
-            # nothing dated after `since`: the deal stood then as its file stands now
-            now = facts_of(track, process)
-            seen.append(Seen(deal_id, now, now, "history"))
-            continue
         whole: Deal | None = None
         if item is not None and not isinstance(item.deal, DealSummary):
             whole = cast("Deal", item.deal)
@@ -166,21 +159,3 @@ def observe(process: Process | ProcessSummary, deals: Sequence[DealItem], *,
         seen.append(Seen(deal_id, start, end, source))
     return seen, unexplained
 
-
-def _still_since(track: Track, f: Fold, since: dt.date) -> bool:
-    """True when the deal has a move, and no move or field change dated after `since`.
-
-    Its facts at the end of `since` are then its file's, provided its history
-    explains its file (`changes.explained`); with no move at all it did not
-    exist yet, which the general path says.
-    """
-    return (bool(f.dates) and max(f.dates) <= since
-            and all(change.date <= since for change in track.fields))
-
-
-def _calm(deal: object, since: dt.date) -> bool:
-    """A summary whose last history entry is dated by `since` and whose replay ends at its file."""
-    from salesflow.model.summary import ENDS_FILE, DealSummary
-
-    return (isinstance(deal, DealSummary) and deal.ends == ENDS_FILE
-            and deal.changed is not None and deal.changed <= since)

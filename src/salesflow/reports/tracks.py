@@ -19,9 +19,9 @@ import bisect
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeGuard
 
-from salesflow.model.summary import decode_moves, field_changes_of, moves_of
+from salesflow.model.summary import DealSummary, decode_moves, field_changes_of, moves_of
 from salesflow.reports.replay import State, Stepper
 
 if TYPE_CHECKING:
@@ -69,10 +69,20 @@ def track_of_summary(item: SummaryFile) -> Track:
                  d.procurement_step, replayable, moves, fields)
 
 
+def quiet_since(deal: Any, day: dt.date, ends: tuple[str, ...]) -> TypeGuard[DealSummary]:
+    """A summary with no history entry dated after `day`, whose replay ends as `ends` allow.
+
+    Such a deal stood at the end of `day` as its file stands now: `changes` and
+    `trend` count it from its summary alone, without decoding its history
+    (`summary.ENDS_*` says where the replay ends; `changed` is the last entry's
+    date, a valid history being oldest first).
+    """
+    return (isinstance(deal, DealSummary) and deal.ends in ends
+            and deal.changed is not None and deal.changed <= day)
+
+
 def track_of(item: Any) -> Track:
     """The track of a DealFile or of a SummaryFile."""
-    from salesflow.model.summary import DealSummary
-
     return track_of_summary(item) if isinstance(item.deal, DealSummary) else track_of_deal(item)
 
 

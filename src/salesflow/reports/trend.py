@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
 from salesflow.model.money import deal_amount, weighted
-from salesflow.model.summary import ENDS_FILE, ENDS_UNTRACKED, DealSummary
+from salesflow.model.summary import ENDS_FILE, ENDS_UNTRACKED
 from salesflow.reports.replay import Stepper
 from salesflow.reports.tracks import (
     amount_at,
@@ -32,6 +32,7 @@ from salesflow.reports.tracks import (
     fields_at,
     final,
     fold,
+    quiet_since,
     track_of,
 )
 
@@ -137,10 +138,10 @@ def trend(process: Process | ProcessSummary, deals: Sequence[DealItem], *, until
     no_history: list[str] = []
     disagree: list[str] = []
     steps = Stepper(process)
+    before = starts[0] - dt.timedelta(days=1)  # no entry in any period: the same in each
     for item in deals:
         d = item.deal
-        if (isinstance(d, DealSummary) and d.ends in (ENDS_FILE, ENDS_UNTRACKED)
-                and d.changed is not None and d.changed < starts[0] and d.replayable):
+        if quiet_since(d, before, (ENDS_FILE, ENDS_UNTRACKED)) and d.replayable:
             # untouched since before the first period, its history ending at its
             # file: the same in every period, counted without decoding its history
             if d.status == "open":
