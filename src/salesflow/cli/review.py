@@ -251,9 +251,10 @@ def print_review(reviews: list[DealReview], day: Any, currency: str, process: An
     if not output.fancy or len(risky) >= PLAIN_FROM:
         _print_plain(risky, healthy, width, currency, process)
         return
+    headings = Headings(currency, process, output.out.width)
     for r in risky:
         output.print()
-        head, tail = heading(r, currency, process, output.out.width)
+        head, tail = headings(r)
         output.print(output.style(head, "bold") + escape(tail))
         print_risks(r.risks, width)
     if healthy:
@@ -268,39 +269,68 @@ PLAIN_FROM = 50
 
 def heading(r: DealReview, currency: str, process: Any, width: int) -> tuple[str, str]:
     """A deal's heading within `width`: (id, name and customer; its facts), both plain text."""
-    from salesflow.output.render import money
+    return Headings(currency, process, width)(r)
 
-    cell_len = _cells
 
-    d = r.item.deal
-    stage = process.stage(d.stage)
-    facts = [f"{stage.code} {stage.probability}%"]
-    if d.status != "open":
-        facts.append(status_word(d.status))
-    facts.append(d.owner or _("no owner"))
-    if r.weighted is not None:
-        facts.append(_("weighted {amount} {currency}").format(amount=money(r.weighted),
-                                                              currency=currency))
-    elif r.amount is not None:
-        facts.append(_("amount {amount} {currency}").format(amount=money(r.amount),
-                                                            currency=currency))
-    else:
-        facts.append(_("no amount"))
-    tail = "  " + " · ".join(facts)
-    id_cells = cell_len(r.item.id)
-    used = id_cells + cell_len(tail)
-    if used > width:  # the heading says it
-        tail = tail.replace(f" {currency}", "")
-        used = id_cells + cell_len(tail)
-        if used > width:  # narrow: owner goes
-            tail = tail.replace(f" · {d.owner or _('no owner')}", "", 1)
+class Headings:
+    """Deals' headings within `width`, each repeated part made and measured once.
+
+    A review of thousands of deals repeats a few stages, statuses and owners:
+    their words and their width are worked out once per review, not per deal.
+    """
+
+    def __init__(self, currency: str, process: Any, width: int) -> None:
+        self.currency = currency
+        self.process = process
+        self.width = width
+        self.no_owner = _("no owner")
+        self.weighted = _("weighted {amount} {currency}")
+        self.amount = _("amount {amount} {currency}")
+        self.no_amount = _("no amount")
+        self._facts: dict[tuple[str, str, str | None], tuple[str, int]] = {}
+
+    def facts(self, d: Any) -> tuple[str, int]:
+        """The stage, status and owner part of a heading's tail, and its cells."""
+        key = (d.stage, d.status, d.owner)
+        found = self._facts.get(key)
+        if found is None:
+            stage = self.process.stage(d.stage)
+            facts = [f"{stage.code} {stage.probability}%"]
+            if d.status != "open":
+                facts.append(status_word(d.status))
+            facts.append(d.owner or self.no_owner)
+            text = "  " + " · ".join(facts) + " · "
+            found = self._facts[key] = (text, _cells(text))
+        return found
+
+    def __call__(self, r: DealReview) -> tuple[str, str]:
+        from salesflow.output.render import money
+
+        cell_len = _cells
+        currency, width = self.currency, self.width
+        d = r.item.deal
+        start, start_cells = self.facts(d)
+        if r.weighted is not None:
+            said = self.weighted.format(amount=money(r.weighted), currency=currency)
+        elif r.amount is not None:
+            said = self.amount.format(amount=money(r.amount), currency=currency)
+        else:
+            said = self.no_amount
+        tail = start + said
+        id_cells = cell_len(r.item.id)
+        used = id_cells + start_cells + cell_len(said)
+        if used > width:  # the heading says it
+            tail = tail.replace(f" {currency}", "")
             used = id_cells + cell_len(tail)
-            if used > width:  # then the words
-                tail = tail.replace(_("weighted {amount} {currency}").split("{")[0], "").replace(
-                    _("amount {amount} {currency}").split("{")[0], "")
+            if used > width:  # narrow: owner goes
+                tail = tail.replace(f" · {d.owner or self.no_owner}", "", 1)
                 used = id_cells + cell_len(tail)
-    head = fit_head(r.item.id, [x for x in (d.name, d.customer) if x], tail, width, used)
-    return head, tail
+                if used > width:  # then the words
+                    tail = tail.replace(self.weighted.split("{")[0], "").replace(
+                        self.amount.split("{")[0], "")
+                    used = id_cells + cell_len(tail)
+        head = fit_head(r.item.id, [x for x in (d.name, d.customer) if x], tail, width, used)
+        return head, tail
 
 
 def _print_plain(risky: list[DealReview], healthy: list[str], width: int, currency: str,
@@ -318,14 +348,20 @@ def _print_plain(risky: list[DealReview], healthy: list[str], width: int, curren
 def _plain_lines(risky: list[DealReview], healthy: list[str], width: int, currency: str,
                  process: Any, columns: int) -> Iterator[str]:
     """The plain review, a deal's lines at a time (each text holds several lines)."""
-    from salesflow.cli.review_out import risk_lines
+    from salesflow.cli.review_out import risk_text
     from salesflow.output.plain import printable
 
     said: dict[Risk, str] = {}
     chunk: list[str] = []  # written a few hundred deals at a time
+    put = chunk.append
+    headings = Headings(currency, process, columns)
     for r in risky:
-        head, tail = heading(r, currency, process, columns)
-        chunk += ["", printable(head + tail), *risk_lines(r.risks, width, said)]
+        head, tail = headings(r)
+        put("")
+        put(printable(head + tail))
+        for k in r.risks:
+            text = said.get(k)
+            put(text if text is not None else risk_text(k, width, said))
         if len(chunk) >= CHUNK_LINES:
             yield "\n".join(chunk)
             chunk.clear()

@@ -170,13 +170,11 @@ def write_json(head: dict[str, Any], key: str, items: Iterable[str],
 # -------------------------------------------------------------------- table
 
 
-def risk_lines(risks: Iterable[Risk], width: int, said: dict[Risk, str]) -> Iterator[str]:
-    """Each risk as its two plain lines (code and reason; the move below), as one text."""
+def risk_text(k: Risk, width: int, said: dict[Risk, str]) -> str:
+    """A risk as its two plain lines (code and reason; the move below), as one text,
+    kept in `said` for the next deal it is found on."""
     from salesflow.output.plain import printable
 
-    for k in risks:
-        text = said.get(k)
-        if text is None:
-            text = said[k] = (printable(f"  {k.code:<{width}}  {k.reason}") + "\n"
-                              + printable(f"  {'':<{width}}  → {k.move}"))
-        yield text
+    text = said[k] = (printable(f"  {k.code:<{width}}  {k.reason}") + "\n"
+                      + printable(f"  {'':<{width}}  → {k.move}"))
+    return text
