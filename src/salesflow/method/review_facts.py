@@ -37,6 +37,7 @@ from salesflow.method.risk_words import (
     say_no_next_step,
     say_overdue,
 )
+from salesflow.model.jsontext import loads
 
 if TYPE_CHECKING:
     from salesflow.model.deal import Deal
@@ -81,7 +82,7 @@ def judge(deal: DealSummary, process: Process | ProcessSummary, as_of: dt.date,
     assert deal.review is not None, "a summary loaded with its review facts"
     if said is None:
         said = {}
-    dates, steps, ask, found, broken = json.loads(deal.review)
+    dates, steps, ask, found, broken = loads(deal.review)
     day = as_of.isoformat()  # ISO dates compare as their texts do
     out: list[Risk] = []
     is_open = deal.status == "open"
@@ -130,7 +131,7 @@ def judge(deal: DealSummary, process: Process | ProcessSummary, as_of: dt.date,
         for text in found:  # each finding as its own JSON text: the key of its words
             risk = said.get(text)
             if risk is None:
-                name, *values = json.loads(text)
+                name, *values = loads(text)
                 risk = said[text] = SAYERS[name](*values)
             out.append(risk)
     return out, bool(broken)
