@@ -60,7 +60,14 @@ def _nonempty_text(value: Any) -> str:
     return text
 
 
+_DAYS: dict[str, dt.date] = {}  # ISO text -> its day, once found valid: dates recur
+
+
 def _date(value: Any) -> dt.date:
+    if value.__class__ is str:  # nearly always: a deal's dates recur across its file
+        known = _DAYS.get(value)
+        if known is not None:
+            return known
     day: dt.date | None = None
     if isinstance(value, str):
         if _DATE_RE.match(value):
@@ -76,6 +83,8 @@ def _date(value: Any) -> dt.date:
                 "date_range", _("{found} is out of range: years {low} to {high} only"),
                 {"found": day.isoformat(), "low": MIN_YEAR, "high": MAX_YEAR},
             )
+        if value.__class__ is str and len(_DAYS) < 100_000:
+            _DAYS[value] = day
         return day
     raise PydanticCustomError(
         "date_type",
