@@ -1,4 +1,4 @@
-"""`model.jsontext.loads` gives exactly `json.loads`'s values, whatever the text."""
+"""`model.jsontext` reads and writes exactly what `json` does, whatever the value."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import json
 import math
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from salesflow.model.jsontext import loads
+from salesflow.model.jsontext import dumps, loads
 
 # Values as a deal file can make them: any text (lone surrogates too), any
 # integer (past 64 bits too), any float (NaN and infinities too).
@@ -49,3 +50,23 @@ def test_texts_orjson_refuses_are_read_by_json() -> None:
         if value is not None:
             assert got == value
     assert math.isnan(loads("[NaN]")[0])
+
+
+# What the cache's texts are made of: JSON's own types, floats aside.
+written = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(written)
+def test_writes_what_json_writes(value: Any) -> None:
+    assert dumps(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_what_orjson_will_not_write_is_written_by_json() -> None:
+    for value in (["\ud800"], [2**64], {1: "a"}, [10**30]):
+        assert dumps(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    with pytest.raises(TypeError):  # as json.dumps refuses it
+        dumps([object()])

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 from typing import TYPE_CHECKING, Any
 
 from salesflow.method.risk_words import (
@@ -37,7 +36,7 @@ from salesflow.method.risk_words import (
     say_no_next_step,
     say_overdue,
 )
-from salesflow.model.jsontext import loads
+from salesflow.model.jsontext import dumps, loads
 
 if TYPE_CHECKING:
     from salesflow.model.deal import Deal
@@ -60,13 +59,11 @@ def facts_text(deal: Deal, process: Process) -> str:
     dates = sorted({h.date for h in deal.history} | {m.date for m in deal.milestones.values()})
     steps = sorted(deal.next_steps, key=lambda s: s.due)
     is_open = deal.status == "open"
-    return json.dumps([[d.isoformat() for d in dates],
-                       [[s.due.isoformat(), s.action] for s in steps],
-                       ask_of(deal),
-                       [json.dumps(f, ensure_ascii=False, separators=(",", ":"))
-                        for f in findings(deal, process)] if is_open else [],
-                       1 if is_open and has_broken_rule(deal, process) else 0],
-                      ensure_ascii=False, separators=(",", ":"))
+    return dumps([[d.isoformat() for d in dates],
+                  [[s.due.isoformat(), s.action] for s in steps],
+                  ask_of(deal),
+                  [dumps(f) for f in findings(deal, process)] if is_open else [],
+                  1 if is_open and has_broken_rule(deal, process) else 0])
 
 
 def judge(deal: DealSummary, process: Process | ProcessSummary, as_of: dt.date,

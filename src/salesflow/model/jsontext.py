@@ -1,4 +1,4 @@
-"""JSON texts that salesflow wrote into its cache, read back fast.
+"""The short JSON texts salesflow keeps in its cache, written and read back fast.
 
 A warm report decodes one or two short JSON texts per deal (a deal's review
 facts, its moves): tens of thousands of calls, in which `json.loads`'s Python
@@ -7,6 +7,11 @@ text orjson refuses but json reads (a lone surrogate, NaN, an integer past 64
 bits: all possible from a hostile deal file) is read by json, and so is a
 text with a run of 19 digits or more, which orjson would read as a float
 where json reads an int: the value is always what `json.loads` gives.
+
+Cold, every deal file gives two such texts (its moves, its review facts)
+and a few more inside them: `dumps` writes them with orjson, byte for byte
+what `json.dumps` writes compactly, and leaves to json whatever orjson will
+not write.
 """
 
 from __future__ import annotations
@@ -16,7 +21,6 @@ import re
 from typing import Any
 
 import orjson
-
 
 _LONG = re.compile(r"\d{19}").search  # an integer that may not fit in 64 bits
 
@@ -29,3 +33,19 @@ def loads(text: str) -> Any:
         except orjson.JSONDecodeError:
             pass
     return json.loads(text)
+
+
+def _refuse(value: Any) -> Any:
+    raise TypeError  # not a JSON type: json.dumps says what it says of it
+
+
+def dumps(value: Any) -> str:
+    """`json.dumps(value, ensure_ascii=False, separators=(",", ":"))`, in one C call.
+
+    For values made of None, booleans, integers, texts, lists and dicts with
+    text keys (floats are written differently by the two: none are given).
+    """
+    try:
+        return orjson.dumps(value, default=_refuse).decode("utf-8")
+    except (orjson.JSONEncodeError, TypeError):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

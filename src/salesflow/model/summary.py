@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from salesflow.model.jsontext import loads
+from salesflow.model.jsontext import dumps, loads
 
 if TYPE_CHECKING:
     from salesflow.model.deal import Deal
@@ -119,10 +119,9 @@ def _moves_text(deal: Deal) -> str:
     replayable, moves = moves_of(deal)
     fields = [[c.date.isoformat(), c.field, _plain(c.from_), _plain(c.to)]
               for c in field_changes_of(deal)]
-    return json.dumps([1 if replayable else 0,
-                       [[m.date.isoformat(), m.kind, m.to_stage, m.status, m.forced]
-                        for m in moves], *([fields] if fields else [])],
-                      ensure_ascii=False, separators=(",", ":"))
+    return dumps([1 if replayable else 0,
+                  [[m.date.isoformat(), m.kind, m.to_stage, m.status, m.forced]
+                   for m in moves], *([fields] if fields else [])])
 
 
 def _plain(value: Any) -> str | None:
