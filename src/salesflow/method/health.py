@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from salesflow.method.gates import stage_gate
+from salesflow.method.gates import rule_gaps, stage_gate
 from salesflow.method.reviewed import DealReview, amounts, order
 from salesflow.method.risk_words import (
     SAYERS,
@@ -294,10 +294,14 @@ def rule_broken(deal: Deal, process: Process, as_of: dt.date) -> Iterator[Risk]:
 
 
 def has_broken_rule(deal: Deal, process: Process) -> bool:
-    """True when `rule_broken` finds something (without putting it in words)."""
+    """True when `rule_broken` finds something (without putting it in words).
+
+    Asked of every open deal as it is read: only a milestone with a rule can
+    break (one met by its record has no gaps), so only rules are tested.
+    """
     current = process.index(deal.stage)
-    return any(not status.met and status.gaps for stage in process.stages[:current]
-               for status in stage_gate(deal, stage, process))
+    return any(rule_gaps(m.rule, deal, process) for stage in process.stages[:current]
+               for m in stage.exit if m.rule is not None)
 
 
 RiskCheck = Callable[[Deal, Process, dt.date], Iterator[Risk]]
