@@ -36,7 +36,7 @@ from salesflow.method.risk_words import (
     say_no_next_step,
     say_overdue,
 )
-from salesflow.model.jsontext import dumps, loads
+from salesflow.model.jsontext import dumps, loads, loads_flags
 
 if TYPE_CHECKING:
     from salesflow.model.deal import Deal
@@ -79,7 +79,7 @@ def judge(deal: DealSummary, process: Process | ProcessSummary, as_of: dt.date,
     assert deal.review is not None, "a summary loaded with its review facts"
     if said is None:
         said = {}
-    dates, steps, ask, found, broken = loads(deal.review)
+    dates, steps, ask, found, broken = loads_flags(deal.review)
     day = as_of.isoformat()  # ISO dates compare as their texts do
     out: list[Risk] = []
     is_open = deal.status == "open"

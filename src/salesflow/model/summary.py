@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from salesflow.model.jsontext import dumps, loads
+from salesflow.model.jsontext import dumps, loads_flags
 
 if TYPE_CHECKING:
     from salesflow.model.deal import Deal
@@ -71,7 +71,7 @@ class DealSummary(NamedTuple):
         if self.moves is None:
             return ()
         return tuple([_new(Move, (_day(d), k, to, st, f))
-                      for d, k, to, st, f in loads(self.moves)[1]])
+                      for d, k, to, st, f in loads_flags(self.moves)[1]])
 
 
 class Move(NamedTuple):
@@ -145,7 +145,7 @@ def decode_moves(text: str | None) -> tuple[bool, tuple[Move, ...], tuple[FieldC
     """What `moves` holds: replayable, the moves, the field changes (see `_moves_text`)."""
     if text is None:
         return False, (), ()
-    parts = loads(text)
+    parts = loads_flags(text)
     moves = tuple(Move(_day(d), k, to, st, f) for d, k, to, st, f in parts[1])
     fields = tuple(FieldChange(_day(d), name, _typed(name, a), _typed(name, b))
                    for d, name, a, b in (parts[2] if len(parts) > 2 else ()))
