@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from salesflow.model.jsontext import dumps, loads
+from salesflow.model.jsontext import dumps, loads, loads_flags
 
 # Values as a deal file can make them: any text (lone surrogates too), any
 # integer (past 64 bits too), any float (NaN and infinities too).
@@ -70,3 +70,16 @@ def test_what_orjson_will_not_write_is_written_by_json() -> None:
         assert dumps(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     with pytest.raises(TypeError):  # as json.dumps refuses it
         dumps([object()])
+
+
+# The moves and review facts: texts, None and flags, in lists.
+flagged = st.recursive(
+    st.none() | st.booleans() | st.sampled_from([0, 1]) | st.text(),
+    lambda inner: st.lists(inner, max_size=4), max_leaves=20,
+)
+
+
+@given(flagged)
+def test_flags_read_as_json_reads_them(value: Any) -> None:
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    assert same(loads_flags(text), json.loads(text))
