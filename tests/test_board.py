@@ -346,6 +346,32 @@ def test_a_write_on_a_stale_view_is_refused(board_ws: WS) -> None:
     assert "amount: 1400000" in text and "status: hold" in text
 
 
+def test_the_files_are_stamped_by_the_loads_own_scan_before_they_are_read(
+        board_ws: WS) -> None:
+    """One scan, not two: the load hands its scan over before it reads a file."""
+    from salesflow.files.cache import stat_key
+    from salesflow.files.load import load_overview
+    from salesflow.files.workspace import scan_deals
+
+    path = board_ws.root / "deals/beta.yaml"
+    seen: list[list[str]] = []
+
+    def edit_before_reading(files: list[Any]) -> None:
+        seen.append([f.rel for f in files])
+        path.write_text(path.read_text(encoding="utf-8").replace("400000", "410000"),
+                        encoding="utf-8")
+
+    overview = load_overview(board_ws.root, on_scan=edit_before_reading)
+    assert seen == [[f.rel for f in scan_deals(board_ws.root)]]
+    (beta,) = [d for d in overview.deals if d.id == "beta"]
+    assert beta.deal.amount == 410000  # read after the hook ran
+    session = Session(board_ws.root)
+    session.load()
+    assert session.stamps == {f"deals/{name}.yaml": stat_key((board_ws.root / "deals" /
+                                                              f"{name}.yaml").stat())
+                              for name in ("acme", "beta", "gamma", "delta")}
+
+
 def test_reload_picks_up_a_new_deal(board_ws: WS) -> None:
     app = app_for(board_ws)
 

@@ -32,7 +32,7 @@ from salesflow.files.bulk import summarize_file
 from salesflow.files.cache import stat_key
 from salesflow.files.load import load_deal_file, load_overview, load_process
 from salesflow.files.update import Outcome, update_deal
-from salesflow.files.workspace import Overview, default_author, scan_deals
+from salesflow.files.workspace import DealPath, Overview, default_author
 from salesflow.method.review_facts import judge
 from salesflow.method.transitions import Change, Context
 from salesflow.model.deal import Deal, DealFile
@@ -91,11 +91,16 @@ class Session:
     def load(self) -> Overview:
         """Read (again) every deal's summary and note each file's identity first."""
         top = str(self.root)
-        # one scan gives each regular file's identity; a symlink's target is looked up
-        self.stamps = {f.rel: f.stat if f.stat is not None else _stamp_of(f"{top}/{f.rel}")
-                       for f in scan_deals(self.root)}
+
+        def note(files: list[DealPath]) -> None:
+            # the load's scan gives each regular file's identity, before any file is
+            # read; a symlink's target is looked up
+            self.stamps = {f.rel: f.stat if f.stat is not None
+                           else _stamp_of(f"{top}/{f.rel}") for f in files}
+
         # the review facts, for the badges (the history moves: no board reads them)
-        self.overview = load_overview(self.root, cache=self.cache, facts="review")
+        self.overview = load_overview(self.root, cache=self.cache, facts="review",
+                                      on_scan=note)
         self.process = None  # stages.yaml may have changed too
         self.badge_cache = {}
         return self.overview

@@ -17,7 +17,7 @@ import datetime as dt
 import gc
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -220,7 +220,8 @@ def validate_report(root: Path, files: list[Path] | None = None, *,
     return report
 
 
-def load_overview(root: Path, *, cache: bool = True, facts: bool | str = False) -> Overview:
+def load_overview(root: Path, *, cache: bool = True, facts: bool | str = False,
+                  on_scan: Callable[[list[DealPath]], None] | None = None) -> Overview:
     """The process and a summary of every valid deal, with every problem found.
 
     What a report over many deals needs: when the cache vouches for every
@@ -228,12 +229,14 @@ def load_overview(root: Path, *, cache: bool = True, facts: bool | str = False) 
     imported). `cache=False` reads every file afresh and leaves the cache alone.
     `facts` keeps each summary's history moves and review facts (for `stats`
     and `review`; the other reports do without, and hold less): True both,
-    "moves" or "review" the one.
+    "moves" or "review" the one. `on_scan` is handed the deal files found,
+    before any is read: the board notes each file's identity then, without a
+    second scan of its own.
     """
     from salesflow.model.summary import SummaryFile
 
     with _no_gc():
-        loaded = _Load(root, cache=cache, full=False, keep_facts=facts)
+        loaded = _Load(root, cache=cache, full=False, keep_facts=facts, on_scan=on_scan)
         deals = [SummaryFile(*valid) for valid in loaded.valid]
     return Overview(root, loaded.summary, deals, loaded.problems)
 
@@ -278,7 +281,8 @@ class _Load:
     """
 
     def __init__(self, root: Path, *, cache: bool, full: bool,
-                 keep_facts: bool | str = False) -> None:
+                 keep_facts: bool | str = False,
+                 on_scan: Callable[[list[DealPath]], None] | None = None) -> None:
         from salesflow.files import cache as cache_module
         from salesflow.model.summary import ProcessSummary, summary_of
 
@@ -290,6 +294,8 @@ class _Load:
         raw = _process_bytes(root)
         folders: dict[str, str | None] | None = {} if cache else None
         files = scan_deals(root, seen_ns=seen_ns, folders=folders)
+        if on_scan is not None:
+            on_scan(files)
         self.store: Store | None = None
         cached: dict[str, Cached] = {}
         self.process: Process | None = None
