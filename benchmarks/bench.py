@@ -226,7 +226,7 @@ def measure(count: int, rounds: int, repeats: int, work: Path, keep: Path | None
                 mismatches.append(f"after one edit, round {r + 1}")
         reference = runner.run(one("--no-cache", "funnel", "--format", "json"))[2]
 
-    board = board_open(count, big, env, rounds)
+    board = board_open(count, big, runner, rounds)
 
     def ratio_of(name: str) -> float:
         """The median over rounds of (the round's median of `name`) / (the round's B)."""
@@ -275,13 +275,14 @@ def measure(count: int, rounds: int, repeats: int, work: Path, keep: Path | None
     return results
 
 
-def board_open(count: int, root: Path, env: dict[str, str], rounds: int,
+def board_open(count: int, root: Path, runner: Runner, rounds: int,
                ) -> tuple[float, float] | None:
     """(median seconds to the board's first paint, largest peak MB); None without the script.
 
     One board per process, as a user opens it: `rounds` runs of board_open.py,
     each opening one app (several apps in one process keep some of each
-    other's memory, which no user's board does).
+    other's memory, which no user's board does). Run as every figure is, so
+    that its peak is its own, not this process's (`Runner.run`).
     """
     if not BOARD_SCRIPT.exists():
         print(f"   board: skipped ({BOARD_SCRIPT.name} not found)", flush=True)
@@ -291,19 +292,14 @@ def board_open(count: int, root: Path, env: dict[str, str], rounds: int,
     seconds: list[float] = []
     peak = 0.0
     for _ in range(max(1, rounds)):
-        with tempfile.TemporaryFile() as out:
-            proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, env=env)
-            assert proc.stderr is not None
-            err = proc.stderr.read()
-            _, status, usage = os.wait4(proc.pid, 0)
-            out.seek(0)
-            text = out.read().decode("utf-8", "replace")
-        if os.waitstatus_to_exitcode(status) != 0:
-            print(f"   board: {BOARD_SCRIPT.name} failed: {err.decode(errors='replace')[-300:]}")
+        try:
+            _, rss, text = runner.run(cmd)
+        except SystemExit as failed:
+            print(f"   board: {BOARD_SCRIPT.name} failed: {str(failed)[-300:]}")
             return None
         last = [line for line in text.splitlines() if line.startswith("{")][-1]
         seconds.append(float(json.loads(last)["seconds"]))
-        peak = max(peak, usage.ru_maxrss / 1024)
+        peak = max(peak, rss)
     return round(statistics.median(seconds), 4), round(peak, 1)
 
 
