@@ -11,7 +11,7 @@ import enum
 
 import typer
 
-from salesflow.cli._common import handle_errors, load, overview, parse_date
+from salesflow.cli._common import handle_errors, overview, parse_date
 from salesflow.cli.app import app
 from salesflow.cli.reports import (
     CloseFromOption,
@@ -142,12 +142,9 @@ def changes(
     if first >= last:
         raise UsageError(_("--since {first} is not before --until {last}").format(
             first=first, last=last), hint=_("give an earlier --since, e.g. --since 7d"))
-    from salesflow.cli._common import root
-    from salesflow.team.gitrepo import toplevel
-
-    # Outside git, history alone places each deal: the cached summaries carry it.
-    # Inside git, a commit's files are compared with the deals' whole histories.
-    ws = overview(facts="moves") if toplevel(root()) is None else load()
+    # The cached summaries with their moves place every deal; inside git only
+    # the files changed since the commit are parsed (`team.snapshot`).
+    ws = overview(facts="moves")
     report, groups = build_changes(ws, cut, first, last, now, by.value if by else None)
     if fmt == Format.csv:
         output.csv(CHANGES_CSV, [*changes_csv_rows(report),

@@ -48,8 +48,9 @@ def build_changes(ws: Workspace | Overview, cut: Cut, since: dt.date, until: dt.
     """The changes report of a workspace: git read here, the rest in `reports`.
 
     Shared with `report --html --since`, so the page and the command agree.
-    An Overview (summaries with their moves) serves outside git only: inside,
-    a commit's deals are compared with the whole deals of the files.
+    `ws` holds whole deals or summaries with their moves (`overview(facts=
+    "moves")`): inside git, a commit's files are compared with the deals as
+    they are now, and only the files changed since that commit are parsed.
     """
     from salesflow.files.workspace import Workspace
     from salesflow.reports.changes import changes as compute
@@ -57,17 +58,16 @@ def build_changes(ws: Workspace | Overview, cut: Cut, since: dt.date, until: dt.
     from salesflow.reports.seen import Then, observe
     from salesflow.team.snapshot import deals_at
 
-    whole = ws if isinstance(ws, Workspace) else None
-    current = {item.path: item.deal for item in whole.deals} if whole else {}
+    process = ws.process if isinstance(ws, Workspace) else None  # else read if needed
+    current = {item.path: item.deal for item in ws.deals}
 
     def then(day: dt.date) -> tuple[Then | None, dict[str, Any] | None]:
-        if whole is None:
-            return None, None
-        snap = deals_at(whole.root, whole.process, day, current)
+        snap = deals_at(ws.root, process, day, current)
         if snap is None:
             return None, None
         info = {"commit": snap.commit, "date": snap.date.isoformat() if snap.date else None}
-        return Then(snap.date, snap.deals, frozenset(snap.invalid)), info
+        return Then(snap.date, snap.deals, frozenset(snap.invalid), snap.same,
+                    snap.edited), info
 
     then_since, git_since = then(since)
     then_until, git_until = then(until) if until < today else (None, None)

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeGuard
 
-from salesflow.model.summary import ENDS_FILE
+from salesflow.model.summary import ENDS_FILE, ENDS_UNTRACKED, DealSummary
 from salesflow.reports.changes import Facts, Seen, Source, explained, facts_of, facts_on
 from salesflow.reports.replay import Stepper
 from salesflow.reports.tracks import Fold, Track, fold, quiet_since, track_of
@@ -35,11 +35,19 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Then:
-    """The deal files of the last commit on or before a day (None outside git)."""
+    """The deal files of the last commit on or before a day (None outside git).
+
+    `deals` by id, as `team.snapshot.deals_at` reads them: a file unchanged
+    since the commit (its id in `same`) is the deal as it stands now, whole or
+    its summary; a file changed since is the commit's, and `edited` holds its
+    whole deal now, whose history is compared with the commit's.
+    """
 
     date: dt.date | None  # the commit's date; None: no commit that early
-    deals: Mapping[str, Deal]
+    deals: Mapping[str, Deal | DealSummary]
     invalid: frozenset[str] = frozenset()
+    same: frozenset[str] = frozenset()
+    edited: Mapping[str, Deal] = field(default_factory=dict)
 
 
 class Unexplained(Exception):
@@ -48,12 +56,11 @@ class Unexplained(Exception):
 
 def on_day(track: Track | None, f: Fold | None, deal_id: str,
            process: Process | ProcessSummary, day: dt.date, then: Then | None,
-           whole: Deal | None = None) -> tuple[Facts | None, Source]:
+           ) -> tuple[Facts | None, Source]:
     """The deal's facts at the end of `day` and where they were read.
 
     `track` is the deal as its file stands now (None: the file is gone), `f`
-    its history folded (`tracks.fold`); `whole` the same deal in full, needed
-    only to compare its history with a commit's (inside git).
+    its history folded (`tracks.fold`).
     """
     if then is None:
         if track is not None and f is not None and explained(track, f):
@@ -68,8 +75,7 @@ def on_day(track: Track | None, f: Fold | None, deal_id: str,
             return facts_on(track, f, process, day), "history"
         raise Unexplained(deal_id)
     if old is not None:
-        assert then.date is not None and whole is not None
-        if trusted and _history_explains(track, f, whole, old, process, then.date):
+        if trusted and _history_explains(track, f, deal_id, old, then, process):
             return facts_on(track, f, process, day), "history"
         return facts_of(old, process), "git"
     if trusted:  # not committed yet on that day: history alone says
@@ -88,15 +94,17 @@ def _touched(entries: Sequence[HistoryEntry]) -> set[str]:
     return found
 
 
-def _history_explains(track: Track, f: Fold, deal: Deal, old: Deal,
-                      process: Process | ProcessSummary, day: dt.date) -> bool:
-    """Does the history explain the committed file `old` (of a commit made on `day`)?
+def _history_explains(track: Track, f: Fold, deal_id: str, old: Deal | DealSummary,
+                      commit: Then, process: Process | ProcessSummary) -> bool:
+    """Does the history explain the committed file `old` (of the commit `commit`)?
 
-    It does when, replayed to `day`, it gives that file's facts, except for
-    what entries added since that commit change: an entry written later but
-    dated earlier (`--date`) is the history's to say.
+    It does when, replayed to the commit's date, it gives that file's facts,
+    except for what entries added since that commit change: an entry written
+    later but dated earlier (`--date`) is the history's to say. A file
+    unchanged since the commit has had no entry added since.
     """
-    then = facts_on(track, f, process, day)
+    assert commit.date is not None  # a commit's deals have its date
+    then = facts_on(track, f, process, commit.date)
     if then is None:
         return False
     committed = facts_of(old, process)
@@ -104,6 +112,9 @@ def _history_explains(track: Track, f: Fold, deal: Deal, old: Deal,
               if getattr(then, name) != getattr(committed, name)}
     if not differ:
         return True
+    deal = commit.edited.get(deal_id)
+    if deal is None or isinstance(old, DealSummary):
+        return False  # unchanged since the commit (or no longer readable): nothing added
     n = len(old.history)
     if deal.history[:n] != old.history:
         return False  # the history itself was rewritten by hand
@@ -120,8 +131,6 @@ def observe(process: Process | ProcessSummary, deals: Sequence[DealItem], *,
     are seen too, so a deletion is never silent. `deals` are DealFiles, or,
     outside git (no commit to compare with), SummaryFiles with their moves.
     """
-    from salesflow.model.summary import DealSummary
-
     current = {item.id: item for item in deals}
     ids = list(current)
     for then in (then_since, then_until):
@@ -130,27 +139,22 @@ def observe(process: Process | ProcessSummary, deals: Sequence[DealItem], *,
     seen: list[Seen] = []
     unexplained: list[str] = []
     steps = Stepper(process)
-    now_only = then_since is None and until >= today  # no git, and up to today
+    now_only = until >= today  # the end is the files as they are
     for deal_id in ids:
         item = current.get(deal_id)
-        if now_only and item is not None and quiet_since(item.deal, since, (ENDS_FILE,)):
-            # nothing dated after `since`, and its history ends at its file: it
-            # stood then as it stands now, read without decoding its history
-            now = facts_of(item.deal, process)
+        if now_only and item is not None and _stood_still(item.deal, deal_id, since, then_since):
+            now = facts_of(item.deal, process)  # read without decoding its history
             seen.append(Seen(deal_id, now, now, "history"))
             continue
         track = track_of(item) if item is not None else None
         f = fold(track, process, steps) if track is not None else None
-        whole: Deal | None = None
-        if item is not None and not isinstance(item.deal, DealSummary):
-            whole = cast("Deal", item.deal)
         try:
-            start, source = on_day(track, f, deal_id, process, since, then_since, whole)
+            start, source = on_day(track, f, deal_id, process, since, then_since)
             if until >= today:
                 end = facts_of(track, process) if track is not None else None
                 end_source: Source = "file"
             else:
-                end, end_source = on_day(track, f, deal_id, process, until, then_until, whole)
+                end, end_source = on_day(track, f, deal_id, process, until, then_until)
         except Unexplained:
             unexplained.append(deal_id)
             continue
@@ -159,3 +163,25 @@ def observe(process: Process | ProcessSummary, deals: Sequence[DealItem], *,
         seen.append(Seen(deal_id, start, end, source))
     return seen, unexplained
 
+
+
+def _stood_still(deal: Any, deal_id: str, since: dt.date, then: Then | None,
+                 ) -> TypeGuard[DealSummary]:
+    """Did the deal stand at the end of `since` as its file stands now? (`on_day`'s answer)
+
+    Asked of a summary, so that a deal that has not moved is counted without
+    decoding its history. Outside git: no history entry after `since`, and
+    the history's replay ends at its file (`changes.explained`). Inside git,
+    when the file is not one the commit read as changed or broken: the
+    history starts in a stage and ends in the file's stage and status, with
+    no entry after `since`, nor after the commit's date when the file is the
+    commit's unchanged, so that it explains the commit and replays to the file.
+    """
+    if then is None:
+        return quiet_since(deal, since, (ENDS_FILE,))
+    if deal_id in then.invalid or (deal_id in then.deals and deal_id not in then.same):
+        return False
+    day = since
+    if deal_id in then.same and then.date is not None:
+        day = min(since, then.date)
+    return quiet_since(deal, day, (ENDS_FILE, ENDS_UNTRACKED)) and bool(deal.replayable)

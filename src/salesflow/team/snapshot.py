@@ -3,8 +3,9 @@
 History entries say when salesflow moved a deal; a hand edit (an amount typed
 into the file, a close date changed in an editor) leaves no entry, only a git
 commit. `deals_at` finds the last commit on or before a day and reads every
-deal file of that commit in one `git cat-file --batch` process, so ten
-thousand deals take one subprocess, not ten thousand. Outside a git
+deal file of that commit that changed since in one `git cat-file --batch`
+process, so ten thousand deals take one subprocess, not ten thousand, and a
+file unchanged since is not read at all. Outside a git
 repository (or without git) it answers None and the caller says which deals
 it could not explain.
 """
@@ -23,18 +24,27 @@ from salesflow.team.gitrepo import TIMEOUT, git, toplevel
 if TYPE_CHECKING:
     from salesflow.model.deal import Deal
     from salesflow.model.process import Process
+    from salesflow.model.summary import DealSummary
 
 DEAL_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The valid deals of one commit, by id; the ones that did not parse, by id."""
+    """The valid deals of one commit, by id; the ones that did not parse, by id.
+
+    A deal whose file is unchanged since the commit (`same`) is the deal of
+    the file now, as the caller handed it in (whole or its summary); a deal
+    whose file changed since is parsed from the commit, and the whole deal
+    its file holds now is in `edited`.
+    """
 
     commit: str | None  # None: the repository has no commit on or before the day
     date: dt.date | None  # the commit's date (committer's)
-    deals: dict[str, Deal] = field(default_factory=dict)
+    deals: dict[str, Deal | DealSummary] = field(default_factory=dict)
     invalid: tuple[str, ...] = ()
+    same: frozenset[str] = frozenset()
+    edited: dict[str, Deal] = field(default_factory=dict)
 
 
 def commit_on_or_before(top: Path, day: dt.date) -> tuple[str, dt.date] | None:
@@ -96,16 +106,20 @@ def changed_since(top: Path, commit: str, folder: str) -> set[str] | None:
     return {p for p in done.stdout.split("\0") if p}
 
 
-def deals_at(root: Path, process: Process, day: dt.date,
-             current: Mapping[str, Deal] | None = None) -> Snapshot | None:
+def deals_at(root: Path, process: Process | None, day: dt.date,
+             current: Mapping[str, Deal | DealSummary]) -> Snapshot | None:
     """The workspace's deals at the last commit on or before `day`; None outside git.
 
-    `current` (the deals as parsed now, by path relative to the workspace)
-    saves the parsing of every file git says is unchanged since that commit:
-    most of them, in a week.
+    `current` holds every valid deal as its file stands now (a whole Deal or
+    its cached summary), by path relative to the workspace. A file git says
+    is unchanged since that commit is not read again: its deal then is its
+    deal now, taken from `current` as it is (`Snapshot.same` names it), so a
+    week's changes over fifty thousand summaries parse only the few files
+    edited in the week. A file changed since is parsed as it was committed
+    and, when it is a summary in `current`, as it stands now too
+    (`Snapshot.edited`): its history then is compared with its history now.
+    `process` (None: read from the workspace) is needed only to parse.
     """
-    from salesflow.files.parse import parse_deal
-
     top = toplevel(root)
     if top is None:
         return None
@@ -117,25 +131,67 @@ def deals_at(root: Path, process: Process, day: dt.date,
     folder = (base / "deals").as_posix() if str(base) != "." else "deals"
     paths = blobs(top, sha, folder)
     changed = changed_since(top, sha, folder) if current else None
-    same = set(paths) - changed if changed is not None else set()
 
     def rel_of(path: str) -> str:
         return PurePosixPath(path).relative_to(base).as_posix() if str(base) != "." else path
 
-    deals: dict[str, Deal] = {}
-    todo = {p: b for p, b in paths.items() if not (p in same and rel_of(p) in (current or {}))}
+    same = {p for p in paths if changed is not None and p not in changed
+            and rel_of(p) in current}
+    todo = {p: b for p, b in paths.items() if p not in same}
     contents = read_blobs(top, list(set(todo.values())))
+    parse = _Parser(root, process)
+    now_of = {PurePosixPath(rel).stem: rel for rel in current} if todo else {}
+    deals: dict[str, Deal | DealSummary] = {}
+    unchanged: set[str] = set()
+    edited: dict[str, Deal] = {}
     invalid: list[str] = []
     for path, blob in sorted(paths.items()):
         rel = rel_of(path)
         deal_id = PurePosixPath(path).stem
-        if path not in todo and current is not None:
+        unchanged.discard(deal_id)  # of two files of one id, the last in path order stands
+        edited.pop(deal_id, None)
+        if path in same:
             deals[deal_id] = current[rel]
+            unchanged.add(deal_id)
             continue
         raw = contents.get(blob)
-        deal = parse_deal(raw, rel, process)[0] if raw is not None else None
+        deal = parse.committed(raw, rel) if raw is not None else None
         if deal is None:
             invalid.append(deal_id)
-        else:
-            deals[deal_id] = deal
-    return Snapshot(sha, date, deals, tuple(invalid))
+            continue
+        deals[deal_id] = deal
+        if deal_id in now_of:  # the file now, whole, to compare its history with this one
+            whole = parse.now(now_of[deal_id], current[now_of[deal_id]])
+            if whole is not None:
+                edited[deal_id] = whole
+    return Snapshot(sha, date, deals, tuple(invalid), frozenset(unchanged), edited)
+
+
+class _Parser:
+    """Parses the files of a snapshot: a commit's blobs, and the few files as they are now."""
+
+    def __init__(self, root: Path, process: Process | None) -> None:
+        self.root = root
+        self.process = process
+
+    def _process(self) -> Process:
+        if self.process is None:  # read only when a file must be parsed
+            from salesflow.files.load import load_process
+
+            self.process = load_process(self.root)
+        return self.process
+
+    def committed(self, raw: bytes, rel: str) -> Deal | None:
+        from salesflow.files.parse import parse_deal
+
+        return parse_deal(raw, rel, self._process())[0]
+
+    def now(self, rel: str, deal: Deal | DealSummary) -> Deal | None:
+        """The whole deal of the file `rel` as it stands now (None: no longer valid)."""
+        from salesflow.files.load import load_deal_file
+        from salesflow.model.summary import DealSummary
+
+        if not isinstance(deal, DealSummary):
+            return deal
+        item = load_deal_file(self.root, self.root / rel, self._process())[0]
+        return item.deal if item is not None else None
