@@ -27,3 +27,23 @@ def test_generated_deals_are_valid_varied_and_deterministic(tmp_path: Path) -> N
     assert len({d.owner for d in deals}) >= 20
     assert len({d.segment for d in deals}) >= 5
     assert len({d.product_line for d in deals}) >= 5
+
+
+def test_the_git_copy_has_one_commit_and_the_weeks_hand_edits(tmp_path: Path) -> None:
+    import subprocess
+
+    from bench import GIT_COMMIT_DAY, git_workspace, workspace
+
+    source = tmp_path / "ws"
+    workspace(source, 300)
+    since = git_workspace(source, tmp_path / "git")
+    assert since == "2026-11-21"
+    log = subprocess.run(["git", "log", "--format=%cs"], cwd=tmp_path / "git", check=True,
+                         capture_output=True, text=True).stdout.split()
+    assert log == [GIT_COMMIT_DAY.isoformat()]
+    edited = subprocess.run(["git", "diff", "--name-only"], cwd=tmp_path / "git", check=True,
+                            capture_output=True, text=True).stdout.split()
+    assert len(edited) == 3 and all(name.startswith("deals/") for name in edited)
+    (tmp_path / "git" / "deals" / "extra.yaml").write_text("kept\n")
+    git_workspace(source, tmp_path / "git")  # made once, then reused as it is
+    assert (tmp_path / "git" / "deals" / "extra.yaml").exists()
