@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from salesflow.cli.weekly import since_day
-from salesflow.reports.changes import CATEGORIES, Facts, Seen, categorise, changes
+from salesflow.reports.changes import CATEGORIES, Facts, Seen, categorise, changes, facts_of
 from salesflow.reports.select import Cut
 from tests.conftest import WS
 
@@ -318,16 +318,21 @@ def test_an_invalid_file_is_named_in_every_format(quarter: WS) -> None:
 
 
 def test_the_snapshot_parses_only_what_changed_since_the_commit(quarter: WS) -> None:
-    """One cat-file for the changed files; unchanged ones are the deals parsed now."""
+    """Changed files are read from git; unchanged ones are the deals parsed now."""
     from salesflow.files.load import load_workspace
     from salesflow.team.snapshot import deals_at
 
     ws = load_workspace(quarter.root, cache=False)
     current = {item.path: item.deal for item in ws.deals}
     snap = deals_at(quarter.root, ws.process, dt.date(2026, 11, 15), current)
-    fresh = deals_at(quarter.root, ws.process, dt.date(2026, 11, 15))
+    fresh = deals_at(quarter.root, ws.process, dt.date(2026, 11, 15), {})  # every file read
     assert snap is not None and fresh is not None and snap.commit == fresh.commit
-    assert snap.deals == fresh.deals  # the same answer either way
+    def facts(deals: Any) -> dict[str, Facts]:
+        return {i: facts_of(d, ws.process) for i, d in deals.items()}
+
+    assert facts(snap.deals) == facts(fresh.deals)  # the same answer either way
+    assert snap.edited.keys() <= snap.history.keys() < fresh.history.keys()
     assert snap.deals["still"] is current["deals/still.yaml"]  # unchanged: reused
-    assert snap.deals["up"] is not current["deals/up.yaml"]  # edited since: read from git
-    assert snap.deals["up"].amount == Decimal(700000)
+    assert "still" in snap.same and "up" not in snap.same and not fresh.same
+    assert snap.deals["up"].amount == Decimal(700000)  # edited since: read from git
+    assert snap.history["up"] == snap.edited["up"]  # a hand edit: no entry added since

@@ -14,6 +14,7 @@ files deleted, moved, broken and mended) and more edits not yet committed.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -116,7 +117,7 @@ def test_changes_in_git_from_summaries_equal_the_whole_deals(repo: Path, since: 
 
 
 def test_the_slim_snapshot_reads_only_the_files_changed_since(repo: Path) -> None:
-    """Unchanged files stand as their summaries; a changed one is parsed, then and now."""
+    """Unchanged files stand as their summaries; a changed one is summarized, then and now."""
     from salesflow.model.summary import DealSummary
     from salesflow.team.snapshot import deals_at
 
@@ -127,14 +128,17 @@ def test_the_slim_snapshot_reads_only_the_files_changed_since(repo: Path) -> Non
     assert whole is not None and snap is not None and snap.commit == whole.commit
     assert snap.same == whole.same and snap.same  # most files did not change
     assert snap.deals.keys() == whole.deals.keys()
-    assert snap.edited == whole.edited and snap.edited
+    assert snap.history == whole.history and snap.edited == whole.edited and snap.edited
+    assert snap.edited.keys() <= snap.history.keys() == snap.deals.keys() - snap.same
     for deal_id, deal in snap.deals.items():
+        assert isinstance(deal, DealSummary)
         if deal_id in snap.same:
-            assert isinstance(deal, DealSummary)
             assert whole.deals[deal_id] is full.by_id(deal_id).deal  # type: ignore[union-attr]
         else:
-            assert deal == whole.deals[deal_id] and not isinstance(deal, DealSummary)
-    assert "broken-then" not in snap.same  # mended since: parsed from both sides
+            assert deal == whole.deals[deal_id]
+    assert "broken-then" not in snap.deals  # not in that commit: it came later
+    earlier = deals_at(repo, None, COMMITS[1], {i.path: i.deal for i in slim.deals})
+    assert earlier is not None and earlier.invalid == ("broken-then",)  # broken then
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "table"])
@@ -146,3 +150,70 @@ def test_changes_cli_in_git_warm_equals_no_cache(repo: Path, fmt: str) -> None:
     assert first.stdout == warm.stdout == fresh.stdout
     if fmt == "json":
         assert '"source": "git"' in warm.stdout
+
+
+def test_entries_added_since_the_commit_explain_it_and_a_rewritten_history_does_not(
+        ws: WS) -> None:
+    """Where the history then and now (as tokens) decide between history and git.
+
+    `backdated` moved from D to C by a command whose entry is dated before the
+    commit but was written after it: the history, not the committed file, says
+    where it stood. `rewritten` reached C by a hand edit that also changed an
+    old entry: its history is no longer the commit's plus new entries, so the
+    committed file is the truth. `typed` had only its amount typed in.
+    """
+    body = ("customer: C{n}\nowner: li.wei\namount: {amount}\nstage: D\n"
+            "expected_close: 2027-03-31\nhistory:\n  - {{date: 2026-10-01, to: D, by: li.wei}}\n")
+    for n, name in enumerate(("backdated", "rewritten", "typed", "still")):
+        ws.deal(name, body.format(n=n, amount=100000 * (n + 1)))
+    git(ws.root, "init", "-q")
+    git(ws.root, "add", "-A")
+    git(ws.root, "commit", "-q", "-m", "the pipeline", day=dt.date(2026, 11, 10))
+    result = ws.run("advance", "backdated", "--force", "--reason", "visit done", "--date",
+                    "2026-11-08")
+    assert result.exit_code == 0, result.stderr
+    text = ws.read("deals/rewritten.yaml").replace("stage: D", "stage: C").replace(
+        "by: li.wei}", "by: wang.fang}") + "  - {date: 2026-11-08, from: D, to: C, by: li.wei}\n"
+    ws.deal("rewritten", text)
+    ws.deal("typed", ws.read("deals/typed.yaml").replace("amount: 300000", "amount: 350000"))
+    for _ in range(2):  # contents summarized, then read from the cache
+        data = json.loads(ws.run("changes", "--since", "2026-11-12", "--format", "json").stdout)
+        moved = {d["id"]: (c["category"], d["source"]) for c in data["categories"]
+                 for d in c["deals"]}
+        assert moved == {"backdated": ("unchanged", "history"), "rewritten": ("advanced", "git"),
+                         "typed": ("amount-up", "git"), "still": ("unchanged", "history")}
+
+
+def test_contents_are_summarized_once_and_a_damaged_record_again(ws: WS) -> None:
+    import sqlite3
+
+    from salesflow.files.cache import cache_file
+    from salesflow.files.contents import content_id, summarize
+
+    ws.deal("acme", "customer: Acme\nstage: D\nhistory:\n  - {date: 2026-10-01, to: D}\n")
+    load_overview(ws.root)  # the workspace's cache exists, as after any report
+    raw, bad = ws.read("deals/acme.yaml").encode(), b"customer: X\nstage: Q\n"
+    good_id, bad_id = content_id(raw), content_id(bad)
+    hashed = subprocess.run(["git", "hash-object", "--stdin"], input=raw, check=True,
+                            capture_output=True).stdout.decode().strip()
+    assert good_id == hashed  # git's blob id: a commit's files are looked up by it
+    asked: list[list[str]] = []
+
+    def read(ids: list[str]) -> dict[str, bytes]:
+        asked.append(sorted(ids))
+        return {i: b for i, b in ((good_id, raw), (bad_id, bad)) if i in ids}
+
+    wanted = {good_id: "deals/acme.yaml", bad_id: "deals/bad.yaml"}
+    first = summarize(ws.root, wanted, read)
+    assert first[bad_id] is None and first[good_id] is not None
+    assert first[good_id].summary.stage == "D" and len(first[good_id].history) == 1
+    assert summarize(ws.root, wanted, read) == first
+    assert asked == [sorted(wanted)]  # the second time from the cache alone
+    with sqlite3.connect(cache_file(ws.root)) as db:
+        db.execute("UPDATE contents SET value = replace(value, '\"D\"', '\"C\"')")
+    assert summarize(ws.root, wanted, read) == first  # the damaged record: summarized again
+    assert asked[-1] == [good_id]
+    asked.clear()
+    assert summarize(ws.root, wanted, read, cache=False) == first
+    assert summarize(ws.root, wanted, read, cache=False) == first
+    assert asked == [sorted(wanted)] * 2  # --no-cache: neither read nor recorded

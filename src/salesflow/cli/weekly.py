@@ -52,6 +52,7 @@ def build_changes(ws: Workspace | Overview, cut: Cut, since: dt.date, until: dt.
     "moves")`): inside git, a commit's files are compared with the deals as
     they are now, and only the files changed since that commit are parsed.
     """
+    from salesflow.cli._common import use_cache
     from salesflow.files.workspace import Workspace
     from salesflow.reports.changes import changes as compute
     from salesflow.reports.changes import group_changes
@@ -62,11 +63,11 @@ def build_changes(ws: Workspace | Overview, cut: Cut, since: dt.date, until: dt.
     current = {item.path: item.deal for item in ws.deals}
 
     def then(day: dt.date) -> tuple[Then | None, dict[str, Any] | None]:
-        snap = deals_at(ws.root, process, day, current)
+        snap = deals_at(ws.root, process, day, current, cache=use_cache())
         if snap is None:
             return None, None
         info = {"commit": snap.commit, "date": snap.date.isoformat() if snap.date else None}
-        return Then(snap.date, snap.deals, frozenset(snap.invalid), snap.same,
+        return Then(snap.date, snap.deals, frozenset(snap.invalid), snap.same, snap.history,
                     snap.edited), info
 
     then_since, git_since = then(since)

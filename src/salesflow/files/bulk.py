@@ -62,17 +62,7 @@ def parse_one(path: str, rel: str, process: Process, *, keep: bool = False,
         if got is None:
             return Parsed(rel, None, None, [problem] if problem else [], cacheable=False)
         raw = got
-    deal: Deal | None = None
-    try:
-        parsed = yamlio.parse_data(raw, rel)
-        if isinstance(parsed, dict):
-            deal = Deal.model_validate(parsed)
-            if check_deal(deal, process):
-                deal = None
-    except (yamlio.YamlProblem, yamlio.NeedsMarks, ValidationError):
-        deal = None
-    except Exception:  # the slow way below says where and what
-        deal = None
+    deal, parsed = _fast(raw, rel, process)
     if deal is None:  # the slow way, for exact problems
         deal, problems = parse_deal(raw, rel, process)
         if deal is None:
@@ -80,6 +70,27 @@ def parse_one(path: str, rel: str, process: Process, *, keep: bool = False,
         parsed = yamlio.parse(raw, rel).data
     return Parsed(rel, row_of(deal, process, brief=brief),
                   encode_data(parsed) if data else None, [], deal if keep else None)
+
+
+def deal_of(raw: bytes, rel: str, process: Process) -> Deal | None:
+    """The valid deal of a file's bytes, or None: `parse_deal`'s deal, the fast way first."""
+    deal = _fast(raw, rel, process)[0]
+    return deal if deal is not None else parse_deal(raw, rel, process)[0]
+
+
+def _fast(raw: bytes, rel: str, process: Process) -> tuple[Deal | None, object]:
+    """(the deal, the parsed data) without marks; no deal when the slow way must say why."""
+    try:
+        parsed = yamlio.parse_data(raw, rel)
+        if isinstance(parsed, dict):
+            deal = Deal.model_validate(parsed)
+            if not check_deal(deal, process):
+                return deal, parsed
+    except (yamlio.YamlProblem, yamlio.NeedsMarks, ValidationError):
+        pass
+    except Exception:  # the slow way says where and what
+        pass
+    return None, None
 
 
 def row_of(deal: Deal, process: Process, *, brief: bool = False) -> Row:

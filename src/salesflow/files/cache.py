@@ -45,10 +45,10 @@ from typing import Any, NamedTuple
 from salesflow.model.summary import ROW_FIELDS, Row
 
 CACHE_ENV = "SALESFLOW_CACHE_DIR"
-FORMAT = 8  # 4: a checksum per row; 5: the moves and review facts of each deal;
+FORMAT = 9  # 4: a checksum per row; 5: the moves and review facts of each deal;
 # 6: review findings; 7: the moves column also holds the recorded field changes, and
 # moves and review have checksums of their own, so a report reads only what it needs;
-# 8: where each history's replay ends (`ends`)
+# 8: where each history's replay ends (`ends`); 9: deal files by content (`contents`)
 RACY_NS = 2_000_000_000  # FAT's 2-second mtime granularity is the coarsest in use
 
 _COLUMNS = ", ".join(ROW_FIELDS)
@@ -71,6 +71,14 @@ CREATE TABLE folders (path TEXT PRIMARY KEY, stat TEXT NOT NULL);
 CREATE TABLE names (path TEXT PRIMARY KEY, folder TEXT NOT NULL, id TEXT NOT NULL);
 CREATE INDEX names_by_id ON names (id);
 CREATE INDEX names_by_folder ON names (folder);
+-- Deal files by their content (git's blob id of their bytes), for `changes` inside
+-- git: a commit's files and the few changed since, summarized once. The same bytes
+-- always give the same outcome, so an entry never goes stale (the key covers the rest).
+CREATE TABLE contents (
+    id TEXT PRIMARY KEY,
+    value TEXT NOT NULL,    -- JSON [summary row, history tokens], or null: not a valid deal
+    sum INTEGER NOT NULL    -- text_sum() of value, tied to the id
+);
 """
 
 
@@ -356,6 +364,45 @@ class Store:
         except sqlite3.Error:
             self._forget()
             raise CacheUnusable from None
+
+    def contents(self, ids: Collection[str]) -> dict[str, Any]:
+        """The recorded outcomes of these contents (`files.contents`), by content id.
+
+        A row that fails its sum or does not decode is left out: its content
+        is summarized again.
+        """
+        found: dict[str, Any] = {}
+        if self._db is None or not ids:
+            return found
+        wanted = list(ids)
+        try:
+            for i in range(0, len(wanted), 500):
+                part = wanted[i:i + 500]
+                marks = ",".join("?" * len(part))
+                rows = self._db.execute(
+                    f"SELECT id, value, sum FROM contents WHERE id IN ({marks})", part)
+                for content, value, total in rows:
+                    if isinstance(value, str) and total == text_sum(content, value):
+                        with contextlib.suppress(ValueError):
+                            found[content] = json.loads(value)
+        except sqlite3.Error:
+            self._forget()
+            return {}
+        return found
+
+    def save_contents(self, values: dict[str, Any]) -> None:
+        """Record outcomes by content id, into an existing cache only; failures are silent."""
+        if self._db is None or self._fresh or not values:
+            return
+        rows = []
+        for content, value in values.items():
+            text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+            rows.append((content, text, text_sum(content, text)))
+        try:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO contents VALUES (?, ?, ?)", rows)
+        except sqlite3.Error:
+            self._forget()
 
     def save(self, process: str, entries: Iterable[Entry], removed: Collection[str],
              tree: Tree | None = None) -> None:

@@ -32,6 +32,7 @@ from salesflow.files.workspace import (
     Workspace,
     bad_id,
     deal_id_of,
+    id_of_rel,
     is_inside,
     outside,
     read_bytes,
@@ -53,10 +54,10 @@ if TYPE_CHECKING:
 
 def load_process(root: Path) -> Process:
     """The workspace's process; raises ProblemsError when `stages.yaml` is invalid."""
-    return _process_of(_process_bytes(root))
+    return _process_of(process_bytes(root))
 
 
-def _process_bytes(root: Path) -> bytes:
+def process_bytes(root: Path) -> bytes:
     raw, problem = read_bytes(root / PROCESS_FILE, PROCESS_FILE)
     if raw is None:
         raise ProblemsError([problem] if problem else [])
@@ -174,14 +175,14 @@ def validate_report(root: Path, files: list[Path] | None = None, *,
     walked = {item.rel for item in scanned if item.stat is not None}
     users: dict[str, list[str]] = {}
     for item in scanned:
-        users.setdefault(_stem(item.rel), []).append(item.rel)
+        users.setdefault(id_of_rel(item.rel), []).append(item.rel)
     account_targets = ([p for p in files if acc.is_account_path(root, p)]
                        if files is not None else None)
     targets = ([(root / item.rel, item.rel) for item in scanned] if files is None
                else [(p, relative(root, p)) for p in files if not acc.is_account_path(root, p)])
     readable: list[tuple[str, str]] = []
     for path, rel in targets:
-        deal_id = _stem(rel)
+        deal_id = id_of_rel(rel)
         refused = (([] if ID_RE.fullmatch(deal_id) else [bad_id(rel, path.name)])
                    if files is None and rel in walked else refusal(root, path, rel))
         if refused:
@@ -241,19 +242,12 @@ def load_overview(root: Path, *, cache: bool = True, facts: bool | str = False,
     return Overview(root, loaded.summary, deals, loaded.problems)
 
 
-def _stem(rel: str) -> str:
-    """The deal id of a relative path (`Path(rel).stem`, without making a Path)."""
-    name = rel[rel.rfind("/") + 1:]
-    dot = name.rfind(".")
-    return name[:dot] if dot > 0 else name
-
-
 def _by_folder(files: list[DealPath]) -> dict[str, list[tuple[str, str]]]:
     """(rel, id) of each deal file, by the folder holding it."""
     out: dict[str, list[tuple[str, str]]] = {}
     for item in files:
         rel = item.rel
-        out.setdefault(rel[:rel.rfind("/")], []).append((rel, _stem(rel)))
+        out.setdefault(rel[:rel.rfind("/")], []).append((rel, id_of_rel(rel)))
     return out
 
 
@@ -291,7 +285,7 @@ class _Load:
         self.keep_facts = keep_facts
         self.shared: dict[Any, Any] = {}  # one object per distinct owner, stage, date, ...
         seen_ns = time.time_ns()  # before any file is looked at: see cache.settled
-        raw = _process_bytes(root)
+        raw = process_bytes(root)
         folders: dict[str, str | None] | None = {} if cache else None
         files = scan_deals(root, seen_ns=seen_ns, folders=folders)
         if on_scan is not None:
@@ -328,7 +322,7 @@ class _Load:
             name = rel[rel.rfind("/") + 1:]
             if item.stat is None and not is_inside(deals_dir, root / rel):
                 early[rel] = [outside(rel)]
-            elif not ID_RE.fullmatch(_stem(rel)):
+            elif not ID_RE.fullmatch(id_of_rel(rel)):
                 early[rel] = [bad_id(rel, name)]
             else:
                 entry = cached.get(rel)
@@ -364,7 +358,7 @@ class _Load:
                 facts = self._summary(rel)
                 if facts is None:
                     continue
-            deal_id = _stem(rel)
+            deal_id = id_of_rel(rel)
             if deal_id in owner:
                 self.problems.append(Problem(
                     rel, 0, 0, _("deal id {id!r} is also used by {others}; ids (file names) must "

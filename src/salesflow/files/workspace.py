@@ -275,6 +275,13 @@ def deal_id_of(path: Path) -> str:
     return path.stem
 
 
+def id_of_rel(rel: str) -> str:
+    """The deal id of a relative path (`Path(rel).stem`, without making a Path)."""
+    name = rel[rel.rfind("/") + 1:]
+    dot = name.rfind(".")
+    return name[:dot] if dot > 0 else name
+
+
 def check_deal_id(deal_id: str) -> None:
     if not ID_RE.fullmatch(deal_id) or len(deal_id) > 120:
         raise UsageError(

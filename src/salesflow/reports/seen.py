@@ -27,7 +27,7 @@ from salesflow.reports.replay import Stepper
 from salesflow.reports.tracks import Fold, Track, fold, quiet_since, track_of
 
 if TYPE_CHECKING:
-    from salesflow.model.deal import Deal, HistoryEntry
+    from salesflow.model.deal import Deal
     from salesflow.model.facts import DealItem
     from salesflow.model.process import Process
     from salesflow.model.summary import ProcessSummary
@@ -39,15 +39,17 @@ class Then:
 
     `deals` by id, as `team.snapshot.deals_at` reads them: a file unchanged
     since the commit (its id in `same`) is the deal as it stands now, whole or
-    its summary; a file changed since is the commit's, and `edited` holds its
-    whole deal now, whose history is compared with the commit's.
+    its summary; a file changed since is the summary of the commit's file,
+    and its history then and now are in `history` and `edited`, as tokens
+    (`summary.history_tokens`), to compare the one with the other.
     """
 
     date: dt.date | None  # the commit's date; None: no commit that early
     deals: Mapping[str, Deal | DealSummary]
     invalid: frozenset[str] = frozenset()
     same: frozenset[str] = frozenset()
-    edited: Mapping[str, Deal] = field(default_factory=dict)
+    history: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    edited: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class Unexplained(Exception):
@@ -83,14 +85,15 @@ def on_day(track: Track | None, f: Fold | None, deal_id: str,
     return None, "git"  # no history and not in git then: it came later
 
 
-def _touched(entries: Sequence[HistoryEntry]) -> set[str]:
-    """The facts a run of history entries may change."""
+def _touched(tokens: Sequence[str]) -> set[str]:
+    """The facts a run of history entries may change (from their `history_tokens`)."""
     found: set[str] = set()
-    for entry in entries:
-        if entry.kind in ("move", "status"):
+    for token in tokens:
+        touch = token[:token.index(":")]
+        if touch == "stage":  # a move or a status change
             found |= {"stage", "status"}
-        elif entry.kind == "field" and entry.field is not None:
-            found.add("amount" if entry.field == "currency" else entry.field)
+        elif touch:
+            found.add(touch)
     return found
 
 
@@ -112,13 +115,13 @@ def _history_explains(track: Track, f: Fold, deal_id: str, old: Deal | DealSumma
               if getattr(then, name) != getattr(committed, name)}
     if not differ:
         return True
-    deal = commit.edited.get(deal_id)
-    if deal is None or isinstance(old, DealSummary):
+    before, now = commit.history.get(deal_id), commit.edited.get(deal_id)
+    if before is None or now is None:
         return False  # unchanged since the commit (or no longer readable): nothing added
-    n = len(old.history)
-    if deal.history[:n] != old.history:
+    n = len(before)
+    if now[:n] != before:
         return False  # the history itself was rewritten by hand
-    return differ <= _touched(deal.history[n:])
+    return differ <= _touched(now[n:])
 
 
 def observe(process: Process | ProcessSummary, deals: Sequence[DealItem], *,

@@ -16,9 +16,10 @@ import datetime as dt
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from salesflow.files.workspace import id_of_rel
 from salesflow.team.gitrepo import TIMEOUT, git, toplevel
 
 if TYPE_CHECKING:
@@ -34,9 +35,10 @@ class Snapshot:
     """The valid deals of one commit, by id; the ones that did not parse, by id.
 
     A deal whose file is unchanged since the commit (`same`) is the deal of
-    the file now, as the caller handed it in (whole or its summary); a deal
-    whose file changed since is parsed from the commit, and the whole deal
-    its file holds now is in `edited`.
+    the file now, as the caller handed it in (whole or its summary). A deal
+    whose file changed since is the summary of the commit's file, with its
+    history's tokens (`summary.history_tokens`) in `history`, and the tokens
+    of its history now in `edited`.
     """
 
     commit: str | None  # None: the repository has no commit on or before the day
@@ -44,7 +46,8 @@ class Snapshot:
     deals: dict[str, Deal | DealSummary] = field(default_factory=dict)
     invalid: tuple[str, ...] = ()
     same: frozenset[str] = frozenset()
-    edited: dict[str, Deal] = field(default_factory=dict)
+    history: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    edited: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def commit_on_or_before(top: Path, day: dt.date) -> tuple[str, dt.date] | None:
@@ -107,19 +110,24 @@ def changed_since(top: Path, commit: str, folder: str) -> set[str] | None:
 
 
 def deals_at(root: Path, process: Process | None, day: dt.date,
-             current: Mapping[str, Deal | DealSummary]) -> Snapshot | None:
+             current: Mapping[str, Deal | DealSummary], *, cache: bool = True,
+             ) -> Snapshot | None:
     """The workspace's deals at the last commit on or before `day`; None outside git.
 
     `current` holds every valid deal as its file stands now (a whole Deal or
     its cached summary), by path relative to the workspace. A file git says
     is unchanged since that commit is not read again: its deal then is its
     deal now, taken from `current` as it is (`Snapshot.same` names it), so a
-    week's changes over fifty thousand summaries parse only the few files
-    edited in the week. A file changed since is parsed as it was committed
-    and, when it is a summary in `current`, as it stands now too
-    (`Snapshot.edited`): its history then is compared with its history now.
+    week's changes over fifty thousand summaries read only the few files
+    edited in the week. A file changed since is summarized as it was
+    committed, with its history's tokens (`Snapshot.history`), and the tokens
+    of its history now (`Snapshot.edited`), through the cache of contents
+    (`files.contents`; `cache=False` neither reads nor records it).
     `process` (None: read from the workspace) is needed only to parse.
     """
+    from salesflow.files.contents import content_id, read_files, summarize
+    from salesflow.model.summary import DealSummary, history_tokens
+
     top = toplevel(root)
     if top is None:
         return None
@@ -127,71 +135,64 @@ def deals_at(root: Path, process: Process | None, day: dt.date,
     if found is None:
         return Snapshot(None, None)
     sha, date = found
-    base = PurePosixPath(root.resolve().relative_to(top).as_posix())
-    folder = (base / "deals").as_posix() if str(base) != "." else "deals"
-    paths = blobs(top, sha, folder)
-    changed = changed_since(top, sha, folder) if current else None
-
-    def rel_of(path: str) -> str:
-        return PurePosixPath(path).relative_to(base).as_posix() if str(base) != "." else path
-
+    base = root.resolve().relative_to(top).as_posix()
+    prefix = "" if base == "." else f"{base}/"  # of the workspace, in the repository
+    paths = blobs(top, sha, f"{prefix}deals")
+    changed = changed_since(top, sha, f"{prefix}deals") if current else None
+    cut = len(prefix)  # every path git lists is under the workspace's deals folder
     same = {p for p in paths if changed is not None and p not in changed
-            and rel_of(p) in current}
-    todo = {p: b for p, b in paths.items() if p not in same}
-    contents = read_blobs(top, list(set(todo.values())))
-    parse = _Parser(root, process)
-    now_of = {PurePosixPath(rel).stem: rel for rel in current} if todo else {}
+            and p[cut:] in current}
+    todo = sorted((p, b) for p, b in paths.items() if p not in same)
+
+    # The files now of the ids changed since: whole deals give their tokens;
+    # the others are read, and summarized by content like the commit's blobs.
+    now_of = {id_of_rel(rel): rel for rel in current} if todo else {}
+    now_tokens: dict[str, tuple[str, ...]] = {}
+    to_read = []
+    for path, _blob in todo:
+        rel = now_of.get(id_of_rel(path))
+        if rel is not None:
+            deal = current[rel]
+            if isinstance(deal, DealSummary):
+                to_read.append(rel)
+            else:
+                now_tokens[rel] = history_tokens(deal)
+    now_raw = read_files(root, to_read)
+    now_ids = {rel: content_id(raw) for rel, raw in now_raw.items()}
+    by_id = {now_ids[rel]: raw for rel, raw in now_raw.items()}
+    wanted = {blob: path[cut:] for path, blob in todo} | {c: rel for rel, c in now_ids.items()}
+
+    def read(ids: list[str]) -> dict[str, bytes]:
+        got = {i: by_id[i] for i in ids if i in by_id}
+        return got | read_blobs(top, [i for i in ids if i not in by_id])
+
+    known = summarize(root, wanted, read, cache=cache, process=process)
+    for rel, content in now_ids.items():
+        now = known.get(content)
+        if now is not None:  # else changed since the load read it: no history to compare
+            now_tokens[rel] = now.history
+
     deals: dict[str, Deal | DealSummary] = {}
     unchanged: set[str] = set()
-    edited: dict[str, Deal] = {}
+    history: dict[str, tuple[str, ...]] = {}
+    edited: dict[str, tuple[str, ...]] = {}
     invalid: list[str] = []
     for path, blob in sorted(paths.items()):
-        rel = rel_of(path)
-        deal_id = PurePosixPath(path).stem
+        deal_id = id_of_rel(path)
         unchanged.discard(deal_id)  # of two files of one id, the last in path order stands
+        history.pop(deal_id, None)
         edited.pop(deal_id, None)
         if path in same:
-            deals[deal_id] = current[rel]
+            deals[deal_id] = current[path[cut:]]
             unchanged.add(deal_id)
             continue
-        raw = contents.get(blob)
-        deal = parse.committed(raw, rel) if raw is not None else None
-        if deal is None:
+        then = known.get(blob)
+        if then is None:
             invalid.append(deal_id)
             continue
-        deals[deal_id] = deal
-        if deal_id in now_of:  # the file now, whole, to compare its history with this one
-            whole = parse.now(now_of[deal_id], current[now_of[deal_id]])
-            if whole is not None:
-                edited[deal_id] = whole
-    return Snapshot(sha, date, deals, tuple(invalid), frozenset(unchanged), edited)
-
-
-class _Parser:
-    """Parses the files of a snapshot: a commit's blobs, and the few files as they are now."""
-
-    def __init__(self, root: Path, process: Process | None) -> None:
-        self.root = root
-        self.process = process
-
-    def _process(self) -> Process:
-        if self.process is None:  # read only when a file must be parsed
-            from salesflow.files.load import load_process
-
-            self.process = load_process(self.root)
-        return self.process
-
-    def committed(self, raw: bytes, rel: str) -> Deal | None:
-        from salesflow.files.parse import parse_deal
-
-        return parse_deal(raw, rel, self._process())[0]
-
-    def now(self, rel: str, deal: Deal | DealSummary) -> Deal | None:
-        """The whole deal of the file `rel` as it stands now (None: no longer valid)."""
-        from salesflow.files.load import load_deal_file
-        from salesflow.model.summary import DealSummary
-
-        if not isinstance(deal, DealSummary):
-            return deal
-        item = load_deal_file(self.root, self.root / rel, self._process())[0]
-        return item.deal if item is not None else None
+        deals[deal_id] = then.summary
+        history[deal_id] = then.history
+        rel = now_of.get(deal_id)
+        if rel is not None and rel in now_tokens:
+            edited[deal_id] = now_tokens[rel]
+    return Snapshot(sha, date, deals, tuple(invalid), frozenset(unchanged), history, edited)
