@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import salesflow
 from salesflow.files import bulk, cache, workspace
@@ -356,16 +358,23 @@ def test_no_cache_bypasses_it(pipeline: WS) -> None:
 
 
 def _poison(db: Path, *, resum: bool) -> None:
+    """Set acme's cached amount to 1 (and, with `resum`, its checksum to match)."""
+    import json
+
     from salesflow.model.summary import ROW_FIELDS
 
     with sqlite3.connect(db) as conn:
-        conn.execute("UPDATE files SET amount = '1' WHERE path = 'deals/acme.yaml'")
+        path, stat, problems, has_data, summary = conn.execute(
+            "SELECT path, stat, problems, data IS NOT NULL, summary FROM files "
+            "WHERE path = 'deals/acme.yaml'").fetchone()
+        cells = json.loads(summary)
+        assert cells[ROW_FIELDS.index("amount")] == "1250000"
+        cells[ROW_FIELDS.index("amount")] = "1"
+        summary = json.dumps(cells).encode()
+        conn.execute("UPDATE files SET summary = ? WHERE path = 'deals/acme.yaml'", (summary,))
         if resum:
-            row = conn.execute(f"SELECT path, stat, problems, data IS NOT NULL, "
-                               f"{', '.join(ROW_FIELDS)} FROM files "
-                               "WHERE path = 'deals/acme.yaml'").fetchone()
             conn.execute("UPDATE files SET sum = ? WHERE path = 'deals/acme.yaml'",
-                         (cache.row_sum(*row[:4], row[4:]),))
+                         (cache.row_sum(path, stat, problems, has_data, summary),))
 
 
 def test_a_wrong_value_in_a_cache_row_is_never_served(pipeline: WS) -> None:
@@ -614,3 +623,15 @@ def test_a_wrong_long_column_is_never_served(pipeline: WS, column: str,
     assert changed == 1
     assert pipeline.run(*command).stdout == truth
     assert pipeline.run("funnel", "--format", "json").exit_code == 1  # the broken deal only
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text()), min_size=len(cache.ROW_FIELDS),
+                max_size=len(cache.ROW_FIELDS)))
+def test_a_summary_row_reads_back_as_it_was_written(cells: list[str | None]) -> None:
+    """Any texts, lone surrogates included (json's escapes when orjson will not write them)."""
+    summary, moves, review = cache.encode_row(tuple(cells))
+    assert isinstance(summary, bytes)
+    assert cache.decode_row(summary, moves, review) == cells
+    lone = cache.encode_row(("\ud800",) * len(cells))[0]
+    assert lone.isascii() and cache.decode_row(lone, None, None)[0] == "\ud800"

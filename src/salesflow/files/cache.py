@@ -37,7 +37,7 @@ import os
 import sqlite3
 import sys
 import zlib
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -45,25 +45,27 @@ from typing import Any, NamedTuple
 from salesflow.model.summary import ROW_FIELDS, Row
 
 CACHE_ENV = "SALESFLOW_CACHE_DIR"
-FORMAT = 9  # 4: a checksum per row; 5: the moves and review facts of each deal;
+FORMAT = 10  # 4: a checksum per row; 5: the moves and review facts of each deal;
 # 6: review findings; 7: the moves column also holds the recorded field changes, and
 # moves and review have checksums of their own, so a report reads only what it needs;
-# 8: where each history's replay ends (`ends`); 9: deal files by content (`contents`)
+# 8: where each history's replay ends (`ends`); 9: deal files by content (`contents`);
+# 10: a summary's short fields in one JSON column, read and checked in one C call each
 RACY_NS = 2_000_000_000  # FAT's 2-second mtime granularity is the coarsest in use
 
-_COLUMNS = ", ".join(ROW_FIELDS)
-_SCHEMA = f"""
+_SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE files (
     path TEXT PRIMARY KEY,
     stat TEXT NOT NULL,     -- stat_key() of the file before it was read
     problems TEXT,          -- JSON [[line, col, message, code], ...]; NULL when valid
     data BLOB,              -- zlib(JSON) of the parsed file (see encode_data), if kept
-    sum INTEGER NOT NULL,   -- row_sum() of path, stat, problems and the summary
+    sum INTEGER NOT NULL,   -- row_sum() of path, stat, problems, data's presence, summary
     dsum INTEGER,           -- zlib.crc32 of data
-    msum INTEGER,           -- text_sum() of moves (read by stats, trend, changes only)
-    rsum INTEGER,           -- text_sum() of review (read by review only)
-    {", ".join(f"{name} TEXT" for name in ROW_FIELDS)}
+    summary BLOB,           -- JSON of the summary row (ROW_FIELDS order), moves and review null
+    moves TEXT,             -- the row's moves (read by stats, trend, changes only)
+    msum INTEGER,           -- text_sum() of moves
+    review TEXT,            -- the row's review facts (read by review only)
+    rsum INTEGER            -- text_sum() of review
 );
 -- Every deal file's name, and the stat of every folder as it was when listed: a
 -- command on one deal finds it here, after checking only that no folder changed.
@@ -278,7 +280,7 @@ class Store:
         self._db, self._fresh = db, False
         self.process = meta.get("process")
 
-    def entries(self, convert: Callable[[Row], Any], facts: bool | str = True,
+    def entries(self, convert: Callable[[Sequence[Any]], Any], facts: bool | str = True,
                 ) -> dict[str, Cached]:
         """Every cached file by workspace-relative path (empty when unusable).
 
@@ -291,13 +293,11 @@ class Store:
             return {}
         moves = facts is True or facts == "moves"
         review = facts is True or facts == "review"
-        columns = ", ".join(name if (name != "moves" or moves) and (name != "review" or review)
-                            else "NULL" for name in ROW_FIELDS)
         try:
             cursor = self._db.execute(
-                f"SELECT path, stat, problems, data IS NOT NULL, sum, "
-                f"{'msum' if moves else 'NULL'}, {'rsum' if review else 'NULL'}, {columns} "
-                "FROM files")
+                "SELECT path, stat, problems, data IS NOT NULL, sum, summary, "
+                f"{'moves, msum' if moves else 'NULL, NULL'}, "
+                f"{'review, rsum' if review else 'NULL, NULL'} FROM files")
             found: dict[str, Cached] = {}
             for r in cursor:
                 entry = _checked(r, convert, moves, review)
@@ -555,24 +555,50 @@ class CacheUnusable(Exception):
     """The cache failed half-way through a read: the caller reloads without it."""
 
 
-_INSERT = (f"INSERT OR REPLACE INTO files (path, stat, problems, data, sum, dsum, msum, rsum, "
-           f"{_COLUMNS}) VALUES ({', '.join('?' * (8 + len(ROW_FIELDS)))})")
+_INSERT = ("INSERT OR REPLACE INTO files (path, stat, problems, data, sum, dsum, summary, "
+           "moves, msum, review, rsum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 _MOVES, _REVIEW = ROW_FIELDS.index("moves"), ROW_FIELDS.index("review")
 
 
-def row_sum(path: Any, stat: Any, problems: Any, has_data: Any, row: Iterable[Any]) -> int:
+def row_sum(path: Any, stat: Any, problems: Any, has_data: Any, summary: bytes | None) -> int:
     """A CRC of everything a row vouches for: a row edited, truncated or swapped fails it.
 
     Not a defence against someone who can write the cache (they can recompute
     it) but against a damaged or hand-edited file: a row that fails is dropped
     and its deal file parsed again, never served. The long `moves` and
     `review` columns are left to sums of their own (`text_sum`), so that the
-    reports that do not read them do not fetch or hash them either.
+    reports that do not read them do not fetch or hash them either; the
+    summary's other fields are one JSON text (`encode_row`), hashed in one call.
     """
+    head = f"{path}\x1f{stat}\x1f{problems}\x1f{1 if has_data else 0}\x1f{summary is None}"
+    return zlib.crc32(summary or b"", zlib.crc32(head.encode("utf-8", "surrogatepass")))
+
+
+def encode_row(row: Row) -> tuple[bytes, str | None, str | None]:
+    """(the summary column, moves, review) of a summary row."""
+    import orjson
+
     cells = list(row)
+    moves, review = cells[_MOVES], cells[_REVIEW]
     cells[_MOVES] = cells[_REVIEW] = None
-    text = "\x1f".join(map(repr, (path, stat, problems, bool(has_data), *cells)))
-    return zlib.crc32(text.encode("utf-8", "surrogatepass"))
+    try:
+        return orjson.dumps(cells), moves, review
+    except orjson.JSONEncodeError:  # a lone surrogate: json writes it escaped, in ASCII
+        return json.dumps(cells).encode("ascii"), moves, review
+
+
+def decode_row(summary: bytes, moves: str | None, review: str | None) -> list[Any]:
+    """The row `encode_row` was given (moves and review as read, or None when not)."""
+    import orjson
+
+    try:
+        cells = orjson.loads(summary)
+    except ValueError:  # what orjson refuses (an escaped lone surrogate), json reads
+        cells = json.loads(summary)
+    if not isinstance(cells, list) or len(cells) != len(ROW_FIELDS):
+        raise ValueError("not a summary row")
+    cells[_MOVES], cells[_REVIEW] = moves, review
+    return cells
 
 
 def text_sum(path: str, text: str | None) -> int | None:
@@ -582,30 +608,33 @@ def text_sum(path: str, text: str | None) -> int | None:
     return zlib.crc32(f"{path}\x1f{text}".encode("utf-8", "surrogatepass"))
 
 
-def _checked(r: tuple[Any, ...], convert: Callable[[Row], Any], moves: bool = True,
+def _checked(r: tuple[Any, ...], convert: Callable[[Sequence[Any]], Any], moves: bool = True,
              review: bool = True) -> Cached | None:
     """A row read back as an entry, or None when it fails its checksums or does not convert."""
-    path, stat, problems, has_data, total, msum, rsum, *row = r
+    path, stat, problems, has_data, total, summary, mtext, msum, rtext, rsum = r
     try:
-        if total != row_sum(path, stat, problems, has_data, row):
+        if total != row_sum(path, stat, problems, has_data, summary):
             return None
-        if moves and msum != text_sum(path, row[_MOVES]):
+        if moves and msum != text_sum(path, mtext):
             return None
-        if review and rsum != text_sum(path, row[_REVIEW]):
+        if review and rsum != text_sum(path, rtext):
             return None
         if problems is not None:
             problems_of((stat, problems))
             return (stat, problems, has_data, None)
-        return (stat, problems, has_data, convert(tuple(row)))
+        return (stat, problems, has_data, convert(decode_row(summary, mtext, rtext)))
     except Exception:  # a row that passed its sum yet does not decode: parse the file
         return None
 
 
 def _values(entry: Entry) -> tuple[Any, ...]:
-    row = entry.row if entry.row is not None else (None,) * len(ROW_FIELDS)
+    summary: bytes | None = None
+    moves = review = None
+    if entry.row is not None:
+        summary, moves, review = encode_row(entry.row)
     problems = None if entry.problems is None else json.dumps(entry.problems,
                                                               ensure_ascii=False)
-    total = row_sum(entry.path, entry.stat, problems, entry.data is not None, row)
+    total = row_sum(entry.path, entry.stat, problems, entry.data is not None, summary)
     dsum = None if entry.data is None else zlib.crc32(entry.data)
-    return (entry.path, entry.stat, problems, entry.data, total, dsum,
-            text_sum(entry.path, row[_MOVES]), text_sum(entry.path, row[_REVIEW]), *row)
+    return (entry.path, entry.stat, problems, entry.data, total, dsum, summary,
+            moves, text_sum(entry.path, moves), review, text_sum(entry.path, review))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -236,7 +237,7 @@ def from_row(deal_id: str, path: str, row: Row | tuple[Any, ...],
     return _new(SummaryFile, (deal_id, path, summary_of(row, shared, keep=keep)))
 
 
-def summary_of(row: Row | tuple[Any, ...], shared: dict[Any, Any] | None = None,
+def summary_of(row: Sequence[Any], shared: dict[Any, Any] | None = None,
                *, keep: bool | str = True) -> DealSummary:
     """The summary of a row; exact: Decimal and ISO dates read back as they were.
 
