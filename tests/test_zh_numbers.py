@@ -15,6 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from salesflow.model import i18n
 from salesflow.output import numbers
@@ -129,3 +131,31 @@ def test_dates_in_prose() -> None:
         assert numbers.money(None) == "—"
     with i18n.using("en"):
         assert numbers.day(day) == "2027-03-31"
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.one_of(st.integers(min_value=-10**21, max_value=10**21).map(Decimal),
+                       st.decimals(min_value=-10**12, max_value=10**12, places=2),
+                       st.just(Decimal("-0")), st.just(Decimal("-0.4"))),
+       currency=st.sampled_from([None, "CNY", "USD", "EUR", "JPY", "GBP", "HKD", "XYZ"]))
+def test_chinese_money_is_babels_text_without_asking_babel_each_time(
+        value: Decimal, currency: str | None) -> None:
+    """`money` groups the digits itself around Babel's sign and symbol, asked once."""
+    from decimal import ROUND_HALF_UP
+
+    whole = value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    with i18n.using("zh"):
+        assert numbers.money(value, currency) == numbers._babel_money(
+            whole, "zh_Hans_CN", currency)
+
+
+def test_a_locale_that_writes_digits_its_own_way_is_left_to_babel(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    numbers._shapes.cache_clear()
+    monkeypatch.setattr(numbers, "_babel_money", lambda whole, locale, currency: f"<{whole}>")
+    try:
+        with i18n.using("zh"):
+            assert numbers._shapes("zh_Hans_CN", "CNY") is None
+            assert numbers.money(Decimal(1234), "CNY") == "<1234>"
+    finally:
+        numbers._shapes.cache_clear()
