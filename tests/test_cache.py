@@ -635,3 +635,16 @@ def test_a_summary_row_reads_back_as_it_was_written(cells: list[str | None]) -> 
     assert cache.decode_row(summary, moves, review) == cells
     lone = cache.encode_row(("\ud800",) * len(cells))[0]
     assert lone.isascii() and cache.decode_row(lone, None, None)[0] == "\ud800"
+
+
+def test_every_module_and_translation_of_salesflow_is_in_the_code_fingerprint() -> None:
+    """An edit to a model, a check or a translation empties the cache, not only one to files/."""
+    package = Path(salesflow.__file__).resolve().parent
+    found = cache.code_fingerprint()
+    assert "model/deal.py:" in found and "method/health.py:" in found
+    assert "locale/zh_Hans/LC_MESSAGES/salesflow.mo:" in found
+    for path in [*package.rglob("*.py"), *package.rglob("*.mo")]:
+        if "__pycache__" not in path.parts:
+            st = path.stat()
+            rel = path.relative_to(package).as_posix()
+            assert f"{rel}:{st.st_size}:{st.st_mtime_ns}" in found, rel

@@ -176,22 +176,19 @@ def cache_key(process_raw: bytes) -> str:
 
 
 def code_fingerprint() -> str:
-    """Size and mtime of salesflow's own modules and of the parsing libraries.
+    """Size and mtime of salesflow's own modules and translations, and of the parsing libraries.
 
-    Validation rules live in code: an upgraded (or, for a developer, edited)
-    salesflow, pydantic or pyyaml may judge the same bytes differently, even
-    where the version number did not move.
+    Validation rules live in code (the models, the checks, the review's
+    findings, the summaries), and cached problems are sentences from the
+    translations: an upgraded (or, for a developer, edited) salesflow,
+    pydantic or pyyaml may judge or say the same bytes differently, even where
+    the version number did not move. Every module of the package counts,
+    wherever it sits: a hundred-odd stats, well under a millisecond.
     """
     import importlib.util
 
-    parts = []
-    package = Path(__file__).resolve().parent
-    for folder in (package, package / "cli"):
-        with contextlib.suppress(OSError), os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.name.endswith(".py"):
-                    st = entry.stat()
-                    parts.append(f"{entry.name}:{st.st_size}:{st.st_mtime_ns}")
+    parts: list[str] = []
+    _modules(str(Path(__file__).resolve().parent.parent), "", parts)
     for name in ("pydantic", "pydantic_core", "yaml"):
         spec = importlib.util.find_spec(name)
         origin = spec.origin if spec else None
@@ -201,6 +198,18 @@ def code_fingerprint() -> str:
             found = None
         parts.append(f"{name}:{found.st_size}:{found.st_mtime_ns}" if found else f"{name}:-")
     return "|".join(sorted(parts))
+
+
+def _modules(folder: str, rel: str, parts: list[str]) -> None:
+    """`rel/name:size:mtime` of every module and translation under `folder`, into `parts`."""
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    _modules(entry.path, f"{rel}{entry.name}/", parts)
+            elif entry.name.endswith((".py", ".mo")):
+                st = entry.stat()
+                parts.append(f"{rel}{entry.name}:{st.st_size}:{st.st_mtime_ns}")
 
 
 # ---------------------------------------------------------- the parsed data
