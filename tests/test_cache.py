@@ -27,7 +27,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import salesflow
-from salesflow.files import bulk, cache, workspace
+from salesflow.files import bulk, cache, cache_rows, workspace
 from salesflow.files.bulk import summarize_file
 from salesflow.files.load import load_overview, load_workspace
 from salesflow.files.workspace import Overview, files_of_id
@@ -374,7 +374,7 @@ def _poison(db: Path, *, resum: bool) -> None:
         conn.execute("UPDATE files SET summary = ? WHERE path = 'deals/acme.yaml'", (summary,))
         if resum:
             conn.execute("UPDATE files SET sum = ? WHERE path = 'deals/acme.yaml'",
-                         (cache.row_sum(path, stat, problems, has_data, summary),))
+                         (cache_rows.row_sum(path, stat, problems, has_data, summary),))
 
 
 def test_a_wrong_value_in_a_cache_row_is_never_served(pipeline: WS) -> None:
@@ -626,15 +626,15 @@ def test_a_wrong_long_column_is_never_served(pipeline: WS, column: str,
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.one_of(st.none(), st.text()), min_size=len(cache.ROW_FIELDS),
-                max_size=len(cache.ROW_FIELDS)))
+@given(st.lists(st.one_of(st.none(), st.text()), min_size=len(cache_rows.ROW_FIELDS),
+                max_size=len(cache_rows.ROW_FIELDS)))
 def test_a_summary_row_reads_back_as_it_was_written(cells: list[str | None]) -> None:
     """Any texts, lone surrogates included (json's escapes when orjson will not write them)."""
-    summary, moves, review = cache.encode_row(tuple(cells))
+    summary, moves, review = cache_rows.encode_row(tuple(cells))
     assert isinstance(summary, bytes)
-    assert cache.decode_row(summary, moves, review) == cells
-    lone = cache.encode_row(("\ud800",) * len(cells))[0]
-    assert lone.isascii() and cache.decode_row(lone, None, None)[0] == "\ud800"
+    assert cache_rows.decode_row(summary, moves, review) == cells
+    lone = cache_rows.encode_row(("\ud800",) * len(cells))[0]
+    assert lone.isascii() and cache_rows.decode_row(lone, None, None)[0] == "\ud800"
 
 
 def test_every_module_and_translation_of_salesflow_is_in_the_code_fingerprint() -> None:

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from salesflow.files import bulk, yamlio
-from salesflow.files.cache import decode_data, encode_data
+from salesflow.files.cache_rows import decode_data, encode_data
 from salesflow.files.load import load_workspace
 from salesflow.files.parse import parse_deal
 from salesflow.model.process import Process

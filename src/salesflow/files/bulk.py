@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from pydantic import ValidationError
 
 from salesflow.files import yamlio
-from salesflow.files.cache import encode_data
+from salesflow.files.cache_rows import encode_data
 from salesflow.files.guard import read_regular
 from salesflow.files.parse import parse_deal
 from salesflow.files.workspace import MAX_FILE_BYTES, read_bytes

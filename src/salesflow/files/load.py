@@ -46,7 +46,8 @@ from salesflow.model.ids import ID_RE
 
 if TYPE_CHECKING:
     from salesflow.files.bulk import Parsed
-    from salesflow.files.cache import Cached, Entry, Store
+    from salesflow.files.cache import Store
+    from salesflow.files.cache_rows import Cached, Entry
     from salesflow.model.deal import Deal, DealFile
     from salesflow.model.process import Process
     from salesflow.model.summary import DealSummary, ProcessSummary
@@ -278,6 +279,7 @@ class _Load:
                  keep_facts: bool | str = False,
                  on_scan: Callable[[list[DealPath]], None] | None = None) -> None:
         from salesflow.files import cache as cache_module
+        from salesflow.files import cache_rows
         from salesflow.model.summary import ProcessSummary, summary_of
 
         self.root = root
@@ -313,7 +315,7 @@ class _Load:
 
         # Which files the cache vouches for, and which must be parsed.
         stat_at, problems_at, data_at = (
-            cache_module.STAT, cache_module.PROBLEMS, cache_module.HAS_DATA)
+            cache_rows.STAT, cache_rows.PROBLEMS, cache_rows.HAS_DATA)
         deals_dir = root / DEALS_DIR
         early: dict[str, list[Problem]] = {}  # problems found without reading the file
         todo: list[DealPath] = []
@@ -346,7 +348,7 @@ class _Load:
         self.problems: list[Problem] = []
         self.valid: list[tuple[str, str, DealSummary]] = []
         owner: dict[str, str] = {}
-        summary_at = cache_module.SUMMARY
+        summary_at = cache_rows.SUMMARY
         for item in files:
             rel = item.rel
             if rel in early:
@@ -381,7 +383,7 @@ class _Load:
         if not todo:  # before importing the parser: it brings YAML and pydantic
             return
         from salesflow.files import bulk
-        from salesflow.files.cache import Entry
+        from salesflow.files.cache_rows import Entry
 
         assert self.process is not None
         recordable = {item.rel: item.stat for item in todo if item.settled}
@@ -397,7 +399,7 @@ class _Load:
 
     def _summary(self, rel: str) -> DealSummary | None:
         """The summary of a valid file; a problem file's problems go to `problems`."""
-        from salesflow.files.cache import SUMMARY, problems_of
+        from salesflow.files.cache_rows import SUMMARY, problems_of
         from salesflow.model.summary import summary_of
 
         result = self.parsed.get(rel)
@@ -415,7 +417,8 @@ class _Load:
     def deals(self) -> dict[str, Deal]:
         """The Deal of every valid file, by relative path (for `full` loads)."""
         from salesflow.files import bulk
-        from salesflow.files.cache import CacheUnusable, decode_data
+        from salesflow.files.cache import CacheUnusable
+        from salesflow.files.cache_rows import decode_data
         from salesflow.model.deal import Deal
 
         assert self.process is not None
