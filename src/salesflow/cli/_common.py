@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import typer
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     from salesflow.files.workspace import Overview, Workspace
     from salesflow.model.deal import DealFile
     from salesflow.model.errors import Problem
@@ -132,7 +134,7 @@ def load(*, strict: bool = False) -> Workspace:
     """Load the workspace; report invalid deals on stderr (or fail when strict)."""
     from salesflow.files.load import load_workspace
 
-    ws = load_workspace(root(), cache=use_cache())
+    ws = load_workspace(root(), cache=use_cache(), progress=reading)
     _report(ws.problems, strict)
     return ws
 
@@ -145,9 +147,26 @@ def overview(*, strict: bool = False, facts: bool | str = False) -> Overview:
     """
     from salesflow.files.load import load_overview
 
-    loaded = load_overview(root(), cache=use_cache(), facts=facts)
+    loaded = load_overview(root(), cache=use_cache(), facts=facts, progress=reading)
     _report(loaded.problems, strict)
     return loaded
+
+
+# From this many files to parse, a terminal shows a progress bar: about a second's work.
+PROGRESS_FROM = 1000
+
+
+def reading(total: int) -> AbstractContextManager[Callable[[int], None]]:
+    """A progress bar on a terminal's stderr while `total` deal files are parsed.
+
+    A cold report of a big workspace (after a `git pull` that changed many
+    files, or an upgrade, which empties the cache) parses for many seconds:
+    the bar says why nothing shows yet. Nothing when stderr is not a terminal.
+    """
+    from salesflow.model.i18n import _
+    from salesflow.output.render import output
+
+    return output.progress(total, _("reading deal files"), minimum=PROGRESS_FROM)
 
 
 def _report(problems: list[Problem], strict: bool) -> None:

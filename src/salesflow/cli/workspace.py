@@ -158,7 +158,7 @@ def validate(
                 raise UsageError(_("no such file or folder: {path}").format(path=p))
     from salesflow.cli import _common
 
-    report = validate_report(base, files, today=_common.today())
+    report = validate_report(base, files, today=_common.today(), progress=_common.reading)
     checked, problems = report.deals, report.problems
 
     if fmt == Format.json:

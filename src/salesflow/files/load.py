@@ -18,7 +18,7 @@ import gc
 import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,6 +51,22 @@ if TYPE_CHECKING:
     from salesflow.model.deal import Deal, DealFile
     from salesflow.model.process import Process
     from salesflow.model.summary import DealSummary, ProcessSummary
+
+
+# Shows the parsing of many files to a person: given how many files, a context that
+# yields `advance(n)` (the CLI passes `output.progress`; None shows nothing).
+Progress = Callable[[int], AbstractContextManager[Callable[[int], None]]]
+
+
+def _advancing(progress: Progress | None, total: int,
+               ) -> AbstractContextManager[Callable[[int], None]]:
+    if progress is None or not total:
+        return nullcontext(_no_advance)
+    return progress(total)
+
+
+def _no_advance(n: int) -> None:
+    return None
 
 
 def load_process(root: Path) -> Process:
@@ -89,17 +105,19 @@ def load_deal_file(root: Path, path: Path, process: Process) -> tuple[DealFile |
     return (DealFile(deal_id, rel, deal) if deal is not None else None), problems
 
 
-def load_workspace(root: Path, *, cache: bool = True) -> Workspace:
+def load_workspace(root: Path, *, cache: bool = True,
+                   progress: Progress | None = None) -> Workspace:
     """The process and every deal; invalid deals become problems, not exceptions.
 
     Files the cache vouches for are rebuilt from their cached data (validation
-    without parsing); the others are parsed, in parallel when there are many.
-    `cache=False` reads every file afresh and leaves the cache alone.
+    without parsing); the others are parsed, in parallel when there are many,
+    shown through `progress`. `cache=False` reads every file afresh and leaves
+    the cache alone.
     """
     from salesflow.model.deal import DealFile
 
     with _no_gc():
-        loaded = _Load(root, cache=cache, full=True)
+        loaded = _Load(root, cache=cache, full=True, progress=progress)
         assert loaded.process is not None
         ws = Workspace(root=root, process=loaded.process, problems=loaded.problems)
         deals = loaded.deals()
@@ -146,7 +164,8 @@ def _dated(root: Path, rows: list[tuple[str, Any]], process: Process,
 
 
 def validate_report(root: Path, files: list[Path] | None = None, *,
-                    today: dt.date | None = None) -> Validation:
+                    today: dt.date | None = None,
+                    progress: Progress | None = None) -> Validation:
     """`validate_files` with the account files and the deals' links to them.
 
     With `today`, a valid deal is also held against the day (history dated
@@ -197,10 +216,12 @@ def validate_report(root: Path, files: list[Path] | None = None, *,
                 "unique").format(id=deal_id, others=", ".join(others)),
                                     "duplicate-id"))
     rows: list[tuple[str, Any]] = []
-    for result in bulk.parse_files(readable, process, brief=True):  # rows never cached
-        problems.extend(result.problems)
-        if result.row is not None:
-            rows.append((result.rel, result.row))
+    with _advancing(progress, len(readable)) as advance:
+        for result in bulk.parse_files(readable, process, brief=True):  # rows never cached
+            advance(1)
+            problems.extend(result.problems)
+            if result.row is not None:
+                rows.append((result.rel, result.row))
     if today is not None:
         problems.extend(_dated(root, rows, process, today))
     report = Validation(deals=len(targets))
@@ -223,7 +244,8 @@ def validate_report(root: Path, files: list[Path] | None = None, *,
 
 
 def load_overview(root: Path, *, cache: bool = True, facts: bool | str = False,
-                  on_scan: Callable[[list[DealPath]], None] | None = None) -> Overview:
+                  on_scan: Callable[[list[DealPath]], None] | None = None,
+                  progress: Progress | None = None) -> Overview:
     """The process and a summary of every valid deal, with every problem found.
 
     What a report over many deals needs: when the cache vouches for every
@@ -233,12 +255,13 @@ def load_overview(root: Path, *, cache: bool = True, facts: bool | str = False,
     and `review`; the other reports do without, and hold less): True both,
     "moves" or "review" the one. `on_scan` is handed the deal files found,
     before any is read: the board notes each file's identity then, without a
-    second scan of its own.
+    second scan of its own. `progress` shows the files being parsed, if any.
     """
     from salesflow.model.summary import SummaryFile
 
     with _no_gc():
-        loaded = _Load(root, cache=cache, full=False, keep_facts=facts, on_scan=on_scan)
+        loaded = _Load(root, cache=cache, full=False, keep_facts=facts, on_scan=on_scan,
+                       progress=progress)
         deals = [SummaryFile(*valid) for valid in loaded.valid]
     return Overview(root, loaded.summary, deals, loaded.problems)
 
@@ -277,7 +300,8 @@ class _Load:
 
     def __init__(self, root: Path, *, cache: bool, full: bool,
                  keep_facts: bool | str = False,
-                 on_scan: Callable[[list[DealPath]], None] | None = None) -> None:
+                 on_scan: Callable[[list[DealPath]], None] | None = None,
+                 progress: Progress | None = None) -> None:
         from salesflow.files import cache as cache_module
         from salesflow.files import cache_rows
         from salesflow.model.summary import ProcessSummary, summary_of
@@ -285,6 +309,7 @@ class _Load:
         self.root = root
         self.full = full
         self.keep_facts = keep_facts
+        self.progress = progress
         self.shared: dict[Any, Any] = {}  # one object per distinct owner, stage, date, ...
         seen_ns = time.time_ns()  # before any file is looked at: see cache.settled
         raw = process_bytes(root)
@@ -388,14 +413,16 @@ class _Load:
         assert self.process is not None
         recordable = {item.rel: item.stat for item in todo if item.settled}
         base = f"{self.root}{os.sep}"  # no Path per file
-        for result in bulk.parse_files([(base + item.rel, item.rel) for item in todo],
-                                       self.process, full=self.full):
-            self.parsed[result.rel] = result
-            stat = recordable.get(result.rel)
-            if result.cacheable and stat is not None:
-                problems = ([(p.line, p.col, p.message, p.code) for p in result.problems]
-                            if result.row is None else None)
-                yield Entry(result.rel, stat, problems, result.data, result.row)
+        with _advancing(self.progress, len(todo)) as advance:
+            for result in bulk.parse_files([(base + item.rel, item.rel) for item in todo],
+                                           self.process, full=self.full):
+                advance(1)
+                self.parsed[result.rel] = result
+                stat = recordable.get(result.rel)
+                if result.cacheable and stat is not None:
+                    problems = ([(p.line, p.col, p.message, p.code) for p in result.problems]
+                                if result.row is None else None)
+                    yield Entry(result.rel, stat, problems, result.data, result.row)
 
     def _summary(self, rel: str) -> DealSummary | None:
         """The summary of a valid file; a problem file's problems go to `problems`."""
