@@ -146,11 +146,21 @@ def deals_at(root: Path, process: Process | None, day: dt.date,
 
     # The files now of the ids changed since: whole deals give their tokens;
     # the others are read, and summarized by content like the commit's blobs.
-    now_of = {id_of_rel(rel): rel for rel in current} if todo else {}
+    moved: dict[str, str] | None = None  # id -> the file now, for files moved since
+
+    def now_of(path: str) -> str | None:
+        """The file now of the deal `path` held in the commit (None: it is gone)."""
+        nonlocal moved
+        if path[cut:] in current:
+            return path[cut:]
+        if moved is None:
+            moved = {id_of_rel(rel): rel for rel in current}
+        return moved.get(id_of_rel(path))
+
     now_tokens: dict[str, tuple[str, ...]] = {}
     to_read = []
     for path, _blob in todo:
-        rel = now_of.get(id_of_rel(path))
+        rel = now_of(path)
         if rel is not None:
             deal = current[rel]
             if isinstance(deal, DealSummary):
@@ -179,9 +189,10 @@ def deals_at(root: Path, process: Process | None, day: dt.date,
     invalid: list[str] = []
     for path, blob in sorted(paths.items()):
         deal_id = id_of_rel(path)
-        unchanged.discard(deal_id)  # of two files of one id, the last in path order stands
-        history.pop(deal_id, None)
-        edited.pop(deal_id, None)
+        if deal_id in deals:  # of two files of one id, the last in path order stands
+            unchanged.discard(deal_id)
+            history.pop(deal_id, None)
+            edited.pop(deal_id, None)
         if path in same:
             deals[deal_id] = current[path[cut:]]
             unchanged.add(deal_id)
@@ -192,7 +203,7 @@ def deals_at(root: Path, process: Process | None, day: dt.date,
             continue
         deals[deal_id] = then.summary
         history[deal_id] = then.history
-        rel = now_of.get(deal_id)
+        rel = now_of(path)
         if rel is not None and rel in now_tokens:
             edited[deal_id] = now_tokens[rel]
     return Snapshot(sha, date, deals, tuple(invalid), frozenset(unchanged), history, edited)
