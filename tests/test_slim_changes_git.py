@@ -18,6 +18,7 @@ import json
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -116,6 +117,149 @@ def test_changes_in_git_from_summaries_equal_the_whole_deals(repo: Path, since: 
         full, some, first, last, TODAY)
 
 
+# ------------------------------------------------------------- the reference
+
+
+def reference(root: Path, since: dt.date, until: dt.date) -> tuple[list[Any], list[str]]:
+    """Every deal placed as `changes` placed it before summaries: whole deals, every blob read.
+
+    The deals of the last commit on or before a day, each committed file
+    parsed whole; a history explains a committed file when, replayed to the
+    commit's date, it gives that file's facts but for what the entries added
+    since change; histories compared entry by entry as models. No shortcut
+    for deals that did not move.
+    """
+    from salesflow.files.parse import parse_deal
+    from salesflow.reports.changes import Seen, explained, facts_of, facts_on
+    from salesflow.reports.tracks import fold, track_of
+    from salesflow.team.gitrepo import toplevel
+    from salesflow.team.snapshot import blobs, commit_on_or_before, read_blobs
+
+    ws = load_workspace(root, cache=False)
+    process = ws.process
+    top = toplevel(root)
+    assert top is not None
+    base = root.resolve().relative_to(top).as_posix()
+    folder = "deals" if base == "." else f"{base}/deals"
+
+    def commit(day: dt.date) -> tuple[dt.date | None, dict[str, Any], set[str]]:
+        found = commit_on_or_before(top, day)
+        if found is None:
+            return None, {}, set()
+        sha, date = found
+        paths = blobs(top, sha, folder)
+        raw = read_blobs(top, list(set(paths.values())))
+        deals: dict[str, Any] = {}
+        invalid: set[str] = set()
+        for path, blob in sorted(paths.items()):
+            deal = parse_deal(raw[blob], path, process)[0] if blob in raw else None
+            if deal is None:
+                invalid.add(Path(path).stem)
+            else:
+                deals[Path(path).stem] = deal
+        return date, deals, invalid
+
+    def explains(track: Any, f: Any, deal: Any, old: Any, date: dt.date) -> bool:
+        then = facts_on(track, f, process, date)
+        if then is None:
+            return False
+        committed = facts_of(old, process)
+        differ = {n for n in committed.__dataclass_fields__
+                  if getattr(then, n) != getattr(committed, n)}
+        if not differ:
+            return True
+        n = len(old.history)
+        if deal.history[:n] != old.history:
+            return False
+        touched: set[str] = set()
+        for entry in deal.history[n:]:
+            if entry.kind in ("move", "status"):
+                touched |= {"stage", "status"}
+            elif entry.kind == "field":
+                touched.add("amount" if entry.field == "currency" else str(entry.field))
+        return differ <= touched
+
+    def on_day(track: Any, f: Any, deal_id: str, day: dt.date, then: Any,
+               whole: Any) -> tuple[Any, str]:
+        date, deals, invalid = then
+        old = deals.get(deal_id)
+        if track is None:
+            return (facts_of(old, process) if old is not None else None), "git"
+        if deal_id in invalid:
+            if track.replayable and explained(track, f):
+                return facts_on(track, f, process, day), "history"
+            raise LookupError(deal_id)
+        if old is not None:
+            if track.replayable and explains(track, f, whole, old, date):
+                return facts_on(track, f, process, day), "history"
+            return facts_of(old, process), "git"
+        if track.replayable:
+            return facts_on(track, f, process, day), "history"
+        return None, "git"
+
+    then_since = commit(since)
+    then_until = commit(until) if until < TODAY else None
+    current = {item.id: item for item in ws.deals}
+    ids = list(current)
+    for then in (then_since, then_until):
+        if then is not None:
+            ids += [i for i in then[1] if i not in current and i not in ids]
+    seen, unexplained = [], []
+    for deal_id in ids:
+        item = current.get(deal_id)
+        track = track_of(item) if item is not None else None
+        f = fold(track, process) if track is not None else None
+        whole = item.deal if item is not None else None
+        try:
+            start, source = on_day(track, f, deal_id, since, then_since, whole)
+            if until >= TODAY:
+                end, end_source = (facts_of(track, process) if track else None), "file"
+            else:
+                end, end_source = on_day(track, f, deal_id, until, then_until, whole)
+        except LookupError:
+            unexplained.append(deal_id)
+            continue
+        seen.append(Seen(deal_id, start, end, "git" if "git" in (source, end_source)
+                         else source))
+    return seen, unexplained
+
+
+def slim_seen(root: Path, since: dt.date, until: dt.date) -> tuple[list[Any], list[str]]:
+    """What `changes` places now, from the summaries (as `cli.weekly.build_changes` does)."""
+    from salesflow.reports.seen import Then, observe
+    from salesflow.team.snapshot import deals_at
+
+    slim = load_overview(root, facts="moves")
+    current = {item.path: item.deal for item in slim.deals}
+
+    def then(day: dt.date) -> Then:
+        snap = deals_at(root, None, day, current)
+        assert snap is not None
+        return Then(snap.date, snap.deals, frozenset(snap.invalid), snap.same, snap.history,
+                    snap.edited)
+
+    return observe(slim.process, slim.deals, since=since, until=until, today=TODAY,
+                   then_since=then(since), then_until=then(until) if until < TODAY else None)
+
+
+WINDOWS = [("2026-02-01", "2026-12-02"), ("2026-03-01", "2026-12-02"),
+           ("2026-05-01", "2026-12-02"), ("2026-07-01", "2026-12-02"),
+           ("2026-10-15", "2026-12-02"), ("2026-04-01", "2026-08-01"),
+           ("2026-06-15", "2026-10-01")]
+
+
+@pytest.mark.parametrize(("since", "until"), WINDOWS)
+def test_changes_in_git_place_every_deal_where_the_whole_deal_algorithm_did(
+        repo: Path, since: str, until: str) -> None:
+    first, last = dt.date.fromisoformat(since), dt.date.fromisoformat(until)
+    want = reference(repo, first, last)
+    assert {s.source for s in want[0]} == {"history", "git"} or first < COMMITS[0]
+    for _ in range(2):  # cold, then warm
+        got = slim_seen(repo, first, last)
+        assert ({s.id: s for s in got[0]}, sorted(got[1])) == (
+            {s.id: s for s in want[0]}, sorted(want[1]))
+
+
 def test_the_slim_snapshot_reads_only_the_files_changed_since(repo: Path) -> None:
     """Unchanged files stand as their summaries; a changed one is summarized, then and now."""
     from salesflow.model.summary import DealSummary
@@ -141,6 +285,39 @@ def test_the_slim_snapshot_reads_only_the_files_changed_since(repo: Path) -> Non
     assert earlier is not None and earlier.invalid == ("broken-then",)  # broken then
 
 
+def test_only_the_blobs_of_files_changed_since_are_read(repo: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from salesflow.files.contents import content_id
+    from salesflow.team import snapshot
+
+    read: list[str] = []
+    real = snapshot.read_blobs
+
+    def recorded(top: Path, ids: list[str]) -> dict[str, bytes]:
+        read.extend(ids)
+        return real(top, ids)
+
+    monkeypatch.setattr(snapshot, "read_blobs", recorded)
+    slim = load_overview(repo, facts="moves")
+    current = {i.path: i.deal for i in slim.deals}
+    sha, _ = snapshot.commit_on_or_before(repo, COMMITS[2]) or ("", None)
+    paths = snapshot.blobs(repo, sha, "deals")
+    edited = snapshot.changed_since(repo, sha, "deals") or set()
+    changed = {blob for path, blob in paths.items() if path in edited}
+    assert changed and len(changed) < len(set(paths.values()))  # some did not change
+    # A blob whose bytes a file has now (a file moved, not edited) is read from the file.
+    on_disk = {content_id((repo / rel).read_bytes()) for rel in current}
+    snapshot.deals_at(repo, None, COMMITS[2], current, cache=False)
+    assert set(read) <= changed and changed - set(read) <= on_disk  # --no-cache
+    assert set(read)
+    read.clear()
+    snapshot.deals_at(repo, None, COMMITS[2], current)  # summarized and recorded
+    assert set(read) <= changed and changed - set(read) <= on_disk
+    read.clear()
+    snapshot.deals_at(repo, None, COMMITS[2], current)
+    assert read == []  # from the cache of contents alone
+
+
 @pytest.mark.parametrize("fmt", ["json", "csv", "table"])
 def test_changes_cli_in_git_warm_equals_no_cache(repo: Path, fmt: str) -> None:
     run = WS(repo).run
@@ -154,17 +331,22 @@ def test_changes_cli_in_git_warm_equals_no_cache(repo: Path, fmt: str) -> None:
 
 def test_entries_added_since_the_commit_explain_it_and_a_rewritten_history_does_not(
         ws: WS) -> None:
-    """Where the history then and now (as tokens) decide between history and git.
+    """Where the history then and now decide between history and git.
 
-    `backdated` moved from D to C by a command whose entry is dated before the
-    commit but was written after it: the history, not the committed file, says
-    where it stood. `rewritten` reached C by a hand edit that also changed an
-    old entry: its history is no longer the commit's plus new entries, so the
-    committed file is the truth. `typed` had only its amount typed in.
+    Each deal below was at D when committed and is at C now. `backdated` moved
+    by a command whose entry is dated before the commit but was written after
+    it: the history says where it stood. `rewritten` reached C by a hand edit
+    that also changed an old entry's author: its history is no longer the
+    commit's plus new entries, so the committed file is the truth; so is it
+    for `tagged`, whose old entry got an `x-` key. `retyped` had an old
+    amount written anew as `50000.0`: the same entry, so its history stands.
+    `typed` had only its amount typed in.
     """
     body = ("customer: C{n}\nowner: li.wei\namount: {amount}\nstage: D\n"
-            "expected_close: 2027-03-31\nhistory:\n  - {{date: 2026-10-01, to: D, by: li.wei}}\n")
-    for n, name in enumerate(("backdated", "rewritten", "typed", "still")):
+            "expected_close: 2027-03-31\nhistory:\n  - {{date: 2026-10-01, to: D, by: li.wei}}\n"
+            "  - {{date: 2026-10-02, field: amount, from: 50000, to: {amount}, by: li.wei}}\n")
+    names = ("backdated", "rewritten", "tagged", "retyped", "typed", "still")
+    for n, name in enumerate(names):
         ws.deal(name, body.format(n=n, amount=100000 * (n + 1)))
     git(ws.root, "init", "-q")
     git(ws.root, "add", "-A")
@@ -172,21 +354,33 @@ def test_entries_added_since_the_commit_explain_it_and_a_rewritten_history_does_
     result = ws.run("advance", "backdated", "--force", "--reason", "visit done", "--date",
                     "2026-11-08")
     assert result.exit_code == 0, result.stderr
-    text = ws.read("deals/rewritten.yaml").replace("stage: D", "stage: C").replace(
-        "by: li.wei}", "by: wang.fang}") + "  - {date: 2026-11-08, from: D, to: C, by: li.wei}\n"
-    ws.deal("rewritten", text)
-    ws.deal("typed", ws.read("deals/typed.yaml").replace("amount: 300000", "amount: 350000"))
+    move = "  - {date: 2026-11-08, from: D, to: C, by: li.wei}\n"
+    edits = {"rewritten": ("to: D, by: li.wei}", "to: D, by: wang.fang}"),
+             "tagged": ("to: D, by: li.wei}", "to: D, by: li.wei, x-ticket: T-1}"),
+             "retyped": ("from: 50000,", "from: 50000.0,")}
+    for name, (old, new) in edits.items():
+        text = ws.read(f"deals/{name}.yaml")
+        assert old in text
+        ws.deal(name, text.replace(old, new).replace("stage: D", "stage: C") + move)
+    ws.deal("typed", ws.read("deals/typed.yaml").replace("amount: 500000", "amount: 550000"))
     for _ in range(2):  # contents summarized, then read from the cache
         data = json.loads(ws.run("changes", "--since", "2026-11-12", "--format", "json").stdout)
         moved = {d["id"]: (c["category"], d["source"]) for c in data["categories"]
                  for d in c["deals"]}
-        assert moved == {"backdated": ("unchanged", "history"), "rewritten": ("advanced", "git"),
-                         "typed": ("amount-up", "git"), "still": ("unchanged", "history")}
+        assert moved == {
+            "backdated": ("unchanged", "history"), "rewritten": ("advanced", "git"),
+            "tagged": ("advanced", "git"), "retyped": ("unchanged", "history"),
+            "typed": ("amount-up", "git"), "still": ("unchanged", "history")}
+    since = dt.date(2026, 11, 12)
+    want = reference(ws.root, since, TODAY)
+    got = slim_seen(ws.root, since, TODAY)
+    assert {s.id: s for s in got[0]} == {s.id: s for s in want[0]} and got[1] == want[1]
 
 
 def test_contents_are_summarized_once_and_a_damaged_record_again(ws: WS) -> None:
     import sqlite3
 
+    from salesflow.files import cache_rows
     from salesflow.files.cache import cache_file
     from salesflow.files.contents import content_id, summarize
 
@@ -217,3 +411,28 @@ def test_contents_are_summarized_once_and_a_damaged_record_again(ws: WS) -> None
     assert summarize(ws.root, wanted, read, cache=False) == first
     assert summarize(ws.root, wanted, read, cache=False) == first
     assert asked == [sorted(wanted)] * 2  # --no-cache: neither read nor recorded
+    asked.clear()
+    with sqlite3.connect(cache_file(ws.root)) as db:  # well-formed, summed, but no token
+        value = json.dumps([json.loads(db.execute(
+            "SELECT value FROM contents WHERE id = ?", (good_id,)).fetchone()[0])[0],
+                            ["bogus"]], separators=(",", ":"))
+        db.execute("UPDATE contents SET value = ?, sum = ? WHERE id = ?",
+                   (value, cache_rows.text_sum(good_id, value), good_id))
+    assert summarize(ws.root, wanted, read) == first and asked == [[good_id]]
+
+
+def test_the_contents_kept_are_bounded_and_the_oldest_go_first(ws: WS) -> None:
+    from salesflow.files.cache import Store, cache_file, cache_key
+    from salesflow.files.load import process_bytes
+
+    ws.deal("acme", "customer: Acme\nstage: D\n")
+    load_overview(ws.root)  # the workspace's cache exists
+    store = Store(cache_file(ws.root), cache_key(process_bytes(ws.root)))
+    try:
+        for n in range(4):
+            store.save_contents({f"c{n}": None}, keep=4)
+        assert set(store.contents([f"c{n}" for n in range(6)])) == {"c0", "c1", "c2", "c3"}
+        store.save_contents({"c4": None, "c5": None}, keep=4)  # six: the oldest four go
+        assert set(store.contents([f"c{n}" for n in range(6)])) == {"c4", "c5"}
+    finally:
+        store.close()

@@ -60,6 +60,7 @@ FORMAT = 10  # 4: a checksum per row; 5: the moves and review facts of each deal
 # 8: where each history's replay ends (`ends`); 9: deal files by content (`contents`);
 # 10: a summary's short fields in one JSON column, read and checked in one C call each
 RACY_NS = 2_000_000_000  # FAT's 2-second mtime granularity is the coarsest in use
+CONTENTS_KEPT = 20_000  # records of deal files by content (`Store.save_contents`)
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -341,8 +342,12 @@ class Store:
             return {}
         return found
 
-    def save_contents(self, outcomes: dict[str, Any]) -> None:
-        """Record outcomes by content id, into an existing cache only; failures are silent."""
+    def save_contents(self, outcomes: dict[str, Any], keep: int = CONTENTS_KEPT) -> None:
+        """Record outcomes by content id, into an existing cache only; failures are silent.
+
+        Each week's `changes` adds the files edited that week: past `keep`
+        records, the older half goes (they are read again if ever needed).
+        """
         if self._db is None or self._fresh or not outcomes:
             return
         rows = []
@@ -350,8 +355,12 @@ class Store:
             text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
             rows.append((content, text, text_sum(content, text)))
         try:
-            with self._db:
-                self._db.executemany("INSERT OR REPLACE INTO contents VALUES (?, ?, ?)", rows)
+            with self._db as db:
+                db.executemany("INSERT OR REPLACE INTO contents VALUES (?, ?, ?)", rows)
+                (count,) = db.execute("SELECT count(*) FROM contents").fetchone()
+                if count > keep:  # rowids grow with each insert: the smallest are the oldest
+                    db.execute("DELETE FROM contents WHERE rowid IN (SELECT rowid FROM "
+                               "contents ORDER BY rowid LIMIT ?)", (count - keep // 2,))
         except sqlite3.Error:
             self._forget()
 

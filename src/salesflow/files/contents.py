@@ -3,7 +3,7 @@
 `changes` inside git compares the deal files of a past commit with the files
 as they are now. Only the files changed since that commit need reading, and
 each of those needs only its summary (what `changes` compares) and its
-history as tokens (`summary.history_tokens`: does the history now begin with
+history as tokens (`model.tokens`: does the history now begin with
 the commit's?). The same bytes always give the same outcome, so both are
 kept in the cache by the content's id (git's blob id of the bytes): the
 next run reads neither YAML nor the models for them, and a commit's blobs are
@@ -59,7 +59,8 @@ def summarize(root: Path, wanted: Mapping[str, str],
         if not missing:
             return out
         from salesflow.files.bulk import deal_of, row_of
-        from salesflow.model.summary import history_tokens, summary_of
+        from salesflow.model.summary import summary_of
+        from salesflow.model.tokens import history_tokens
 
         if process is None:
             process = load_process(root)
@@ -92,7 +93,7 @@ def _decoded(value: Any) -> Content | None:
     if value is None:
         return None
     row, tokens = value
-    if len(row) != len(ROW_FIELDS) or not all(isinstance(t, str) for t in tokens):
+    if len(row) != len(ROW_FIELDS) or not all(isinstance(t, str) and ":" in t for t in tokens):
         raise ValueError("not a recorded content")
     return Content(summary_of(tuple(row), keep=False), tuple(tokens))
 

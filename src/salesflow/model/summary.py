@@ -153,34 +153,6 @@ def decode_moves(text: str | None) -> tuple[bool, tuple[Move, ...], tuple[FieldC
     return bool(parts[0]), moves, fields
 
 
-def history_tokens(deal: Deal) -> tuple[str, ...]:
-    """Each history entry as a short token: what it may change, and a digest of all of it.
-
-    `changes` inside git asks of a deal whose file changed since a commit
-    whether its history now begins with the history of the commit's file, and
-    what the entries added since may change (`reports.seen`). The tokens
-    answer both without either file's whole deal: equal entries give equal
-    tokens (the digest covers every field of the entry), and the part before
-    the colon is the fact the entry may change: "stage" for a move or a
-    status change, a recorded field's name (an amount for a currency), none
-    for an activity.
-    """
-    import hashlib
-
-    out = []
-    for entry in deal.history:
-        kind = entry.kind
-        if kind in ("move", "status"):
-            touch = "stage"
-        elif kind == "field":
-            touch = "amount" if entry.field == "currency" else str(entry.field)
-        else:
-            touch = ""
-        text = dumps(entry.model_dump(mode="json", by_alias=True))
-        out.append(f"{touch}:{hashlib.blake2b(text.encode(), digest_size=8).hexdigest()}")
-    return tuple(out)
-
-
 class SummaryFile(NamedTuple):
     """A valid deal file, summarized: like `deal.DealFile`, with a DealSummary as `deal`."""
 

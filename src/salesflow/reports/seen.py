@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 from salesflow.model.summary import ENDS_FILE, ENDS_UNTRACKED, DealSummary
+from salesflow.model.tokens import touched
 from salesflow.reports.changes import Facts, Seen, Source, explained, facts_of, facts_on
 from salesflow.reports.replay import Stepper
 from salesflow.reports.tracks import Fold, Track, fold, quiet_since, track_of
@@ -41,7 +42,7 @@ class Then:
     since the commit (its id in `same`) is the deal as it stands now, whole or
     its summary; a file changed since is the summary of the commit's file,
     and its history then and now are in `history` and `edited`, as tokens
-    (`summary.history_tokens`), to compare the one with the other.
+    (`model.tokens`), to compare the one with the other.
     """
 
     date: dt.date | None  # the commit's date; None: no commit that early
@@ -85,18 +86,6 @@ def on_day(track: Track | None, f: Fold | None, deal_id: str,
     return None, "git"  # no history and not in git then: it came later
 
 
-def _touched(tokens: Sequence[str]) -> set[str]:
-    """The facts a run of history entries may change (from their `history_tokens`)."""
-    found: set[str] = set()
-    for token in tokens:
-        touch = token[:token.index(":")]
-        if touch == "stage":  # a move or a status change
-            found |= {"stage", "status"}
-        elif touch:
-            found.add(touch)
-    return found
-
-
 def _history_explains(track: Track, f: Fold, deal_id: str, old: Deal | DealSummary,
                       commit: Then, process: Process | ProcessSummary) -> bool:
     """Does the history explain the committed file `old` (of the commit `commit`)?
@@ -121,7 +110,7 @@ def _history_explains(track: Track, f: Fold, deal_id: str, old: Deal | DealSumma
     n = len(before)
     if now[:n] != before:
         return False  # the history itself was rewritten by hand
-    return differ <= _touched(now[n:])
+    return differ <= touched(now[n:])
 
 
 def observe(process: Process | ProcessSummary, deals: Sequence[DealItem], *,

@@ -37,7 +37,7 @@ class Snapshot:
     A deal whose file is unchanged since the commit (`same`) is the deal of
     the file now, as the caller handed it in (whole or its summary). A deal
     whose file changed since is the summary of the commit's file, with its
-    history's tokens (`summary.history_tokens`) in `history`, and the tokens
+    history's tokens (`model.tokens`) in `history`, and the tokens
     of its history now in `edited`.
     """
 
@@ -126,7 +126,8 @@ def deals_at(root: Path, process: Process | None, day: dt.date,
     `process` (None: read from the workspace) is needed only to parse.
     """
     from salesflow.files.contents import content_id, read_files, summarize
-    from salesflow.model.summary import DealSummary, history_tokens
+    from salesflow.model.summary import DealSummary
+    from salesflow.model.tokens import history_tokens
 
     top = toplevel(root)
     if top is None:
