@@ -64,6 +64,17 @@ def test_validate_shows_every_file_it_reads(many: WS) -> None:
     assert [p.path for p in report.problems] == ["deals/broken.yaml"]
 
 
+def test_reports_and_commands_that_load_everything_show_it(
+        many: WS, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI hands its bar to the loader, for a report read from the cache and without it."""
+    shown = Shown()
+    monkeypatch.setattr(_common, "reading", shown)
+    assert many.run("funnel").exit_code == 1  # the broken file, said
+    assert shown.totals == [31] and shown.advanced == 31
+    assert many.run("--no-cache", "review").exit_code == 1
+    assert shown.totals == [31, 31] and shown.advanced == 62
+
+
 @pytest.fixture
 def settled(monkeypatch: pytest.MonkeyPatch) -> None:
     from salesflow.files import cache
@@ -85,21 +96,29 @@ def test_a_terminal_sees_the_bar_and_a_pipe_does_not(tmp_path: Path) -> None:
                COLUMNS="80")
     env.pop("NO_COLOR", None)
     cmd = [sys.executable, "-m", "salesflow", "--root", str(root), "validate"]
-    leader, follower = pty.openpty()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=follower, env=env)
-    os.close(follower)
-    seen = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the terminal closed: the command ended
-            break
-        if not chunk:
-            break
-        seen += chunk
-    proc.wait(timeout=120)
-    os.close(leader)
-    assert proc.returncode == 0, seen
+
+    def on_a_terminal() -> bytes:
+        leader, follower = pty.openpty()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=follower, env=env)
+        os.close(follower)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed: the command ended
+                break
+            if not chunk:
+                break
+            seen += chunk
+        proc.wait(timeout=120)
+        os.close(leader)
+        assert proc.returncode == 0, seen
+        return seen
+
+    seen = on_a_terminal()
     assert b"reading deal files" in seen and b"1050/1050" in seen
     piped = subprocess.run(cmd, capture_output=True, env=env, check=True)
     assert b"reading deal files" not in piped.stderr
+    for path in sorted((root / "deals").iterdir())[:51]:
+        path.unlink()
+    assert b"reading deal files" not in on_a_terminal()  # 999 files: too few to show

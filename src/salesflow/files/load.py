@@ -18,7 +18,7 @@ import gc
 import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,11 +58,26 @@ if TYPE_CHECKING:
 Progress = Callable[[int], AbstractContextManager[Callable[[int], None]]]
 
 
-def _advancing(progress: Progress | None, total: int,
-               ) -> AbstractContextManager[Callable[[int], None]]:
+@contextmanager
+def _advancing(progress: Progress | None, total: int) -> Iterator[Callable[[int], None]]:
+    """`advance(n)` for `total` steps; the bar itself shows from the first step on.
+
+    Not before: the parallel parser forks its workers first, and a process
+    forked while the bar's refresh thread holds stderr's lock could hang on
+    that lock when it exits.
+    """
     if progress is None or not total:
-        return nullcontext(_no_advance)
-    return progress(total)
+        yield _no_advance
+        return
+    with ExitStack() as stack:
+        shown: list[Callable[[int], None]] = []
+
+        def advance(n: int) -> None:
+            if not shown:
+                shown.append(stack.enter_context(progress(total)))
+            shown[0](n)
+
+        yield advance
 
 
 def _no_advance(n: int) -> None:
