@@ -149,6 +149,27 @@ def test_chinese_money_is_babels_text_without_asking_babel_each_time(
             whole, "zh_Hans_CN", currency)
 
 
+def test_babel_is_asked_once_per_currency_not_once_per_amount(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[tuple[Decimal, str | None]] = []
+    real = numbers._babel_money
+
+    def counted(whole: Decimal, locale: str, currency: str | None) -> str:
+        asked.append((whole, currency))
+        return real(whole, locale, currency)
+
+    numbers._shapes.cache_clear()
+    monkeypatch.setattr(numbers, "_babel_money", counted)
+    try:
+        with i18n.using("zh"):
+            shown = [numbers.money(Decimal(n * 1000 + 7), "CNY") for n in range(200)]
+            assert numbers.money(Decimal(-5), "USD") == "-US$5"
+    finally:
+        numbers._shapes.cache_clear()
+    assert shown[1] == "¥1,007" and shown[199] == "¥199,007"
+    assert len(asked) == 4  # two probes (positive, negative) for each of two currencies
+
+
 def test_a_locale_that_writes_digits_its_own_way_is_left_to_babel(
         monkeypatch: pytest.MonkeyPatch) -> None:
     numbers._shapes.cache_clear()
