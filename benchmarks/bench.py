@@ -249,7 +249,10 @@ def measure(count: int, rounds: int, repeats: int, work: Path, keep: Path | None
         timed("validate", one("validate"), (0, 1))
         for _, args, ok, _ in WARM.values():  # warm means: the command ran before
             runner.run(one(*args), ok=ok)
-        git_runner.run(git_changes)
+        fresh = git_runner.run([*git_changes[:len(sf)], "--no-cache",
+                                *git_changes[len(sf):]])[2]
+        if git_runner.run(git_changes)[2] != fresh:
+            mismatches.append(f"changes in git, round {r + 1}")
         for _ in range(repeats):
             for name, (_, args, ok, _) in WARM.items():
                 text = timed(name, one(*args), ok)
@@ -360,7 +363,7 @@ def print_table(results: dict[str, Any]) -> None:
     if results["board"] != "measured":
         print(f"   board: {results['board']}")
     same = not results["mismatches"]
-    print("   cold, warm and edited funnels print what --no-cache prints: "
+    print("   cold, warm and edited funnels, and changes in git, print what --no-cache prints: "
           f"{'yes' if same else 'NO: ' + ', '.join(results['mismatches'])}")
 
 
