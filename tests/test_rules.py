@@ -355,6 +355,49 @@ def test_a_stakeholder_rule_fails_exactly_when_too_few_match(
         assert not names & {p["name"] for p in matching}
 
 
+RULES = st.recursive(st.fixed_dictionaries({}, optional={
+    "fields": st.sampled_from([["amount"], ["expected_close", "owner"], ["needs"]]),
+    "stakeholders": CRITERIA,
+    "procurement": st.sampled_from([{"at_least": "need-raised"},
+                                    {"at_least": "tender-issued"}]),
+    "needs": st.fixed_dictionaries({}, optional={
+        "kind": st.sampled_from(["N", ["P", "N"]]), "explicit": st.booleans(),
+        "min": st.integers(1, 2)}),
+    "account": st.fixed_dictionaries({}, optional={
+        "relationship": st.sampled_from(["initial", "high"]), "people": CRITERIA}),
+}), lambda inner: st.fixed_dictionaries({"any_of": st.lists(inner, min_size=1, max_size=3)}),
+    max_leaves=4)
+DEALS = st.fixed_dictionaries({"stakeholders": PEOPLE}, optional={
+    "amount": st.just(1250000), "owner": st.just("li.wei"),
+    "procurement_step": st.sampled_from(["need-raised", "tender-issued", "contract-signed"]),
+    "needs": st.lists(st.fixed_dictionaries({
+        "kind": st.sampled_from(["S", "P", "I", "N"]), "text": st.just("x"),
+        "explicit": st.booleans()}), max_size=3),
+    "account": st.just("acme"),
+    "relationship": st.sampled_from(["gestation", "initial", "high"]),
+})
+
+
+@settings(max_examples=400, deadline=None)
+@given(DEALS, RULES)
+def test_a_rule_holds_exactly_when_it_has_no_gap(process: Process, fields: dict[str, Any],
+                                                 data: dict[str, Any]) -> None:
+    """`holds.rule_holds` (asked of every deal read) says what `rule_gaps` finds, unsaid."""
+    from hypothesis import assume
+    from pydantic import ValidationError
+
+    from salesflow.method.holds import rule_holds
+
+    people = [{k: v for k, v in row.items() if v is not None} | {"name": f"P{i}"}
+              for i, row in enumerate(fields["stakeholders"])]
+    try:
+        d, r = deal(**{**fields, "stakeholders": people}), rule(data)
+    except ValidationError:
+        assume(False)
+        return
+    assert rule_holds(r, d, process) == (not rule_gaps(r, d, process))
+
+
 def test_advance_is_refused_at_c_saying_who_is_missing(ws: WS) -> None:
     """The issue's promise: the only supporter at the operations level is not enough at C."""
     ws.deal("meida", STAGE_C.replace("  senior-supporter: 2026-10-29\n", ""))

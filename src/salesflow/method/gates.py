@@ -12,10 +12,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from salesflow.method.holds import (
+    field_set,
+    matches,
+    needs_found,
+    people_found,
+    procurement_reached,
+    relationship_reached,
+)
 from salesflow.model.deal import Deal, MilestoneRecord, Need, Stakeholder
 from salesflow.model.i18n import N_, _, is_zh, ngettext
 from salesflow.model.process import (
-    RELATIONSHIP_ORDER,
     AccountCriteria,
     Milestone,
     NeedsCriteria,
@@ -187,8 +194,7 @@ _LIST_FIELDS = {"stakeholders", "needs", "next_steps", "history", "milestones"}
 
 
 def _field_gap(name: str, deal: Deal, process: Process) -> Gap | None:
-    value = getattr(deal, name, None)
-    if value is not None and value not in ("", [], {}):
+    if field_set(name, deal):
         return None
     if name in _LIST_FIELDS:
         return Gap(_("at least one entry under `{name}:`").format(name=name), _("none yet"))
@@ -203,19 +209,9 @@ def _field_gap(name: str, deal: Deal, process: Process) -> Gap | None:
                commands=(fix,))
 
 
-def _matches(person: Stakeholder, crit: StakeholderCriteria, *, attitude: bool = True) -> bool:
-    if attitude and crit.attitude is not None and person.attitude not in crit.attitude:
-        return False
-    if crit.level is not None and person.level not in crit.level:
-        return False
-    if crit.roles is not None and not set(person.roles) & set(crit.roles):
-        return False
-    return crit.influence is None or person.influence in crit.influence
-
-
 def _stakeholder_gap(crit: StakeholderCriteria, deal: Deal) -> Gap | None:
     people = deal.stakeholders
-    found = [p for p in people if _matches(p, crit)]
+    found = people_found(crit, deal)
     if len(found) >= crit.min:
         return None
     want = describe_criteria(crit)
@@ -226,7 +222,7 @@ def _stakeholder_gap(crit: StakeholderCriteria, deal: Deal) -> Gap | None:
     status = (_("found {n}: {people}").format(n=len(found), people=_people(found, facets=False))
               if found else _("none yet"))
     notes: list[str] = []
-    shaped = [p for p in people if _matches(p, crit, attitude=False)]
+    shaped = [p for p in people if matches(p, crit, attitude=False)]
     if crit.attitude:
         plural = or_list([ATTITUDE_NOUNS[x][1] for x in crit.attitude])
         others = [p for p in people if p.attitude in crit.attitude and p not in found]
@@ -268,19 +264,16 @@ def _account_gaps(crit: AccountCriteria, deal: Deal) -> list[Gap]:
             _("Link it, e.g. `account: <id>` (`salesflow account list` shows the ids, "
               "`salesflow accounts migrate` creates them)."),))]
     gaps: list[Gap] = []
-    if crit.relationship is not None:
-        want = RELATIONSHIP_ORDER.index(crit.relationship)
+    if not relationship_reached(crit, deal):
         have = deal.relationship
-        at = RELATIONSHIP_ORDER.index(have) if have in RELATIONSHIP_ORDER else -1
-        if at < want:
-            gaps.append(Gap(
-                _("the relationship with account {account} at stage {stage} or further")
-                .format(account=deal.account, stage=crit.relationship),
-                _("it is at {stage}").format(stage=have) if have
-                else _("its `relationship:` is not set"),
-                (_("Develop it with the plan in `salesflow account show {account}`; record "
-                   "the stage with `salesflow account set {account} relationship=...`.")
-                 .format(account=deal.account),)))
+        gaps.append(Gap(
+            _("the relationship with account {account} at stage {stage} or further")
+            .format(account=deal.account, stage=crit.relationship),
+            _("it is at {stage}").format(stage=have) if have
+            else _("its `relationship:` is not set"),
+            (_("Develop it with the plan in `salesflow account show {account}`; record "
+               "the stage with `salesflow account set {account} relationship=...`.")
+             .format(account=deal.account),)))
     if crit.people is not None:
         gap = _stakeholder_gap(crit.people, deal)
         if gap is not None:
@@ -293,13 +286,12 @@ def _account_gaps(crit: AccountCriteria, deal: Deal) -> list[Gap]:
 
 
 def _procurement_gap(want_id: str, deal: Deal, process: Process) -> Gap | None:
-    want_at = process.procurement_index(want_id)
-    if want_at is None:  # validation refuses such rules; nothing to check against
+    if procurement_reached(want_id, deal, process):
         return None
+    want_at = process.procurement_index(want_id)
+    assert want_at is not None  # an unknown step is reached (`holds.procurement_reached`)
     have = deal.procurement_step
     have_at = process.procurement_index(have) if have else None
-    if have_at is not None and have_at >= want_at:
-        return None
     want = _("the customer's buying process at step {step} or later").format(
         step=_step(process, want_at))
     fix = (f"salesflow set {{deal}} procurement_step={want_id}",)
@@ -315,8 +307,7 @@ def _needs_gap(crit: NeedsCriteria, deal: Deal) -> Gap | None:
     def kind_ok(need: Need) -> bool:
         return crit.kind is None or need.kind in crit.kind
 
-    found = [n for n in deal.needs if kind_ok(n)
-             and (crit.explicit is None or n.explicit == crit.explicit)]
+    found = needs_found(crit, deal)
     if len(found) >= crit.min:
         return None
     want = _want_needs(crit)

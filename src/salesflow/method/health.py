@@ -28,7 +28,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from salesflow.method.gates import rule_gaps, stage_gate
+from salesflow.method.gates import stage_gate
+from salesflow.method.holds import rule_holds
 from salesflow.method.reviewed import DealReview, amounts, order
 from salesflow.method.risk_words import (
     SAYERS,
@@ -300,7 +301,7 @@ def has_broken_rule(deal: Deal, process: Process) -> bool:
     break (one met by its record has no gaps), so only rules are tested.
     """
     current = process.index(deal.stage)
-    return any(rule_gaps(m.rule, deal, process) for stage in process.stages[:current]
+    return any(not rule_holds(m.rule, deal, process) for stage in process.stages[:current]
                for m in stage.exit if m.rule is not None)
 
 
