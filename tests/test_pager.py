@@ -173,34 +173,17 @@ def test_no_pager_is_a_setting_of_the_invocation(many: WS, terminal: None, tmp_p
 
 def test_on_a_real_terminal_long_output_is_paged(many: WS, tmp_path: Path) -> None:
     """A pseudo-terminal 12 lines high: `list` goes to the pager, `--no-pager` to the screen."""
-    import fcntl
-    import pty
-    import struct
-    import subprocess
     import sys
-    import termios
+
+    from tests.terminal import on_a_terminal
 
     script = fake_pager(tmp_path)
     env = dict(os.environ, SALESFLOW_PAGER=str(script), TERM="dumb")
 
     def run(*args: str) -> str:
-        leader, follower = pty.openpty()
-        fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", HEIGHT, 80, 0, 0))
-        proc = subprocess.Popen([sys.executable, "-m", "salesflow", "--root", str(many.root),
-                                 *args], stdout=follower, stderr=follower, env=env)
-        os.close(follower)
-        seen = b""
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # the terminal closed: the command ended
-                break
-            if not chunk:
-                break
-            seen += chunk
-        proc.wait(timeout=60)
-        os.close(leader)
-        assert proc.returncode == 0, seen
+        code, seen = on_a_terminal([sys.executable, "-m", "salesflow", "--root",
+                                    str(many.root), *args], env, rows=HEIGHT, timeout=60)
+        assert code == 0, seen
         return seen.decode("utf-8", "replace")
 
     assert "deal-29" not in run("list")

@@ -19,6 +19,7 @@ import pytest
 from salesflow.cli import _common
 from salesflow.files.load import load_overview, load_workspace, validate_report
 from tests.conftest import WS
+from tests.terminal import on_a_terminal
 
 
 class Shown:
@@ -84,8 +85,6 @@ def settled(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_a_terminal_sees_the_bar_and_a_pipe_does_not(tmp_path: Path) -> None:
     """A real pseudo-terminal: the bar goes to stderr with its words; piped, none."""
-    import pty
-
     root = tmp_path / "big"
     (root / "deals").mkdir(parents=True)
     (root / "stages.yaml").write_bytes(
@@ -97,28 +96,15 @@ def test_a_terminal_sees_the_bar_and_a_pipe_does_not(tmp_path: Path) -> None:
     env.pop("NO_COLOR", None)
     cmd = [sys.executable, "-m", "salesflow", "--root", str(root), "validate"]
 
-    def on_a_terminal() -> bytes:
-        leader, follower = pty.openpty()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=follower, env=env)
-        os.close(follower)
-        seen = b""
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # the terminal closed: the command ended
-                break
-            if not chunk:
-                break
-            seen += chunk
-        proc.wait(timeout=120)
-        os.close(leader)
-        assert proc.returncode == 0, seen
+    def shown() -> bytes:
+        code, seen = on_a_terminal(cmd, env, stdout=False)
+        assert code == 0, seen
         return seen
 
-    seen = on_a_terminal()
+    seen = shown()
     assert b"reading deal files" in seen and b"1050/1050" in seen
     piped = subprocess.run(cmd, capture_output=True, env=env, check=True)
     assert b"reading deal files" not in piped.stderr
     for path in sorted((root / "deals").iterdir())[:51]:
         path.unlink()
-    assert b"reading deal files" not in on_a_terminal()  # 999 files: too few to show
+    assert b"reading deal files" not in shown()  # 999 files: too few to show

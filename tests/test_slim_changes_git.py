@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from salesflow.files.load import load_overview, load_workspace
 from salesflow.reports.select import Cut
 from tests import generate
 from tests.conftest import WS
+from tests.test_changes import git as git_at
 from tests.test_slim_meeting import FIELDS
 
 TODAY = dt.date(2026, 12, 2)
@@ -34,12 +34,8 @@ COMMITS = (dt.date(2026, 3, 1), dt.date(2026, 6, 15), dt.date(2026, 9, 30))
 
 
 def git(root: Path, *args: str, day: dt.date | None = None) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@example.com",
-           "GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@example.com"}
-    if day:
-        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"{day.isoformat()}T12:00:00"
-    subprocess.run(["git", "-c", "init.defaultBranch=main", *args], cwd=root, env=env,
-                   check=True, capture_output=True)
+    """Git in `root`, as a fixed author; with `day`, authored and committed that day."""
+    git_at(root, *args, day=day.isoformat() if day else None)
 
 
 def hand_edits(root: Path, turn: int) -> None:
