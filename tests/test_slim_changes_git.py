@@ -231,8 +231,7 @@ def slim_seen(root: Path, since: dt.date, until: dt.date) -> tuple[list[Any], li
     def then(day: dt.date) -> Then:
         snap = deals_at(root, None, day, current)
         assert snap is not None
-        return Then(snap.date, snap.deals, frozenset(snap.invalid), snap.same, snap.history,
-                    snap.edited)
+        return snap.then()
 
     return observe(slim.process, slim.deals, since=since, until=until, today=TODAY,
                    then_since=then(since), then_until=then(until) if until < TODAY else None)

@@ -67,8 +67,7 @@ def build_changes(ws: Workspace | Overview, cut: Cut, since: dt.date, until: dt.
         if snap is None:
             return None, None
         info = {"commit": snap.commit, "date": snap.date.isoformat() if snap.date else None}
-        return Then(snap.date, snap.deals, frozenset(snap.invalid), snap.same, snap.history,
-                    snap.edited), info
+        return snap.then(), info
 
     then_since, git_since = then(since)
     then_until, git_until = then(until) if until < today else (None, None)

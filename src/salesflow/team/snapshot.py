@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from salesflow.model.deal import Deal
     from salesflow.model.process import Process
     from salesflow.model.summary import DealSummary
+    from salesflow.reports.seen import Then
 
 DEAL_SUFFIXES = (".yaml", ".yml")
 
@@ -48,6 +49,13 @@ class Snapshot:
     same: frozenset[str] = frozenset()
     history: dict[str, tuple[str, ...]] = field(default_factory=dict)
     edited: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def then(self) -> Then:
+        """The snapshot as `reports.seen` places deals against it."""
+        from salesflow.reports.seen import Then
+
+        return Then(self.date, self.deals, frozenset(self.invalid), self.same, self.history,
+                    self.edited)
 
 
 def commit_on_or_before(top: Path, day: dt.date) -> tuple[str, dt.date] | None:
