@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from salesflow.files import fastyaml
 from salesflow.model.edits import DataPath
 from salesflow.model.errors import Problem
 from salesflow.model.i18n import _
@@ -153,6 +154,8 @@ def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
 
 def check_conflict_markers(text: str, path: str) -> None:
     """Refuse a file git left half-merged, before YAML makes a mess of it."""
+    if "<<<<<<<" not in text and ">>>>>>>" not in text:  # a tenth of the regex's time
+        return
     match = _CONFLICT.search(text)
     if match:
         line = text.count("\n", 0, match.start()) + 1
@@ -360,6 +363,10 @@ def parse_data(raw: bytes, path: str, *, max_bytes: int = MAX_FILE_BYTES) -> Any
     if "&" in text or "*" in text or "!" in text:
         _refuse_anchors_and_tags(text, path)
     try:
+        return fastyaml.read(text, _plain_value)
+    except fastyaml.Unsure:
+        pass  # pyyaml reads it
+    try:
         loader = _DataLoader(text)
         try:
             node = loader.get_single_node()
@@ -375,9 +382,11 @@ _ScalarNode, _MappingNode, _SequenceNode = yaml.ScalarNode, yaml.MappingNode, ya
 
 
 def _scalar(node: Any) -> Any:
-    value = node.value
-    if node.style:
-        return value
+    return node.value if node.style else _plain_value(node.value)
+
+
+def _plain_value(value: str) -> Any:
+    """A plain scalar's value (`resolve_scalar`), remembered for short texts."""
     try:
         return _RESOLVED[value]
     except KeyError:
