@@ -201,6 +201,34 @@ def test_generated_deals_take_the_fast_path() -> None:
             assert assert_agree(text), text
 
 
+PATHOLOGICAL = [
+    "a: {" + "k: v  , " * 400 + "k: v  x\n",  # each value could end before or after its spaces
+    "a: [" + "v  , " * 400 + "v  x\n",
+    "a: {" + "k: v w  , " * 400 + "k: v\n",
+    "a: [" + "'v''' , " * 400 + "x\n",
+    "a: " + "b " * 4000 + ":\n",
+    "k" * 4000 + "x: y\n",
+    "a: [" * 30 + "\n",
+]
+
+
+def test_no_line_makes_the_reader_backtrack_for_ever() -> None:
+    """Lines that nearly match, with many ways to split them, are declined at once.
+
+    Run in a child process with a bound a million times what a linear reading
+    takes: a regular expression with an ambiguous split (once `[^,]*?` before
+    ` *`) tried 3 ** 400 ways here and never returned, and C holds the GIL.
+    """
+    import subprocess
+    import sys
+
+    script = ("import sys; from salesflow.files import fastyaml\n"
+              "for text in sys.argv[1:]:\n"
+              "    try: fastyaml.read(text, str)\n"
+              "    except fastyaml.Unsure: pass\n")
+    subprocess.run([sys.executable, "-c", script, *PATHOLOGICAL], check=True, timeout=60)
+
+
 @pytest.mark.parametrize(("text", "reason"), [
     ("a: |\n  x\n", "a block scalar"),
     ("a: b\n  c\n", "a plain value running on"),

@@ -50,15 +50,20 @@ _PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@`.")
 _FLOW_PLAIN = re.compile(r"[^ ,\[\]{}:#\"'][^,\[\]{}:#\"']*")
 _FLOW_KEY = re.compile(r"[^\W][\w.\-/]*")
 # One-level flow collections (most of them) are read by two regular expressions.
-_FLAT_VALUE = r"""(?:"[^"\\]*"|'(?:[^']|'')*'|[^- ,\[\]{}:#"'?&*!|>%@`.][^,\[\]{}:#"']*?)"""
-_FLAT_MAP = re.compile(r"\{ *(?:[^\W][\w.\-/]*: +" + _FLAT_VALUE + r" *, *)*"
-                       r"[^\W][\w.\-/]*: +" + _FLAT_VALUE + r" *\}")
+# A plain value there never ends in a space (spaces inside it come before a
+# character that is not one), so that each text splits one way only: with
+# `[^,]*?` followed by ` *`, a line of many values with trailing spaces that
+# fails to match would make the engine try every split (exponential time).
+_FLAT_PLAIN = r"""[^- ,\[\]{}:#"'?&*!|>%@`.](?: *[^ ,\[\]{}:#"'])*"""
+_FLAT_VALUE = r"""(?:"[^"\\]*"|'(?:[^']|'')*'|""" + _FLAT_PLAIN + ")"
+_FLAT_KEY = r"[^\W][\w.\-/]*"
+_FLAT_MAP = re.compile(r"\{ *(?:" + _FLAT_KEY + r": +" + _FLAT_VALUE + r" *, *)*"
+                       + _FLAT_KEY + r": +" + _FLAT_VALUE + r" *\}")
 _FLAT_SEQ = re.compile(r"\[ *(?:" + _FLAT_VALUE + r" *, *)*" + _FLAT_VALUE + r" *\]")
-_FLAT_PAIR = re.compile(r"""([^\W][\w.\-/]*): +(?:"([^"\\]*)"|'((?:[^']|'')*)'|"""
-                        r"""([^- ,\[\]{}:#"'?&*!|>%@`.][^,\[\]{}:#"']*?)) *[,}]""")
-_FLAT_ITEM = re.compile(r""" *(?:"([^"\\]*)"|'((?:[^']|'')*)'|"""
-                        r"""([^- ,\[\]{}:#"'?&*!|>%@`.][^,\[\]{}:#"']*?)) *[,\]]""")
-
+_FLAT_PAIR = re.compile("(" + _FLAT_KEY + "): +" + r"""(?:"([^"\\]*)"|'((?:[^']|'')*)'|("""
+                        + _FLAT_PLAIN + r")) *[,}]")
+_FLAT_ITEM = re.compile(r""" *(?:"([^"\\]*)"|'((?:[^']|'')*)'|(""" + _FLAT_PLAIN
+                        + r")) *[,\]]")
 
 def read(text: str, scalar: Callable[[str], Any]) -> Any:
     """The data of a YAML text, or `Unsure`.
@@ -268,8 +273,8 @@ def _after(text: str, pos: int, close: str) -> tuple[int, bool]:
 def _without_comment(content: str) -> str:
     """A line's content without the comment after its value (` # ...`).
 
-    Only on lines without quotes: a `#` in a quoted value is text. A `#` left
-    inside a value (`PO#12`) is text too, and the patterns above refuse it.
+    Only on lines without quotes: a `#` in a quoted value is text. A `#` not
+    after a space (`PO#12`) is text too, as in YAML.
     """
     if '"' in content or "'" in content:
         raise Unsure("a comment on a line with quotes")
@@ -280,7 +285,7 @@ def _without_comment(content: str) -> str:
 def _flat_value(scalar: Callable[[str], Any], double: str, single: str, plain: str) -> Any:
     """The value of one alternative of `_FLAT_PAIR` or `_FLAT_ITEM` (the others are empty)."""
     if plain:
-        return scalar(plain.rstrip(" "))
+        return scalar(plain)
     return single.replace("''", "'") if single else double
 
 
