@@ -229,6 +229,29 @@ def test_no_line_makes_the_reader_backtrack_for_ever() -> None:
     subprocess.run([sys.executable, "-c", script, *PATHOLOGICAL], check=True, timeout=60)
 
 
+LONG_NUMBER = "1" * 101  # more digits than salesflow reads as a number
+
+
+@pytest.mark.parametrize("text", [
+    "k" * 1025 + ": v\n",  # libyaml reads no key longer than 1,024 characters
+    "- " + "k" * 1025 + ": v\n",
+    "a:\n  " + "k" * 1025 + ": v\n",
+    "a: {" + "k" * 1025 + ": v}\n",
+    "a: {" + "k" * 1025 + ": v, b: [c, d]}\n",
+    "中" * 1025 + ": v\n",
+    "k" * 1024 + ": v\n",  # the longest it reads
+    f"a: [{LONG_NUMBER}#x]\n",  # text to pyyaml, not a number cut at '#'
+    f"a: [{LONG_NUMBER}'x]\n",
+    f"a: [{LONG_NUMBER}:x]\n",
+    f"a: {{b: {LONG_NUMBER}#x, c: [d]}}\n",
+    f"- [{LONG_NUMBER}#c, [d]]\n",
+])
+def test_found_in_review(text: str) -> None:
+    """Texts an adversarial review found the reader wrong about (the first six) or
+    refusing what pyyaml reads (the last five): now it agrees or declines."""
+    assert_agree(text)
+
+
 @pytest.mark.parametrize(("text", "reason"), [
     ("a: |\n  x\n", "a block scalar"),
     ("a: b\n  c\n", "a plain value running on"),

@@ -41,14 +41,15 @@ _MARKER = re.compile(r"^(?:---|\.\.\.)", re.MULTILINE)
 # no bracket or '#', and a ':' only inside a word (': ' or a final ':' would be a key).
 _PLAIN = r"[^-?:,\[\]{}#&*!|>'\"%@`. ](?:[^:\[\]{}#]|:(?=[^ ]))*"
 # `key:`, `key: plain value` or `key: anything else`: a plain key of word
-# characters, dots, dashes and slashes.
-_KEY = re.compile(r"([^\W][\w.\-/]*):(?: +(?:(" + _PLAIN + r")|(.+)))?\Z")
+# characters, dots, dashes and slashes, of at most 1,024 characters (libyaml
+# reads no longer key: it refuses the line).
+_KEY = re.compile(r"([^\W][\w.\-/]{0,1023}):(?: +(?:(" + _PLAIN + r")|(.+)))?\Z")
 _DOUBLE = re.compile(r'"([^"\\]*)"')
 _SINGLE = re.compile(r"'((?:[^']|'')*)'")
 # A plain value may not start with an indicator; '-' starts one only before a digit.
 _PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@`.")
 _FLOW_PLAIN = re.compile(r"[^ ,\[\]{}:#\"'][^,\[\]{}:#\"']*")
-_FLOW_KEY = re.compile(r"[^\W][\w.\-/]*")
+_FLOW_KEY = re.compile(r"[^\W][\w.\-/]{0,1023}")
 # One-level flow collections (most of them) are read by two regular expressions.
 # A plain value there never ends in a space (spaces inside it come before a
 # character that is not one), so that each text splits one way only: with
@@ -56,7 +57,7 @@ _FLOW_KEY = re.compile(r"[^\W][\w.\-/]*")
 # fails to match would make the engine try every split (exponential time).
 _FLAT_PLAIN = r"""[^- ,\[\]{}:#"'?&*!|>%@`.](?: *[^ ,\[\]{}:#"'])*"""
 _FLAT_VALUE = r"""(?:"[^"\\]*"|'(?:[^']|'')*'|""" + _FLAT_PLAIN + ")"
-_FLAT_KEY = r"[^\W][\w.\-/]*"
+_FLAT_KEY = r"[^\W][\w.\-/]{0,1023}"
 _FLAT_MAP = re.compile(r"\{ *(?:" + _FLAT_KEY + r": +" + _FLAT_VALUE + r" *, *)*"
                        + _FLAT_KEY + r": +" + _FLAT_VALUE + r" *\}")
 _FLAT_SEQ = re.compile(r"\[ *(?:" + _FLAT_VALUE + r" *, *)*" + _FLAT_VALUE + r" *\]")
@@ -251,7 +252,10 @@ class _Reader:
             raise Unsure("not a flow value")
         plain = match.group().rstrip(" ")
         _plain_start(plain)
-        return self.scalar(plain), _spaces(text, pos + len(plain))
+        end = _spaces(text, pos + len(plain))
+        if end < len(text) and text[end] not in ",]}":  # the value goes on, in YAML
+            raise Unsure("more after a flow value")
+        return self.scalar(plain), end
 
 
 
