@@ -40,31 +40,31 @@ _MARKER = re.compile(r"^(?:---|\.\.\.)", re.MULTILINE)
 # A plain scalar in a block: no indicator first ('-' starts a number, below),
 # no bracket or '#', and a ':' only inside a word (': ' or a final ':' would be a key).
 _PLAIN = r"[^-?:,\[\]{}#&*!|>'\"%@`. ](?:[^:\[\]{}#]|:(?=[^ ]))*"
-# `key:`, `key: plain value` or `key: anything else`: a plain key of word
-# characters, dots, dashes and slashes, of at most 1,024 characters (libyaml
-# reads no longer key: it refuses the line).
-_KEY = re.compile(r"([^\W][\w.\-/]{0,1023}):(?: +(?:(" + _PLAIN + r")|(.+)))?\Z")
+# A plain key: word characters, dots, dashes and slashes, at most 1,024 of
+# them (libyaml reads no longer key: it refuses the line).
+_KEY_TEXT = r"[^\W][\w.\-/]{0,1023}"
+# `key:`, `key: plain value` or `key: anything else`.
+_KEY = re.compile("(" + _KEY_TEXT + r"):(?: +(?:(" + _PLAIN + r")|(.+)))?\Z")
 _DOUBLE = re.compile(r'"([^"\\]*)"')
 _SINGLE = re.compile(r"'((?:[^']|'')*)'")
 # A plain value may not start with an indicator; '-' starts one only before a digit.
 _PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@`.")
 _FLOW_PLAIN = re.compile(r"[^ ,\[\]{}:#\"'][^,\[\]{}:#\"']*")
-_FLOW_KEY = re.compile(r"[^\W][\w.\-/]{0,1023}")
+_FLOW_KEY = re.compile(_KEY_TEXT)
 # One-level flow collections (most of them) are read by two regular expressions.
 # A plain value there never ends in a space (spaces inside it come before a
 # character that is not one), so that each text splits one way only: with
 # `[^,]*?` followed by ` *`, a line of many values with trailing spaces that
 # fails to match would make the engine try every split (exponential time).
 _FLAT_PLAIN = r"""[^- ,\[\]{}:#"'?&*!|>%@`.](?: *[^ ,\[\]{}:#"'])*"""
-_FLAT_VALUE = r"""(?:"[^"\\]*"|'(?:[^']|'')*'|""" + _FLAT_PLAIN + ")"
-_FLAT_KEY = r"[^\W][\w.\-/]{0,1023}"
-_FLAT_MAP = re.compile(r"\{ *(?:" + _FLAT_KEY + r": +" + _FLAT_VALUE + r" *, *)*"
-                       + _FLAT_KEY + r": +" + _FLAT_VALUE + r" *\}")
-_FLAT_SEQ = re.compile(r"\[ *(?:" + _FLAT_VALUE + r" *, *)*" + _FLAT_VALUE + r" *\]")
-_FLAT_PAIR = re.compile("(" + _FLAT_KEY + "): +" + r"""(?:"([^"\\]*)"|'((?:[^']|'')*)'|("""
-                        + _FLAT_PLAIN + r")) *[,}]")
-_FLAT_ITEM = re.compile(r""" *(?:"([^"\\]*)"|'((?:[^']|'')*)'|(""" + _FLAT_PLAIN
-                        + r")) *[,\]]")
+# A value: double-quoted, single-quoted or plain (one group each).
+_FLAT_ONE = "(?:" + _DOUBLE.pattern + "|" + _SINGLE.pattern + "|(" + _FLAT_PLAIN + "))"
+_FLAT_MAP = re.compile(r"\{ *(?:" + _KEY_TEXT + ": +" + _FLAT_ONE + " *, *)*"
+                       + _KEY_TEXT + ": +" + _FLAT_ONE + r" *\}")
+_FLAT_SEQ = re.compile(r"\[ *(?:" + _FLAT_ONE + " *, *)*" + _FLAT_ONE + r" *\]")
+_FLAT_PAIR = re.compile("(" + _KEY_TEXT + "): +" + _FLAT_ONE + " *[,}]")
+_FLAT_ITEM = re.compile(" *" + _FLAT_ONE + r" *[,\]]")
+
 
 def read(text: str, scalar: Callable[[str], Any]) -> Any:
     """The data of a YAML text, or `Unsure`.
@@ -106,7 +106,7 @@ class _Reader:
         if depth > MAX_NESTING:
             raise Unsure("deep")
         content = self.lines[i][1]
-        if content[0] == "-" and (len(content) == 1 or content[1] == " "):
+        if _is_item(content):
             return self.sequence(i, indent, depth)
         if _KEY.match(content):
             return self.mapping(i, indent, depth)

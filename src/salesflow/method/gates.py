@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from salesflow.method.holds import (
     field_set,
     matches,
+    need_kind_ok,
     needs_found,
     people_found,
     procurement_reached,
@@ -305,7 +306,7 @@ def _procurement_gap(want_id: str, deal: Deal, process: Process) -> Gap | None:
 
 def _needs_gap(crit: NeedsCriteria, deal: Deal) -> Gap | None:
     def kind_ok(need: Need) -> bool:
-        return crit.kind is None or need.kind in crit.kind
+        return need_kind_ok(need, crit)
 
     found = needs_found(crit, deal)
     if len(found) >= crit.min:

@@ -81,8 +81,13 @@ def procurement_reached(want_id: str, deal: Deal, process: Process) -> bool:
     return have_at is not None and have_at >= want_at
 
 
+def need_kind_ok(need: Need, crit: NeedsCriteria) -> bool:
+    """Is `need` of a kind the criteria count (whether explicit or not)?"""
+    return crit.kind is None or need.kind in crit.kind
+
+
 def needs_found(crit: NeedsCriteria, deal: Deal) -> list[Need]:
-    return [n for n in deal.needs if (crit.kind is None or n.kind in crit.kind)
+    return [n for n in deal.needs if need_kind_ok(n, crit)
             and (crit.explicit is None or n.explicit == crit.explicit)]
 
 
